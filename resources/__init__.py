@@ -1,0 +1,1 @@
+"""Bundled data: the TIS topic vocabulary, the demo library, icons (read with importlib.resources)."""

@@ -1,0 +1,169 @@
+"""`senref list|show|search|delete|restore|empty-trash`: reading and trashing items."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from senref.cli.context import Context
+from senref.core.library import Library
+from senref.core.model import Item
+from senref.storage.queries import ItemQuery
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("list", help="list items (Zotero item JSON with --json)")
+    p.add_argument("--collection", metavar="NAME", help="only items in this collection (name, Parent/Child or key)")
+    p.add_argument("--recursive", action="store_true", help="include subcollections")
+    p.add_argument("--tag", action="append", default=[], metavar="TAG", help="only items with TAG (repeatable: all of them)")
+    p.add_argument("--any-tag", action="store_true", help="with several --tag: items with any of them")
+    p.add_argument("--trash", action="store_true", help="list the trash instead")
+    p.add_argument("--sort", default="title", choices=["title", "creator", "year", "publication", "type",
+                                                        "dateAdded", "dateModified"])
+    p.add_argument("--reverse", action="store_true")
+    p.add_argument("--limit", type=int, default=0, help="at most N items (0 = all)")
+    p.add_argument("--json", action="store_true", help="a JSON array of Zotero Web API items")
+    p.set_defaults(func=run_list)
+
+    p = sub.add_parser("show", help="show one item (by key, DOI or HAL id)")
+    p.add_argument("key")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_show)
+
+    p = sub.add_parser("search", help="full-text search over titles, creators, abstracts, tags, notes, identifiers")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--trash", action="store_true")
+    p.add_argument("--limit", type=int, default=0)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=run_search)
+
+    p = sub.add_parser("delete", help="move items to the trash")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p.set_defaults(func=run_delete)
+
+    p = sub.add_parser("restore", help="restore items from the trash")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p.set_defaults(func=run_restore)
+
+    p = sub.add_parser("empty-trash", help="delete trashed items and their files for good")
+    p.set_defaults(func=run_empty_trash)
+
+
+def collection_key(lib: Library, spec: str | None) -> str | None:
+    if not spec:
+        return None
+    key = lib.find_collection(spec)
+    if key is None:
+        raise KeyError(f"collection {spec!r}")
+    return key
+
+
+def emit_items(items: Any, as_json: bool, lib: Library) -> int:
+    """Print items as a streamed JSON array or as aligned text lines; returns the count."""
+    out = sys.stdout
+    count = 0
+    if as_json:
+        out.write("[")
+        for item in items:
+            out.write(("\n" if count == 0 else ",\n") + json.dumps(item.to_json(), ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+        return count
+    for item in items:
+        out.write(f"{item.key}  {item.year or '----'}  {_short(_creators(item), 24):<24}  {item.title}\n")
+        count += 1
+    return count
+
+
+def _creators(item: Item) -> str:
+    from senref.core.model import creator_summary
+
+    return creator_summary(item.creators)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _stream(lib: Library, query: ItemQuery, limit: int) -> Any:
+    keys = lib.keys(query)
+    if limit > 0:
+        keys = keys[:limit]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        by_key = {i.key: i for i in lib.iter_items(query=ItemQuery(keys=chunk, trash=query.trash))}
+        for key in chunk:
+            if key in by_key:
+                yield by_key[key]
+
+
+def run_list(args: argparse.Namespace, ctx: Context) -> int:
+    lib = ctx.library()
+    query = ItemQuery(collection=collection_key(lib, args.collection), recursive=args.recursive,
+                      tags=args.tag, tag_mode="or" if args.any_tag else "and", trash=args.trash,
+                      sort=args.sort, descending=args.reverse)
+    emit_items(_stream(lib, query, args.limit), args.json, lib)
+    return 0
+
+
+def run_search(args: argparse.Namespace, ctx: Context) -> int:
+    lib = ctx.library()
+    text = " ".join(args.query)
+    query = ItemQuery(search=text, trash=args.trash)
+    emit_items(_stream(lib, query, args.limit), args.json, lib)
+    return 0
+
+
+def run_show(args: argparse.Namespace, ctx: Context) -> int:
+    lib = ctx.library()
+    item = lib.get_item(lib.resolve_key(args.key))
+    if args.json:
+        print(json.dumps(item.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    data = item.to_json()
+    print(f"{item.title}\n  key: {item.key}   type: {item.item_type}   version: {item.version}"
+          + ("   (in trash)" if item.deleted else ""))
+    for creator in item.creators:
+        print(f"  {creator.creator_type}: {creator.display}")
+    for name, value in data["data"].items():
+        if name in ("key", "version", "itemType", "title", "creators", "tags", "collections", "relations") or not value:
+            continue
+        print(f"  {name}: {value}")
+    for scheme, value in item.identifiers.items():
+        print(f"  {scheme}: {value}")
+    if item.tags:
+        print("  tags: " + "; ".join(t.tag + (" (auto)" if t.type else "") for t in item.tags))
+    if item.collections:
+        print("  collections: " + "; ".join("/".join(lib.collection_path(c)) for c in item.collections))
+    for att in item.attachments:
+        print(f"  attachment: {att.title} [{att.content_type}] {att.path or att.url}")
+    for note in item.notes:
+        print(f"  note: {note.html[:200]}")
+    return 0
+
+
+def run_delete(args: argparse.Namespace, ctx: Context) -> int:
+    lib = ctx.library()
+    keys = [lib.resolve_key(k) for k in args.keys]
+    moved = lib.trash(keys)
+    ctx.progress(f"moved {len(moved)} item(s) to the trash")
+    return 0
+
+
+def run_restore(args: argparse.Namespace, ctx: Context) -> int:
+    lib = ctx.library()
+    keys = [k.upper() for k in args.keys]
+    missing = [k for k in keys if not lib.has_item(k)]
+    if missing:
+        raise KeyError(", ".join(missing))
+    restored = lib.restore(keys)
+    ctx.progress(f"restored {len(restored)} item(s)")
+    return 0
+
+
+def run_empty_trash(args: argparse.Namespace, ctx: Context) -> int:
+    removed = ctx.library().empty_trash()
+    ctx.progress(f"deleted {removed} item(s) for good")
+    return 0

@@ -1,0 +1,118 @@
+"""The `senref` command line: global options, subcommand modules, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sqlite3
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from senref import __version__
+from senref.cli.context import Context
+from senref.core.settings import load_settings
+from senref.paths import get_paths
+
+#: Modules that add subcommands (each has `register(subparsers)`); order = order in --help.
+COMMAND_MODULES = (
+    "senref.cli.items",
+    "senref.cli.add",
+    "senref.cli.collections",
+    "senref.cli.tags",
+    "senref.cli.io",
+    "senref.cli.cite",
+    "senref.cli.topics",
+    "senref.cli.sync",
+    "senref.cli.desktop",
+    "senref.cli.maintenance",
+)
+
+
+class UsageError(Exception):
+    """Wrong arguments discovered after parsing (exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"senref: {message} (see 'senref --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="senref",
+        description="Reference manager for therapy-induced senescence research. "
+                    "With no command, opens the desktop window.",
+    )
+    parser.add_argument("--version", action="version", version=f"senref {__version__}")
+    parser.add_argument("--library", metavar="DIR", help="open the library in DIR instead of the default one")
+    parser.add_argument("--demo", action="store_true",
+                        help="use the bundled demo library of TIS papers (created on first use)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def make_context(args: argparse.Namespace) -> Context:
+    paths = get_paths()
+    settings = load_settings(paths)
+    if args.library:
+        folder = Path(args.library).expanduser()
+    elif args.demo:
+        folder = paths.demo_library
+    elif settings.library:
+        folder = Path(settings.library).expanduser()
+    else:
+        folder = paths.default_library
+    return Context(paths=paths, settings=settings, library_folder=folder, demo=bool(args.demo))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = make_context(args)
+    if not getattr(args, "func", None):
+        from senref.gui.launch import launch_gui
+
+        return launch_gui(ctx, files=[])
+    try:
+        return int(args.func(args, ctx) or 0)
+    except UsageError as exc:
+        ctx.err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        ctx.err("interrupted")
+        return 130
+    except BrokenPipeError:
+        # `senref list | head` closed the pipe: not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # every failure is one clear line, never a traceback
+        if os.environ.get("SENREF_DEBUG"):
+            raise
+        ctx.err(describe_error(exc))
+        return 1
+    finally:
+        ctx.close()
+
+
+def describe_error(exc: BaseException) -> str:
+    from senref.core.library import LibraryError
+    from senref.storage.lock import LockTimeout
+
+    if isinstance(exc, KeyError):
+        return f"not found: {exc.args[0] if exc.args else exc}"
+    if isinstance(exc, LibraryError | LockTimeout):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}"
+    if isinstance(exc, sqlite3.DatabaseError):
+        return f"the library database cannot be read ({exc}); run 'senref check'"
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,137 @@
+"""Normalise identifiers (DOI, HAL, PMID, PMCID, arXiv, ISBN) to the one form senref stores."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+_DOI_PREFIX = re.compile(
+    r"^(?:doi:\s*|(?:https?://)?(?:dx\.|www\.)?doi\.org/|urn:doi:|info:doi/)", re.IGNORECASE
+)
+_DOI_SHAPE = re.compile(r"^10\.\d{4,9}/\S+$")
+_HAL = re.compile(r"^([a-z][a-z0-9_]*(?:-[a-z][a-z0-9_]*)*-\d{8})(?:v(\d+))?$", re.IGNORECASE)
+_PMCID = re.compile(r"^(?:pmc)?(\d{1,9})$", re.IGNORECASE)
+_ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
+_ARXIV_OLD = re.compile(r"^([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?$", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str | None:
+    """Return the DOI in lower case without resolver prefix, or None if it is not a DOI.
+
+    >>> normalize_doi("https://doi.org/10.1093/JNCI/djab064")
+    '10.1093/jnci/djab064'
+    >>> normalize_doi("doi:10.1093/jnci/djab064.")
+    '10.1093/jnci/djab064'
+    >>> normalize_doi("10.1093%2Fjnci%2Fdjab064")
+    '10.1093/jnci/djab064'
+    >>> normalize_doi("not a doi") is None
+    True
+    """
+    text = value.strip()
+    if "%2f" in text.lower():
+        text = urllib.parse.unquote(text)
+    text = _DOI_PREFIX.sub("", text).strip().rstrip(".,;:")
+    text = text.strip("⟨⟩<>")
+    if not _DOI_SHAPE.match(text):
+        return None
+    return text.lower()
+
+
+def normalize_hal(value: str) -> tuple[str, int | None] | None:
+    """Split a HAL id into (id without version, version), or None if it is not a HAL id.
+
+    >>> normalize_hal("inserm-03547029v2")
+    ('inserm-03547029', 2)
+    >>> normalize_hal("HAL-01234567")
+    ('hal-01234567', None)
+    >>> normalize_hal("10.1093/jnci") is None
+    True
+    """
+    match = _HAL.match(value.strip())
+    if not match:
+        return None
+    version = int(match.group(2)) if match.group(2) else None
+    return match.group(1).lower(), version
+
+
+def normalize_pmid(value: str) -> str | None:
+    """Digits of a PMID without leading zeros.
+
+    >>> normalize_pmid("PMID: 33792717")
+    '33792717'
+    """
+    text = re.sub(r"^pmid:?\s*", "", value.strip(), flags=re.IGNORECASE)
+    if not text.isdigit() or len(text) > 9:
+        return None
+    return str(int(text))
+
+
+def normalize_pmcid(value: str) -> str | None:
+    """PMCID as `PMC` plus digits.
+
+    >>> normalize_pmcid("pmc8486329")
+    'PMC8486329'
+    """
+    match = _PMCID.match(value.strip().replace("PMCID:", "").strip())
+    return f"PMC{match.group(1)}" if match else None
+
+
+def normalize_arxiv(value: str) -> str | None:
+    """arXiv id without `arXiv:` prefix and without version.
+
+    >>> normalize_arxiv("arXiv:1605.08386v2")
+    '1605.08386'
+    >>> normalize_arxiv("astro-ph/0601001")
+    'astro-ph/0601001'
+    """
+    text = re.sub(r"^arxiv:\s*", "", value.strip(), flags=re.IGNORECASE)
+    for pattern in (_ARXIV_NEW, _ARXIV_OLD):
+        match = pattern.match(text)
+        if match:
+            return match.group(1)
+    return None
+
+
+def normalize_isbn(value: str) -> str | None:
+    """ISBN-13 digits (ISBN-10 converted), or None when the check digit is wrong.
+
+    >>> normalize_isbn("0-306-40615-2")
+    '9780306406157'
+    >>> normalize_isbn("978-0-306-40615-7")
+    '9780306406157'
+    >>> normalize_isbn("978-0-306-40615-8") is None
+    True
+    """
+    digits = re.sub(r"[^0-9Xx]", "", value.replace("ISBN", ""))
+    if len(digits) == 10:
+        if not digits[:9].isdigit():
+            return None
+        total = sum((10 - i) * (10 if c in "Xx" else int(c)) for i, c in enumerate(digits))
+        if total % 11:
+            return None
+        digits = "978" + digits[:9]
+        check = (10 - sum((1 if i % 2 == 0 else 3) * int(c) for i, c in enumerate(digits)) % 10) % 10
+        return digits + str(check)
+    if len(digits) == 13 and digits.isdigit():
+        total = sum((1 if i % 2 == 0 else 3) * int(c) for i, c in enumerate(digits))
+        return digits if total % 10 == 0 else None
+    return None
+
+
+def normalize(scheme: str, value: str) -> str | None:
+    """Normalise *value* for *scheme*; the HAL version is dropped (see `normalize_hal`)."""
+    scheme = scheme.lower()
+    if scheme == "doi":
+        return normalize_doi(value)
+    if scheme == "hal":
+        hal = normalize_hal(value)
+        return hal[0] if hal else None
+    if scheme == "pmid":
+        return normalize_pmid(value)
+    if scheme == "pmcid":
+        return normalize_pmcid(value)
+    if scheme == "arxiv":
+        return normalize_arxiv(value)
+    if scheme == "isbn":
+        return normalize_isbn(value)
+    return None

@@ -1,0 +1,632 @@
+"""The library: the one service API that the CLI and the GUI call (items, tags, collections, trash, files)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from senref.core.atomic import atomic_write
+from senref.core.events import Events
+from senref.core.merge import find_duplicate, merge_into
+from senref.core.model import MANUAL, Attachment, Item, Note, new_key, now_iso
+from senref.storage import items as rows
+from senref.storage import queries
+from senref.storage.db import Database
+from senref.storage.lock import LibraryLock
+from senref.storage.queries import ItemQuery
+
+DB_NAME = "library.sqlite"
+FILES_DIR = "files"
+_UNSAFE_FILENAME = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
+
+
+class Tagger(Protocol):
+    """Anything that sets automatic topic tags on an item (senref.topics.tagger.Tagger)."""
+
+    def apply(self, item: Item) -> list[str]: ...
+
+
+@dataclass
+class SaveResult:
+    """What saving an item did: created a new item, or merged into `key` (with the changes listed)."""
+
+    key: str
+    created: bool
+    merged: bool = False
+    changes: list[str] = field(default_factory=list)
+    matched_by: str = ""
+
+
+@dataclass
+class Collection:
+    key: str
+    name: str
+    parent_key: str | None
+    item_count: int = 0
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    merged: int = 0
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+
+class LibraryError(Exception):
+    """A user-facing error (bad name, missing item...): its message is shown as is."""
+
+
+class Library:
+    """A library folder: `library.sqlite` plus `files/` with the stored attachments."""
+
+    def __init__(self, folder: Path, *, role: str = "senref", tagger: Tagger | None = None,
+                 on_wait: Callable[[str], None] | None = None) -> None:
+        self.folder = folder
+        self.files_dir = folder / FILES_DIR
+        self.lock = LibraryLock(folder / "library.lock", role=role)
+        self.db = Database(folder / DB_NAME, self.lock, on_wait=on_wait)
+        self.events = Events()
+        self.tagger = tagger
+
+    # -- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, folder: Path | str, *, create: bool = True, autotag: bool = True, role: str = "senref",
+             on_wait: Callable[[str], None] | None = None) -> Library:
+        folder = Path(folder).expanduser()
+        if not (folder / DB_NAME).exists():
+            if not create:
+                raise LibraryError(f"no senref library in {folder}")
+            if folder.exists() and not folder.is_dir():
+                raise LibraryError(f"{folder} is not a folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / FILES_DIR).mkdir(exist_ok=True)
+        tagger = _default_tagger() if autotag else None
+        return cls(folder, role=role, tagger=tagger, on_wait=on_wait)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    # -- reading -------------------------------------------------------------------------------
+    def get_item(self, key: str) -> Item:
+        item = rows.read_item(self.conn, key)
+        if item is None:
+            raise KeyError(key)
+        return item
+
+    def has_item(self, key: str) -> bool:
+        return rows.item_id(self.conn, key) is not None
+
+    def resolve_key(self, text: str) -> str:
+        """An item key from a key, a DOI, a HAL id or another identifier the user typed."""
+        if self.has_item(text.upper()) and len(text) == 8:
+            return text.upper()
+        from senref.core import identifiers as ids
+
+        for scheme in ("doi", "hal", "pmid", "pmcid", "arxiv", "isbn"):
+            value = ids.normalize(scheme, text)
+            if value and scheme != "pmid":
+                found = self.find_by_identifier(scheme, value)
+                if found:
+                    return found
+        raise KeyError(text)
+
+    def find_by_identifier(self, scheme: str, value: str, *, include_trash: bool = False) -> str | None:
+        row = self.conn.execute(
+            "SELECT i.key FROM identifiers d JOIN items i ON i.id = d.item_id "
+            "WHERE d.scheme = ? AND d.value = ? AND (? OR i.deleted = 0) ORDER BY i.id LIMIT 1",
+            (scheme, value, include_trash),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def query(self, query: ItemQuery, offset: int = 0, limit: int = 100) -> list[sqlite3.Row]:
+        """One sorted page of table rows (key, title, creator_summary, year, ...)."""
+        return queries.page(self.conn, query, offset, limit)
+
+    def count(self, query: ItemQuery | None = None) -> int:
+        return queries.count(self.conn, query or ItemQuery())
+
+    def keys(self, query: ItemQuery) -> list[str]:
+        where, params = query.where()
+        sql = f"SELECT i.key FROM items i WHERE {where} ORDER BY {query.order_by()}"
+        return [str(r[0]) for r in self.conn.execute(sql, params)]
+
+    def iter_items(self, *, collection: str | None = None, recursive: bool = False, tag: str | None = None,
+                   search: str | None = None, keys: list[str] | None = None, trash: bool = False,
+                   query: ItemQuery | None = None, chunk: int = 500) -> Iterator[Item]:
+        """Stream full items matching the filters, a chunk at a time (flat memory)."""
+        if query is None:
+            query = ItemQuery(collection=collection, recursive=recursive, tags=[tag] if tag else [],
+                              search=search or "", keys=keys, trash=trash)
+        conn = self.conn
+        for ids in queries.iter_ids(conn, query, chunk):
+            yield from rows.read_items_by_ids(conn, ids)
+
+    def tag_counts(self, query: ItemQuery | None = None) -> list[tuple[str, int, int]]:
+        return queries.tag_counts(self.conn, query)
+
+    # -- saving --------------------------------------------------------------------------------
+    def save_item(self, item: Item, *, collections: Iterable[str] = (), source: str = "",
+                  tag: bool = True) -> SaveResult:
+        """Save a new record, merging it into an existing item when it is the same work."""
+        with self.db.transaction() as conn:
+            result = self._save(conn, item, list(collections), source, tag)
+        self.events.emit("items_changed", [result.key])
+        return result
+
+    def _save(self, conn: sqlite3.Connection, item: Item, collections: list[str], source: str,
+              tag: bool) -> SaveResult:
+        for ckey in collections:
+            if ckey not in item.collections:
+                item.collections.append(ckey)
+        if source:
+            for name, value in item.fields.items():
+                if value:
+                    item.provenance.setdefault(name, source)
+        match = find_duplicate(conn, item)
+        if match is not None:
+            existing_key, matched_by = match
+            existing = rows.read_item(conn, existing_key)
+            if existing is not None:
+                changes = merge_into(existing, item)
+                if changes:
+                    if tag:
+                        self._autotag(existing)
+                    existing.version = self._next_version(conn)
+                    existing.date_modified = now_iso()
+                    rows.write_item(conn, existing)
+                return SaveResult(existing.key, created=False, merged=True, changes=changes,
+                                  matched_by=matched_by)
+        if rows.item_id(conn, item.key) is not None:
+            item.key = new_key()  # keys are random; a clash with another work gets a fresh one
+        if tag:
+            self._autotag(item)
+        item.version = self._next_version(conn)
+        item.deleted = False
+        rows.write_item(conn, item)
+        return SaveResult(item.key, created=True)
+
+    def update_item(self, item: Item, *, tag: bool = True) -> Item:
+        """Write an edited item back (its key must exist); bumps version and dateModified."""
+        with self.db.transaction() as conn:
+            if rows.item_id(conn, item.key) is None:
+                raise KeyError(item.key)
+            if tag:
+                self._autotag(item)
+            item.version = self._next_version(conn)
+            item.date_modified = now_iso()
+            rows.write_item(conn, item)
+        self.events.emit("items_changed", [item.key])
+        return item
+
+    def edit_items(self, keys: Iterable[str], change: Callable[[Item], bool]) -> list[str]:
+        """Apply *change* to each item in one transaction; returns keys whose change returned True."""
+        changed: list[str] = []
+        with self.db.transaction() as conn:
+            version = self._next_version(conn)
+            for key in keys:
+                item = rows.read_item(conn, key)
+                if item is None:
+                    raise KeyError(key)
+                if change(item):
+                    item.version = version
+                    item.date_modified = now_iso()
+                    rows.write_item(conn, item)
+                    changed.append(key)
+        if changed:
+            self.events.emit("items_changed", changed)
+        return changed
+
+    def import_records(self, records: Iterable[Any], *, collection: str | None = None,
+                       progress: Callable[[int], None] | None = None, batch: int = 500,
+                       should_stop: Callable[[], bool] | None = None, source: str = "import") -> ImportReport:
+        """Save a stream of ImportRecord / ImportProblem, one transaction per batch.
+
+        Records carry `item`, `collections` (tuples of collection names, created on demand) and
+        `line`; problems carry `line` and `message` and are only reported.
+        """
+        report = ImportReport()
+        pending: list[Any] = []
+
+        def flush() -> None:
+            if not pending:
+                return
+            keys: list[str] = []
+            with self.db.transaction() as conn:
+                for record in pending:
+                    targets = [collection] if collection else []
+                    for path in getattr(record, "collections", []) or []:
+                        targets.append(self._ensure_path(conn, list(path), collection))
+                    result = self._save(conn, record.item, targets, source, True)
+                    keys.append(result.key)
+                    if result.created:
+                        report.created += 1
+                    else:
+                        report.merged += 1
+            report.keys.extend(keys)
+            pending.clear()
+            self.events.emit("items_changed", keys)
+            if progress:
+                progress(report.created + report.merged)
+
+        for record in records:
+            if should_stop and should_stop():
+                break
+            if hasattr(record, "item"):
+                pending.append(record)
+                if len(pending) >= batch:
+                    flush()
+            else:
+                report.problems.append((int(getattr(record, "line", 0)), str(getattr(record, "message", record))))
+        flush()
+        if any(getattr(r, "collections", None) for r in pending) or report.created:
+            self.events.emit("collections_changed")
+        return report
+
+    def _next_version(self, conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM settings WHERE key = 'library_version'").fetchone()
+        version = int(row[0]) + 1 if row else 1
+        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('library_version', ?)", (str(version),))
+        return version
+
+    def library_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = 'library_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _autotag(self, item: Item) -> None:
+        if self.tagger is not None:
+            self.tagger.apply(item)
+
+    # -- tags ----------------------------------------------------------------------------------
+    def add_tags(self, key: str, names: Iterable[str], tag_type: int = MANUAL) -> bool:
+        wanted = [n.strip() for n in names if n.strip()]
+
+        def change(item: Item) -> bool:
+            before = [(t.tag, t.type) for t in item.tags]
+            for name in wanted:
+                item.add_tag(name, tag_type)
+                if tag_type == MANUAL:
+                    rejected = item.extras.get("rejectedTopics") or []
+                    if name in rejected:
+                        item.extras["rejectedTopics"] = [r for r in rejected if r != name]
+            return before != [(t.tag, t.type) for t in item.tags]
+        return bool(self.edit_items([key], change))
+
+    def remove_tags(self, key: str, names: Iterable[str]) -> bool:
+        """Remove tags from one item; a removed automatic topic is remembered as rejected."""
+        unwanted = {n.strip() for n in names}
+
+        def change(item: Item) -> bool:
+            removed = [t for t in item.tags if t.tag in unwanted]
+            if not removed:
+                return False
+            item.tags = [t for t in item.tags if t.tag not in unwanted]
+            rejected = list(item.extras.get("rejectedTopics") or [])
+            for tag in removed:
+                if tag.type != MANUAL and tag.tag not in rejected:
+                    rejected.append(tag.tag)
+            if rejected:
+                item.extras["rejectedTopics"] = rejected
+            return True
+        return bool(self.edit_items([key], change))
+
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename (or merge into an existing tag) across the library; returns items touched."""
+        new = new.strip()
+        if not new:
+            raise LibraryError("a tag name cannot be empty")
+        keys = self.keys(ItemQuery(tags=[old])) + self.keys(ItemQuery(tags=[old], trash=True))
+
+        def change(item: Item) -> bool:
+            kind = min(t.type for t in item.tags if t.tag == old)
+            item.tags = [t for t in item.tags if t.tag != old]
+            item.add_tag(new, kind)
+            return True
+        changed = self.edit_items(keys, change)
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM tags WHERE name = ? AND id NOT IN (SELECT tag_id FROM item_tags)", (old,))
+            conn.execute("UPDATE OR IGNORE tag_colors SET name = ? WHERE name = ?", (new, old))
+        self.events.emit("tags_changed")
+        return len(changed)
+
+    def delete_tag(self, name: str) -> int:
+        keys = self.keys(ItemQuery(tags=[name])) + self.keys(ItemQuery(tags=[name], trash=True))
+        changed = self.edit_items(keys, lambda item: _drop_tag(item, name))
+        with self.db.transaction() as conn:
+            conn.execute("DELETE FROM tags WHERE name = ?", (name,))
+            conn.execute("DELETE FROM tag_colors WHERE name = ?", (name,))
+        self.events.emit("tags_changed")
+        return len(changed)
+
+    def set_tag_color(self, name: str, color: str | None) -> None:
+        if color is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
+            raise LibraryError(f"not a colour: {color!r} (use #RRGGBB)")
+        with self.db.transaction() as conn:
+            if color is None:
+                conn.execute("DELETE FROM tag_colors WHERE name = ?", (name,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO tag_colors (name, color) VALUES (?, ?)", (name, color))
+        self.events.emit("tags_changed")
+
+    def tag_colors(self) -> dict[str, str]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT name, color FROM tag_colors ORDER BY position, name")}
+
+    # -- collections ---------------------------------------------------------------------------
+    def list_collections(self) -> list[Collection]:
+        sql = ("SELECT c.key, c.name, p.key AS parent, (SELECT COUNT(*) FROM collection_items ci "
+               "JOIN items i ON i.id = ci.item_id WHERE ci.collection_id = c.id AND i.deleted = 0) AS n "
+               "FROM collections c LEFT JOIN collections p ON p.id = c.parent_id ORDER BY c.name COLLATE NOCASE")
+        return [Collection(r[0], r[1], r[2], int(r[3])) for r in self.conn.execute(sql)]
+
+    def collection_path(self, key: str) -> list[str]:
+        names: list[str] = []
+        current: str | None = key
+        by_key = {c.key: c for c in self.list_collections()}
+        while current and current in by_key and len(names) < 64:
+            names.insert(0, by_key[current].name)
+            current = by_key[current].parent_key
+        return names
+
+    def find_collection(self, spec: str) -> str | None:
+        """A collection key from a key, a unique name, or a path "Parent/Child"."""
+        cols = self.list_collections()
+        if any(c.key == spec for c in cols):
+            return spec
+        if "/" in spec:
+            matches = [c.key for c in cols if "/".join(self.collection_path(c.key)) == spec.strip("/")]
+        else:
+            matches = [c.key for c in cols if c.name == spec] or [
+                c.key for c in cols if c.name.casefold() == spec.casefold()]
+        if len(matches) > 1:
+            raise LibraryError(f"several collections are named {spec!r}; give the path, e.g. Parent/{spec}")
+        return matches[0] if matches else None
+
+    def create_collection(self, name: str, parent_key: str | None = None) -> str:
+        name = name.strip()
+        if not name:
+            raise LibraryError("a collection name cannot be empty")
+        with self.db.transaction() as conn:
+            key = self._create_collection(conn, name, parent_key)
+        self.events.emit("collections_changed")
+        return key
+
+    def _create_collection(self, conn: sqlite3.Connection, name: str, parent_key: str | None) -> str:
+        parent_id = None
+        if parent_key:
+            row = conn.execute("SELECT id FROM collections WHERE key = ?", (parent_key,)).fetchone()
+            if row is None:
+                raise LibraryError(f"no collection {parent_key}")
+            parent_id = row[0]
+        key = new_key()
+        conn.execute("INSERT INTO collections (key, name, parent_id, version, date_modified) VALUES (?,?,?,?,?)",
+                     (key, name, parent_id, self._next_version(conn), now_iso()))
+        return key
+
+    def ensure_collection_path(self, names: list[str], parent_key: str | None = None) -> str:
+        with self.db.transaction() as conn:
+            key = self._ensure_path(conn, names, parent_key)
+        self.events.emit("collections_changed")
+        return key
+
+    def _ensure_path(self, conn: sqlite3.Connection, names: list[str], parent_key: str | None) -> str:
+        current = parent_key
+        for name in names:
+            name = name.strip() or "Unnamed"
+            if current is None:
+                row = conn.execute("SELECT key FROM collections WHERE name = ? AND parent_id IS NULL", (name,)).fetchone()
+            else:
+                row = conn.execute("SELECT c.key FROM collections c JOIN collections p ON p.id = c.parent_id "
+                                   "WHERE c.name = ? AND p.key = ?", (name, current)).fetchone()
+            current = str(row[0]) if row else self._create_collection(conn, name, current)
+        if current is None:
+            raise LibraryError("empty collection path")
+        return current
+
+    def rename_collection(self, key: str, name: str) -> None:
+        if not name.strip():
+            raise LibraryError("a collection name cannot be empty")
+        with self.db.transaction() as conn:
+            cur = conn.execute("UPDATE collections SET name = ?, date_modified = ?, version = ? WHERE key = ?",
+                               (name.strip(), now_iso(), self._next_version(conn), key))
+            if not cur.rowcount:
+                raise LibraryError(f"no collection {key}")
+        self.events.emit("collections_changed")
+
+    def move_collection(self, key: str, parent_key: str | None) -> None:
+        """Re-parent a collection (None = top level); moving into its own subtree is refused."""
+        with self.db.transaction() as conn:
+            if parent_key:
+                node: str | None = parent_key
+                while node:
+                    if node == key:
+                        raise LibraryError("cannot move a collection into itself or its subcollections")
+                    row = conn.execute("SELECT p.key FROM collections c LEFT JOIN collections p ON p.id = c.parent_id "
+                                       "WHERE c.key = ?", (node,)).fetchone()
+                    if row is None:
+                        raise LibraryError(f"no collection {node}")
+                    node = row[0]
+            parent = conn.execute("SELECT id FROM collections WHERE key = ?", (parent_key,)).fetchone() if parent_key else None
+            cur = conn.execute("UPDATE collections SET parent_id = ?, version = ? WHERE key = ?",
+                               (parent[0] if parent else None, self._next_version(conn), key))
+            if not cur.rowcount:
+                raise LibraryError(f"no collection {key}")
+        self.events.emit("collections_changed")
+
+    def delete_collection(self, key: str) -> list[str]:
+        """Delete a collection and its subcollections; their items stay in the library."""
+        with self.db.transaction() as conn:
+            members = [str(r[0]) for r in conn.execute(
+                "SELECT i.key FROM collection_items ci JOIN items i ON i.id = ci.item_id "
+                "JOIN collections c ON c.id = ci.collection_id WHERE c.key = ?", (key,))]
+            cur = conn.execute("DELETE FROM collections WHERE key = ?", (key,))
+            if not cur.rowcount:
+                raise LibraryError(f"no collection {key}")
+        self.events.emit("collections_changed")
+        if members:
+            self.events.emit("items_changed", members)
+        return members
+
+    def add_to_collection(self, collection_key: str, item_keys: Iterable[str]) -> list[str]:
+        if not any(c.key == collection_key for c in self.list_collections()):
+            raise LibraryError(f"no collection {collection_key}")
+
+        def change(item: Item) -> bool:
+            if collection_key in item.collections:
+                return False
+            item.collections.append(collection_key)
+            return True
+        changed = self.edit_items(item_keys, change)
+        self.events.emit("collections_changed")
+        return changed
+
+    def remove_from_collection(self, collection_key: str, item_keys: Iterable[str]) -> list[str]:
+        def change(item: Item) -> bool:
+            if collection_key not in item.collections:
+                return False
+            item.collections.remove(collection_key)
+            return True
+        changed = self.edit_items(item_keys, change)
+        self.events.emit("collections_changed")
+        return changed
+
+    # -- trash ---------------------------------------------------------------------------------
+    def trash(self, keys: Iterable[str]) -> list[str]:
+        return self._set_deleted(keys, True)
+
+    def restore(self, keys: Iterable[str]) -> list[str]:
+        return self._set_deleted(keys, False)
+
+    def _set_deleted(self, keys: Iterable[str], deleted: bool) -> list[str]:
+        def change(item: Item) -> bool:
+            if item.deleted == deleted:
+                return False
+            item.deleted = deleted
+            return True
+        changed = self.edit_items(list(keys), change)
+        if changed:
+            self.events.emit("collections_changed")
+        return changed
+
+    def empty_trash(self) -> int:
+        """Delete trashed items for good, with their stored files."""
+        with self.db.transaction() as conn:
+            doomed = conn.execute("SELECT id, key FROM items WHERE deleted = 1").fetchall()
+            paths = [str(r[0]) for r in conn.execute(
+                "SELECT a.path FROM attachments a JOIN items i ON i.id = a.item_id "
+                "WHERE i.deleted = 1 AND a.link_mode IN ('imported_file', 'imported_url') AND a.path != ''")]
+            for row in doomed:
+                conn.execute("DELETE FROM items_fts WHERE rowid = ?", (row[0],))
+            conn.execute("DELETE FROM items WHERE deleted = 1")
+            conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
+        # Files go only after the commit: a crash before it leaves files, never dangling rows.
+        for rel in paths:
+            target = self._inside_files(rel)
+            if target is not None and target.exists():
+                shutil.rmtree(target.parent, ignore_errors=True) if target.parent != self.files_dir else target.unlink()
+        if doomed:
+            self.events.emit("items_removed", [str(r[1]) for r in doomed])
+            self.events.emit("collections_changed")
+        return len(doomed)
+
+    # -- notes and files -----------------------------------------------------------------------
+    def add_note(self, item_key: str, html: str) -> Note:
+        note = Note(html=html)
+        self.edit_items([item_key], lambda item: bool(item.notes.append(note)) or True)
+        return note
+
+    def store_file(self, item_key: str, src: Path | bytes, *, filename: str, content_type: str = "",
+                   url: str = "", source: str = "", title: str = "") -> Attachment:
+        """Copy a file into `files/<attachment key>/<filename>` atomically and attach it to the item.
+
+        The same content (sha256) already attached to the item is not stored twice.
+        """
+        data_path = src if isinstance(src, Path) else None
+        digest = hashlib.sha256()
+        if data_path is not None:
+            with data_path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+            size = data_path.stat().st_size
+        else:
+            assert isinstance(src, bytes)
+            digest.update(src)
+            size = len(src)
+        sha = digest.hexdigest()
+        existing = self.get_item(item_key)
+        for att in existing.attachments:
+            if att.sha256 == sha:
+                return att
+        attachment = Attachment(title=title or filename, link_mode="imported_file", content_type=content_type,
+                                size=size, sha256=sha, url=url, source=source)
+        name = safe_filename(filename) or "file"
+        target = self.files_dir / attachment.key / name
+        with atomic_write(target, "wb") as out:
+            if data_path is not None:
+                with data_path.open("rb") as handle:
+                    shutil.copyfileobj(handle, out, 1 << 20)
+            else:
+                assert isinstance(src, bytes)
+                out.write(src)
+        attachment.path = target.relative_to(self.folder).as_posix()
+        try:
+            self.edit_items([item_key], lambda item: bool(item.attachments.append(attachment)) or True)
+        except BaseException:
+            shutil.rmtree(target.parent, ignore_errors=True)
+            raise
+        return attachment
+
+    def attachment_path(self, attachment: Attachment) -> Path | None:
+        """Absolute path of a stored or linked file (None for URL links or paths escaping the library)."""
+        if attachment.link_mode == "linked_url" or not attachment.path:
+            return None
+        if attachment.link_mode == "linked_file":
+            return Path(attachment.path)
+        return self._inside_files(attachment.path)
+
+    def _inside_files(self, rel: str) -> Path | None:
+        target = (self.folder / rel).resolve()
+        root = self.files_dir.resolve()
+        return target if root in target.parents else None
+
+    # -- maintenance ---------------------------------------------------------------------------
+    def check(self) -> list[str]:
+        """Integrity and consistency problems (an empty list means healthy)."""
+        from senref.core.check import check_library
+
+        return check_library(self)
+
+
+def _drop_tag(item: Item, name: str) -> bool:
+    before = len(item.tags)
+    item.tags = [t for t in item.tags if t.tag != name]
+    return len(item.tags) != before
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe on every platform (no separators, control or reserved characters)."""
+    cleaned = _UNSAFE_FILENAME.sub("_", name).strip(" .")
+    return cleaned[:150]
+
+
+def _default_tagger() -> Tagger | None:
+    try:
+        from senref.topics.tagger import get_tagger
+    except ModuleNotFoundError:  # topics package not built yet in this checkout
+        return None
+    return get_tagger()

@@ -1,0 +1,103 @@
+"""User settings: a TOML file in the config folder, overridden by SENREF_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from senref.core.atomic import atomic_write
+from senref.paths import Paths, get_paths
+
+#: service name -> (environment variable, default root URL). Real paths are appended to the root.
+SERVICE_URLS: dict[str, tuple[str, str]] = {
+    "hal_api": ("SENREF_HAL_API_URL", "https://api.archives-ouvertes.fr"),
+    "hal": ("SENREF_HAL_URL", "https://hal.science"),
+    "crossref": ("SENREF_CROSSREF_URL", "https://api.crossref.org"),
+    "doi": ("SENREF_DOI_URL", "https://doi.org"),
+    "datacite": ("SENREF_DATACITE_URL", "https://api.datacite.org"),
+    "unpaywall": ("SENREF_UNPAYWALL_URL", "https://api.unpaywall.org"),
+    "pubmed": ("SENREF_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"),
+    "arxiv": ("SENREF_ARXIV_URL", "https://export.arxiv.org/api"),
+}
+
+
+@dataclass
+class Settings:
+    """What a user can set; `urls` maps service name to root URL (no trailing slash)."""
+
+    email: str = ""
+    download_pdfs: bool = True
+    default_collection: str = ""
+    library: str = ""
+    urls: dict[str, str] = field(default_factory=dict)
+    citation_key_pattern: str = "[auth:lower][year][shorttitle1:lower]"
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def url(self, service: str) -> str:
+        return self.urls[service].rstrip("/")
+
+
+def load_settings(paths: Paths | None = None, env: dict[str, str] | None = None) -> Settings:
+    """Read settings.toml (missing or unreadable file = defaults), then apply environment overrides."""
+    paths = paths or get_paths(env)
+    env = dict(os.environ) if env is None else env
+    raw: dict[str, Any] = {}
+    try:
+        raw = tomllib.loads(paths.settings_file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        raw = {}
+    network = raw.get("network") if isinstance(raw.get("network"), dict) else {}
+    urls_conf = raw.get("urls") if isinstance(raw.get("urls"), dict) else {}
+    urls = {}
+    for name, (var, default) in SERVICE_URLS.items():
+        urls[name] = (env.get(var) or str(urls_conf.get(name) or "") or default).rstrip("/")
+    settings = Settings(
+        email=env.get("SENREF_EMAIL") or str(network.get("email") or raw.get("email") or ""),
+        download_pdfs=bool(network.get("download_pdfs", raw.get("download_pdfs", True))),
+        default_collection=str(raw.get("default_collection") or ""),
+        library=str(raw.get("library") or ""),
+        urls=urls,
+        raw=raw,
+    )
+    pattern = (raw.get("export") or {}).get("citation_key_pattern") if isinstance(raw.get("export"), dict) else None
+    if pattern:
+        settings.citation_key_pattern = str(pattern)
+    return settings
+
+
+def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
+    """Write the user-visible settings back (atomically); unknown keys in the file are kept."""
+    paths = paths or get_paths()
+    raw = dict(settings.raw)
+    raw["email"] = settings.email
+    raw["download_pdfs"] = settings.download_pdfs
+    raw["default_collection"] = settings.default_collection
+    raw["library"] = settings.library
+    raw.pop("network", None)
+    defaults = {name: default for name, (_, default) in SERVICE_URLS.items()}
+    raw["urls"] = {k: v for k, v in settings.urls.items() if defaults.get(k) != v}
+    with atomic_write(paths.settings_file) as handle:
+        handle.write(_dump_toml(raw))
+    return paths.settings_file
+
+
+def _dump_toml(data: dict[str, Any]) -> str:
+    """Tiny TOML writer for our flat settings (strings, bools, numbers, one level of tables)."""
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return str(v)
+        text = str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{text}"'
+
+    lines = [f"{k} = {value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for k, v in data.items():
+        if isinstance(v, dict):
+            lines.append(f"\n[{k}]")
+            lines.extend(f'"{ik}" = {value(iv)}' if not str(ik).isidentifier() else f"{ik} = {value(iv)}"
+                         for ik, iv in v.items() if not isinstance(iv, dict))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""SQLite storage: connections, transactions, schema migrations and the per-library write lock."""

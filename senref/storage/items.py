@@ -1,0 +1,180 @@
+"""Reading and writing one item's rows (item, creators, identifiers, tags, collections, notes, files, FTS)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import Any
+
+from senref.core.matching import first_author_key, fold, title_key
+from senref.core.model import Attachment, Creator, Item, Note, Tag, creator_summary
+
+_TAGS = re.compile(r"<[^>]{0,500}>")
+
+
+def item_id(conn: sqlite3.Connection, key: str) -> int | None:
+    row = conn.execute("SELECT id FROM items WHERE key = ?", (key,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def write_item(conn: sqlite3.Connection, item: Item) -> int:
+    """Insert or replace *item* and all its child rows; returns the row id. Caller holds a transaction."""
+    summary = creator_summary(item.creators)
+    columns: dict[str, Any] = {
+        "key": item.key,
+        "item_type": item.item_type,
+        "title": item.title,
+        "sort_title": fold(item.title),
+        "creator_summary": summary,
+        "sort_creator": fold(summary),
+        "year": item.year,
+        "publication": item.publication,
+        "sort_publication": fold(item.publication),
+        "date_added": item.date_added,
+        "date_modified": item.date_modified,
+        "version": item.version,
+        "deleted": 1 if item.deleted else 0,
+        "title_key": title_key(item.title),
+        "first_author": first_author_key(item.creators),
+        "hal_version": item.hal_version,
+        "fields": json.dumps(item.fields, ensure_ascii=False),
+        "provenance": json.dumps(item.provenance, ensure_ascii=False),
+        "extras": json.dumps(item.extras, ensure_ascii=False),
+        "relations": json.dumps(item.relations, ensure_ascii=False),
+        "has_file": 1 if any(a.link_mode != "linked_url" for a in item.attachments) else 0,
+    }
+    rid = item_id(conn, item.key)
+    if rid is None:
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        cur = conn.execute(f"INSERT INTO items ({names}) VALUES ({marks})", tuple(columns.values()))
+        rid = int(cur.lastrowid or 0)
+    else:
+        sets = ", ".join(f"{name} = ?" for name in columns)
+        conn.execute(f"UPDATE items SET {sets} WHERE id = ?", (*columns.values(), rid))
+        for table in ("creators", "identifiers", "item_tags", "collection_items", "notes", "attachments"):
+            conn.execute(f"DELETE FROM {table} WHERE item_id = ?", (rid,))
+    conn.executemany(
+        "INSERT INTO creators (item_id, pos, creator_type, first_name, last_name, name) VALUES (?,?,?,?,?,?)",
+        [(rid, pos, c.creator_type, c.first_name, c.last_name, c.name) for pos, c in enumerate(item.creators)],
+    )
+    conn.executemany(
+        "INSERT INTO identifiers (item_id, scheme, value) VALUES (?,?,?)",
+        [(rid, scheme, value) for scheme, value in item.identifiers.items() if value],
+    )
+    for tag in item.tags:
+        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag.tag,))
+    conn.executemany(
+        "INSERT OR REPLACE INTO item_tags (item_id, tag_id, type) "
+        "SELECT ?, id, ? FROM tags WHERE name = ?",
+        [(rid, tag.type, tag.tag) for tag in item.tags],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO collection_items (collection_id, item_id) "
+        "SELECT id, ? FROM collections WHERE key = ?",
+        [(rid, ckey) for ckey in item.collections],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO notes (key, item_id, html, date_added, date_modified) VALUES (?,?,?,?,?)",
+        [(n.key, rid, n.html, n.date_added, n.date_modified) for n in item.notes],
+    )
+    conn.executemany(
+        "INSERT OR REPLACE INTO attachments (key, item_id, title, link_mode, path, url, content_type, size,"
+        " sha256, source, date_added) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [(a.key, rid, a.title, a.link_mode, a.path, a.url, a.content_type, a.size, a.sha256, a.source,
+          a.date_added) for a in item.attachments],
+    )
+    index_fts(conn, rid, item)
+    return rid
+
+
+def index_fts(conn: sqlite3.Connection, rid: int, item: Item) -> None:
+    """Replace the item's full-text row (same rowid as the item)."""
+    conn.execute("DELETE FROM items_fts WHERE rowid = ?", (rid,))
+    conn.execute(
+        "INSERT INTO items_fts (rowid, title, creators, abstract, tags, notes, identifiers, publication)"
+        " VALUES (?,?,?,?,?,?,?,?)",
+        (
+            rid,
+            item.title,
+            " ; ".join(c.display for c in item.creators),
+            _TAGS.sub(" ", item.fields.get("abstractNote", "")),
+            " ; ".join(t.tag for t in item.tags),
+            " ".join(_TAGS.sub(" ", n.html) for n in item.notes),
+            " ".join(item.identifiers.values()),
+            " ".join(filter(None, [item.publication, item.fields.get("journalAbbreviation", "")])),
+        ),
+    )
+
+
+def read_item(conn: sqlite3.Connection, key: str) -> Item | None:
+    row = conn.execute("SELECT * FROM items WHERE key = ?", (key,)).fetchone()
+    if row is None:
+        return None
+    return _from_row(conn, row)
+
+
+def read_items_by_ids(conn: sqlite3.Connection, ids: list[int]) -> list[Item]:
+    """Items for row ids, in the given order (one query per table, not per item)."""
+    if not ids:
+        return []
+    marks = ",".join("?" for _ in ids)
+    rows = {r["id"]: r for r in conn.execute(f"SELECT * FROM items WHERE id IN ({marks})", ids)}
+    children = _children(conn, ids)
+    return [_from_row(conn, rows[i], children) for i in ids if i in rows]
+
+
+def _children(conn: sqlite3.Connection, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+    marks = ",".join("?" for _ in ids)
+    out: dict[str, dict[int, list[Any]]] = {
+        "creators": {}, "identifiers": {}, "tags": {}, "collections": {}, "notes": {}, "attachments": {},
+    }
+    queries = {
+        "creators": f"SELECT * FROM creators WHERE item_id IN ({marks}) ORDER BY item_id, pos",
+        "identifiers": f"SELECT * FROM identifiers WHERE item_id IN ({marks})",
+        "tags": f"SELECT it.item_id, t.name, it.type FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                f"WHERE it.item_id IN ({marks}) ORDER BY it.item_id, t.name",
+        "collections": f"SELECT ci.item_id, c.key FROM collection_items ci JOIN collections c "
+                       f"ON c.id = ci.collection_id WHERE ci.item_id IN ({marks})",
+        "notes": f"SELECT * FROM notes WHERE item_id IN ({marks}) ORDER BY id",
+        "attachments": f"SELECT * FROM attachments WHERE item_id IN ({marks}) ORDER BY id",
+    }
+    for name, sql in queries.items():
+        for row in conn.execute(sql, ids):
+            out[name].setdefault(row[0] if name in ("tags", "collections") else row["item_id"], []).append(row)
+    return out
+
+
+def _from_row(conn: sqlite3.Connection, row: sqlite3.Row,
+              children: dict[str, dict[int, list[Any]]] | None = None) -> Item:
+    rid = int(row["id"])
+    if children is None:
+        children = _children(conn, [rid])
+    item = Item(
+        item_type=row["item_type"],
+        fields=json.loads(row["fields"]),
+        key=row["key"],
+        version=row["version"],
+        date_added=row["date_added"],
+        date_modified=row["date_modified"],
+        deleted=bool(row["deleted"]),
+        hal_version=row["hal_version"],
+        provenance=json.loads(row["provenance"]),
+        extras=json.loads(row["extras"]),
+        relations=json.loads(row["relations"]),
+    )
+    item.creators = [Creator(r["creator_type"], r["first_name"], r["last_name"], r["name"])
+                     for r in children["creators"].get(rid, [])]
+    item.identifiers = {r["scheme"]: r["value"] for r in children["identifiers"].get(rid, [])}
+    item.tags = [Tag(r[1], int(r[2])) for r in children["tags"].get(rid, [])]
+    item.collections = sorted(r[1] for r in children["collections"].get(rid, []))
+    item.notes = [Note(html=r["html"], key=r["key"], date_added=r["date_added"], date_modified=r["date_modified"])
+                  for r in children["notes"].get(rid, [])]
+    item.attachments = [
+        Attachment(key=r["key"], title=r["title"], link_mode=r["link_mode"], path=r["path"], url=r["url"],
+                   content_type=r["content_type"], size=r["size"], sha256=r["sha256"], source=r["source"],
+                   date_added=r["date_added"])
+        for r in children["attachments"].get(rid, [])
+    ]
+    return item

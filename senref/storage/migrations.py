@@ -1,0 +1,201 @@
+"""Numbered schema migrations; `PRAGMA user_version` holds the version a database is at."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+_V1 = """
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    item_type TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    sort_title TEXT NOT NULL DEFAULT '',
+    creator_summary TEXT NOT NULL DEFAULT '',
+    sort_creator TEXT NOT NULL DEFAULT '',
+    year INTEGER,
+    publication TEXT NOT NULL DEFAULT '',
+    sort_publication TEXT NOT NULL DEFAULT '',
+    date_added TEXT NOT NULL,
+    date_modified TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    title_key TEXT NOT NULL DEFAULT '',
+    first_author TEXT NOT NULL DEFAULT '',
+    hal_version INTEGER,
+    fields TEXT NOT NULL DEFAULT '{}',
+    provenance TEXT NOT NULL DEFAULT '{}',
+    extras TEXT NOT NULL DEFAULT '{}',
+    relations TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX items_sort_title ON items(deleted, sort_title);
+CREATE INDEX items_sort_creator ON items(deleted, sort_creator);
+CREATE INDEX items_year ON items(deleted, year);
+CREATE INDEX items_publication ON items(deleted, sort_publication);
+CREATE INDEX items_type ON items(deleted, item_type);
+CREATE INDEX items_date_added ON items(deleted, date_added);
+CREATE INDEX items_date_modified ON items(deleted, date_modified);
+CREATE INDEX items_title_key ON items(title_key);
+
+CREATE TABLE creators (
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    pos INTEGER NOT NULL,
+    creator_type TEXT NOT NULL,
+    first_name TEXT NOT NULL DEFAULT '',
+    last_name TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (item_id, pos)
+) WITHOUT ROWID;
+
+CREATE TABLE identifiers (
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    scheme TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (item_id, scheme)
+) WITHOUT ROWID;
+CREATE INDEX identifiers_value ON identifiers(scheme, value);
+
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE item_tags (
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    type INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (item_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX item_tags_tag ON item_tags(tag_id, item_id);
+
+CREATE TABLE collections (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    parent_id INTEGER REFERENCES collections(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL DEFAULT 0,
+    date_modified TEXT NOT NULL
+);
+CREATE INDEX collections_parent ON collections(parent_id);
+CREATE TABLE collection_items (
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    PRIMARY KEY (collection_id, item_id)
+) WITHOUT ROWID;
+CREATE INDEX collection_items_item ON collection_items(item_id);
+
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    html TEXT NOT NULL,
+    date_added TEXT NOT NULL,
+    date_modified TEXT NOT NULL
+);
+CREATE INDEX notes_item ON notes(item_id);
+
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    title TEXT NOT NULL DEFAULT '',
+    link_mode TEXT NOT NULL,
+    path TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    content_type TEXT NOT NULL DEFAULT '',
+    size INTEGER,
+    sha256 TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    date_added TEXT NOT NULL
+);
+CREATE INDEX attachments_item ON attachments(item_id);
+
+CREATE VIRTUAL TABLE items_fts USING fts5(
+    title, creators, abstract, tags, notes, identifiers, publication,
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+# Version 2: tag colours (shown in the item table) and a per-item attachment flag the table can
+# show without joining attachments for every visible row.
+_V2 = """
+CREATE TABLE tag_colors (
+    name TEXT PRIMARY KEY,
+    color TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0
+);
+ALTER TABLE items ADD COLUMN has_file INTEGER NOT NULL DEFAULT 0;
+UPDATE items SET has_file = 1 WHERE id IN (
+    SELECT item_id FROM attachments WHERE link_mode IN ('imported_file', 'imported_url', 'linked_file')
+);
+"""
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Migration:
+    def run(conn: sqlite3.Connection) -> None:
+        for statement in _statements(sql):
+            conn.execute(statement)
+    return run
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script on ';' at statement ends (our scripts hold no ';' inside literals)."""
+    return [s.strip() for s in sql.split(";\n") if s.strip()]
+
+
+#: version -> migration that brings a database from version-1 to version.
+MIGRATIONS: dict[int, Migration] = {1: _script(_V1), 2: _script(_V2)}
+LATEST = max(MIGRATIONS)
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def backup(conn: sqlite3.Connection, db_path: Path, version: int) -> Path:
+    """Copy the live database with SQLite's online backup API before changing its schema."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = db_path.with_name(f"{db_path.name}.v{version}-{stamp}.bak")
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(conn: sqlite3.Connection, db_path: Path, target: int = LATEST) -> Path | None:
+    """Bring the database to *target*; returns the backup made first (None for a new database).
+
+    Each step runs in its own transaction together with its version bump, so a crash leaves the
+    database at a well-defined version.
+    """
+    version = current_version(conn)
+    if version > LATEST:
+        raise RuntimeError(
+            f"library schema version {version} is newer than this senref understands ({LATEST}); "
+            "upgrade senref"
+        )
+    if version >= target:
+        return None
+    saved = backup(conn, db_path, version) if version > 0 else None
+    for step in range(version + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[step](conn)
+            conn.execute(f"PRAGMA user_version = {step}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return saved

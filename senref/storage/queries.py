@@ -1,0 +1,147 @@
+"""Indexed item queries: filters (collection, tags, search, trash) and sorted pages, as SQL not Python."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Sortable columns -> indexed SQL expression. Ties break on id so paging is stable.
+SORT_COLUMNS: dict[str, str] = {
+    "title": "i.sort_title",
+    "creator": "i.sort_creator",
+    "year": "i.year",
+    "publication": "i.sort_publication",
+    "type": "i.item_type",
+    "dateAdded": "i.date_added",
+    "dateModified": "i.date_modified",
+}
+
+_TOKEN = re.compile(r"[\w][\w.\-/]*", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user types into a safe FTS5 query: every word must match, as a prefix.
+
+    >>> fts_query('senolytic "one-two" AND x')
+    '"senolytic"* "one-two"* "and"* "x"*'
+    >>> fts_query('  ') == ''
+    True
+    """
+    tokens = [t.lower() for t in _TOKEN.findall(text)]
+    return " ".join('"' + t.replace('"', "") + '"*' for t in tokens[:32])
+
+
+@dataclass
+class ItemQuery:
+    """What the item table shows: one filter set, one sort order."""
+
+    collection: str | None = None  # collection key
+    recursive: bool = False
+    unfiled: bool = False
+    tags: list[str] = field(default_factory=list)
+    tag_mode: str = "and"  # "and" | "or"
+    tag_type: int | None = None  # restrict tag matches to manual (0) or automatic (1)
+    search: str = ""
+    trash: bool = False
+    keys: list[str] | None = None
+    sort: str = "title"
+    descending: bool = False
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses = ["i.deleted = ?"]
+        params: list[Any] = [1 if self.trash else 0]
+        if self.collection:
+            if self.recursive:
+                clauses.append(
+                    "i.id IN (SELECT ci.item_id FROM collection_items ci WHERE ci.collection_id IN ("
+                    "WITH RECURSIVE sub(id) AS (SELECT id FROM collections WHERE key = ? "
+                    "UNION SELECT c.id FROM collections c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
+                )
+            else:
+                clauses.append(
+                    "i.id IN (SELECT ci.item_id FROM collection_items ci JOIN collections c "
+                    "ON c.id = ci.collection_id WHERE c.key = ?)"
+                )
+            params.append(self.collection)
+        if self.unfiled:
+            clauses.append("NOT EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id)")
+        if self.tags:
+            type_clause = " AND it.type = ?" if self.tag_type is not None else ""
+            marks = ",".join("?" for _ in self.tags)
+            sub = (f"SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
+                   f"WHERE t.name IN ({marks}){type_clause}")
+            sub_params: list[Any] = list(self.tags)
+            if self.tag_type is not None:
+                sub_params.append(self.tag_type)
+            if self.tag_mode == "and" and len(self.tags) > 1:
+                sub += f" GROUP BY it.item_id HAVING COUNT(DISTINCT it.tag_id) = {len(set(self.tags))}"
+            clauses.append(f"i.id IN ({sub})")
+            params.extend(sub_params)
+        elif self.tag_type is not None:
+            clauses.append("i.id IN (SELECT item_id FROM item_tags WHERE type = ?)")
+            params.append(self.tag_type)
+        if self.search.strip():
+            query = fts_query(self.search)
+            if query:
+                clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+                params.append(query)
+        if self.keys is not None:
+            marks = ",".join("?" for _ in self.keys)
+            clauses.append(f"i.key IN ({marks})")
+            params.extend(self.keys)
+        return " AND ".join(clauses), params
+
+    def order_by(self) -> str:
+        expr = SORT_COLUMNS.get(self.sort, SORT_COLUMNS["title"])
+        direction = "DESC" if self.descending else "ASC"
+        # Empty years sort last in either direction, as Zotero does.
+        nulls = f"{expr} IS NULL, " if self.sort == "year" else ""
+        return f"{nulls}{expr} {direction}, i.id {direction}"
+
+
+#: The columns the item table shows, fetched per page.
+ROW_COLUMNS = ("key", "item_type", "title", "creator_summary", "year", "publication", "date_added",
+               "date_modified", "has_file")
+
+
+def count(conn: sqlite3.Connection, query: ItemQuery) -> int:
+    where, params = query.where()
+    return int(conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0])
+
+
+def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) -> list[sqlite3.Row]:
+    where, params = query.where()
+    cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
+    sql = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags "
+           f"FROM items i WHERE {where} ORDER BY {query.order_by()} LIMIT ? OFFSET ?")
+    return conn.execute(sql, (*params, limit, offset)).fetchall()
+
+
+def iter_ids(conn: sqlite3.Connection, query: ItemQuery, chunk: int = 500) -> Iterator[list[int]]:
+    """Row ids in id order, in chunks, by keyset paging (flat memory for any library size)."""
+    where, params = query.where()
+    last = -1
+    while True:
+        rows = conn.execute(
+            f"SELECT i.id FROM items i WHERE {where} AND i.id > ? ORDER BY i.id LIMIT ?",
+            (*params, last, chunk),
+        ).fetchall()
+        if not rows:
+            return
+        ids = [int(r[0]) for r in rows]
+        yield ids
+        last = ids[-1]
+
+
+def tag_counts(conn: sqlite3.Connection, query: ItemQuery | None = None) -> list[tuple[str, int, int]]:
+    """(tag, item count, type) for items matching *query*'s filters (the tag selector)."""
+    if query is None:
+        query = ItemQuery()
+    where, params = query.where()
+    sql = (f"SELECT t.name, COUNT(*) AS n, MIN(it.type) AS type FROM item_tags it "
+           f"JOIN tags t ON t.id = it.tag_id JOIN items i ON i.id = it.item_id "
+           f"WHERE {where} GROUP BY t.id ORDER BY t.name COLLATE NOCASE")
+    return [(r[0], int(r[1]), int(r[2])) for r in conn.execute(sql, params)]
