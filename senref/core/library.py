@@ -143,7 +143,7 @@ class Library:
         return queries.count(self.conn, query or ItemQuery())
 
     def keys(self, query: ItemQuery) -> list[str]:
-        where, params = query.where()
+        where, params = query.where(self.conn)
         sql = f"SELECT i.key FROM items i WHERE {where} ORDER BY {query.order_by()}"
         return [str(r[0]) for r in self.conn.execute(sql, params)]
 
@@ -620,7 +620,7 @@ def _drop_tag(item: Item, name: str) -> bool:
 
 def safe_filename(name: str) -> str:
     """A file name that is safe on every platform (no separators, control or reserved characters)."""
-    cleaned = _UNSAFE_FILENAME.sub("_", name).strip(" .")
+    cleaned = re.sub(r"\.{2,}", ".", _UNSAFE_FILENAME.sub("_", name)).strip(" .")
     return cleaned[:150]
 
 

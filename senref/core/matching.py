@@ -50,11 +50,15 @@ def name_key(creator: Creator) -> str:
 
 
 def richness(creator: Creator) -> tuple[int, int, int]:
-    """Prefer names with accents/typographic detail, then the longer given name, then capitals."""
+    """Prefer accents, then the longer given name, then "O'Loghlen" over a flattened "O’loghlen".
+
+    Particles ("van", "de") are not judged: their case is a convention, and ties keep the
+    spelling already in the library.
+    """
     text = creator.display
     non_ascii = sum(1 for ch in text if ord(ch) > 127 and ch not in "’‘")
-    capitals = sum(1 for ch in creator.last_name if ch.isupper())
-    return non_ascii, len(creator.first_name), capitals
+    capital_after_apostrophe = len(re.findall(r"['’][A-Z]", creator.last_name))
+    return non_ascii, len(creator.first_name), capital_after_apostrophe
 
 
 def better_name(a: Creator, b: Creator) -> Creator:

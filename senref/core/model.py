@@ -19,7 +19,7 @@ from senref.core.schema import (
     publication_field,
 )
 
-#: Zotero's key alphabet: no 0, 1, O or I, so keys survive being read aloud or retyped.
+#: Zotero's key alphabet (no 0, 1 or O, which are easily confused when keys are retyped).
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 _KEY_RE = re.compile(rf"^[{KEY_ALPHABET}]{{8}}$")
 MANUAL, AUTOMATIC = 0, 1

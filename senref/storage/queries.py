@@ -50,42 +50,43 @@ class ItemQuery:
     sort: str = "title"
     descending: bool = False
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, conn: sqlite3.Connection) -> tuple[str, list[Any]]:
+        """SQL condition over `items i` and its parameters (*conn* resolves collections and search size)."""
         clauses = ["i.deleted = ?"]
         params: list[Any] = [1 if self.trash else 0]
+        # Filters are correlated EXISTS probes on (item_id, ...) indexes rather than IN-lists: the
+        # page query walks the sort index and stops after `limit` hits, so a collection holding
+        # most of a 100,000-item library costs as little as a small one.
         if self.collection:
-            if self.recursive:
-                clauses.append(
-                    "i.id IN (SELECT ci.item_id FROM collection_items ci WHERE ci.collection_id IN ("
-                    "WITH RECURSIVE sub(id) AS (SELECT id FROM collections WHERE key = ? "
-                    "UNION SELECT c.id FROM collections c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub))"
-                )
-            else:
-                clauses.append(
-                    "i.id IN (SELECT ci.item_id FROM collection_items ci JOIN collections c "
-                    "ON c.id = ci.collection_id WHERE c.key = ?)"
-                )
-            params.append(self.collection)
+            ids = collection_ids(conn, self.collection, self.recursive) or [-1]
+            marks = ",".join("?" for _ in ids)
+            clauses.append("EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id "
+                           f"AND ci.collection_id IN ({marks}))")
+            params.extend(ids)
         if self.unfiled:
             clauses.append("NOT EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id)")
+        type_clause = " AND it.type = ?" if self.tag_type is not None else ""
+        type_params: list[Any] = [self.tag_type] if self.tag_type is not None else []
         if self.tags:
-            type_clause = " AND it.type = ?" if self.tag_type is not None else ""
-            marks = ",".join("?" for _ in self.tags)
-            sub = (f"SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id "
-                   f"WHERE t.name IN ({marks}){type_clause}")
-            sub_params: list[Any] = list(self.tags)
-            if self.tag_type is not None:
-                sub_params.append(self.tag_type)
-            if self.tag_mode == "and" and len(self.tags) > 1:
-                sub += f" GROUP BY it.item_id HAVING COUNT(DISTINCT it.tag_id) = {len(set(self.tags))}"
-            clauses.append(f"i.id IN ({sub})")
-            params.extend(sub_params)
+            groups = [[t] for t in dict.fromkeys(self.tags)] if self.tag_mode == "and" else [list(dict.fromkeys(self.tags))]
+            for names in groups:
+                marks = ",".join("?" for _ in names)
+                clauses.append("EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id AND it.tag_id IN "
+                               f"(SELECT id FROM tags WHERE name IN ({marks})){type_clause})")
+                params.extend(names)
+                params.extend(type_params)
         elif self.tag_type is not None:
-            clauses.append("i.id IN (SELECT item_id FROM item_tags WHERE type = ?)")
-            params.append(self.tag_type)
+            clauses.append(f"EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id{type_clause})")
+            params.extend(type_params)
+        self._sparse_search = False
         if self.search.strip():
             query = fts_query(self.search)
             if query:
+                hits = conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (query,)).fetchone()[0]
+                self._sparse_search = hits <= SPARSE_HITS
+                if self._sparse_search:
+                    # "+" stops SQLite from scanning the (deleted, ...) index and probing the hits.
+                    clauses[0] = "+i.deleted = ?"
                 clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
                 params.append(query)
         if self.keys is not None:
@@ -97,9 +98,26 @@ class ItemQuery:
     def order_by(self) -> str:
         expr = SORT_COLUMNS.get(self.sort, SORT_COLUMNS["title"])
         direction = "DESC" if self.descending else "ASC"
-        # Empty years sort last in either direction, as Zotero does.
-        nulls = f"{expr} IS NULL, " if self.sort == "year" else ""
-        return f"{nulls}{expr} {direction}, i.id {direction}"
+        if getattr(self, "_sparse_search", False):
+            # Few full-text hits: take them from the FTS index and sort them ("+" keeps SQLite
+            # from walking the whole sort index instead). Many hits: walking the index is cheaper.
+            return f"+{expr} {direction}, i.id {direction}"
+        # A plain "column, id" order lets SQLite walk the (deleted, column) index: no sort step,
+        # so the first page of 100,000 items costs the same as the first page of 100.
+        return f"{expr} {direction}, i.id {direction}"
+
+
+#: Up to this many full-text hits, sorting the hits beats walking the sort index.
+SPARSE_HITS = 5000
+
+
+def collection_ids(conn: sqlite3.Connection, key: str, recursive: bool) -> list[int]:
+    """Row ids of a collection (and, if *recursive*, of all its subcollections)."""
+    if not recursive:
+        return [int(r[0]) for r in conn.execute("SELECT id FROM collections WHERE key = ?", (key,))]
+    sql = ("WITH RECURSIVE sub(id) AS (SELECT id FROM collections WHERE key = ? "
+           "UNION SELECT c.id FROM collections c JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub")
+    return [int(r[0]) for r in conn.execute(sql, (key,))]
 
 
 #: The columns the item table shows, fetched per page.
@@ -108,12 +126,12 @@ ROW_COLUMNS = ("key", "item_type", "title", "creator_summary", "year", "publicat
 
 
 def count(conn: sqlite3.Connection, query: ItemQuery) -> int:
-    where, params = query.where()
+    where, params = query.where(conn)
     return int(conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0])
 
 
 def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) -> list[sqlite3.Row]:
-    where, params = query.where()
+    where, params = query.where(conn)
     cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
     sql = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags "
            f"FROM items i WHERE {where} ORDER BY {query.order_by()} LIMIT ? OFFSET ?")
@@ -122,7 +140,7 @@ def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) ->
 
 def iter_ids(conn: sqlite3.Connection, query: ItemQuery, chunk: int = 500) -> Iterator[list[int]]:
     """Row ids in id order, in chunks, by keyset paging (flat memory for any library size)."""
-    where, params = query.where()
+    where, params = query.where(conn)
     last = -1
     while True:
         rows = conn.execute(
@@ -140,7 +158,7 @@ def tag_counts(conn: sqlite3.Connection, query: ItemQuery | None = None) -> list
     """(tag, item count, type) for items matching *query*'s filters (the tag selector)."""
     if query is None:
         query = ItemQuery()
-    where, params = query.where()
+    where, params = query.where(conn)
     sql = (f"SELECT t.name, COUNT(*) AS n, MIN(it.type) AS type FROM item_tags it "
            f"JOIN tags t ON t.id = it.tag_id JOIN items i ON i.id = it.item_id "
            f"WHERE {where} GROUP BY t.id ORDER BY t.name COLLATE NOCASE")
