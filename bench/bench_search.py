@@ -10,9 +10,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import build  # noqa: E402
-from senref.core.library import Library  # noqa: E402
-from senref.storage.queries import ItemQuery  # noqa: E402
+from bench.corpus import build
+from senref.core.library import Library
+from senref.storage.queries import ItemQuery
 
 
 def timed(fn, repeat: int = 15) -> float:  # type: ignore[no-untyped-def]

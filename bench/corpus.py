@@ -13,14 +13,9 @@ from pathlib import Path
 from senref.core.library import Library
 from senref.core.model import Creator, Item
 
-_WORDS = ("senescence therapy induced radiation chemotherapy tumour cells secretory phenotype senolytic "
-          "navitoclax dasatinib quercetin fisetin biomarker p16INK4a p21 relapse metastasis resistance fibrosis "
-          "immune clearance macrophage NK cells organoid xenograft lung breast glioma melanoma lymphoma "
-          "doxorubicin etoposide cisplatin palbociclib olaparib DNA damage response interleukin NF-κB mTOR "
-          "stemness dormancy escape clinical trial mouse model single-cell signature lipofuscin lamin").split()
-_NAMES = ("Prasanna Citrin Campisi Lowe Gil Kirkland Schmitt Demaria Zhou Coleman Gewirtz Niedernhofer "
-          "Müller García Nguyen Kowalski Dubois Rossi Tanaka Okafor Novak Jensen O'Brien van Dijk").split()
-_FIRST = "Ana Jörg François Jesús Marco Judith Scott Clemens Daohong Laura Mei Kofi Ingrid Pierre".split()
+_WORDS = ["senescence", "therapy", "induced", "radiation", "chemotherapy", "tumour", "cells", "secretory", "phenotype", "senolytic", "navitoclax", "dasatinib", "quercetin", "fisetin", "biomarker", "p16INK4a", "p21", "relapse", "metastasis", "resistance", "fibrosis", "immune", "clearance", "macrophage", "NK", "cells", "organoid", "xenograft", "lung", "breast", "glioma", "melanoma", "lymphoma", "doxorubicin", "etoposide", "cisplatin", "palbociclib", "olaparib", "DNA", "damage", "response", "interleukin", "NF-κB", "mTOR", "stemness", "dormancy", "escape", "clinical", "trial", "mouse", "model", "single-cell", "signature", "lipofuscin", "lamin"]
+_NAMES = ["Prasanna", "Citrin", "Campisi", "Lowe", "Gil", "Kirkland", "Schmitt", "Demaria", "Zhou", "Coleman", "Gewirtz", "Niedernhofer", "Müller", "García", "Nguyen", "Kowalski", "Dubois", "Rossi", "Tanaka", "Okafor", "Novak", "Jensen", "O'Brien", "van", "Dijk"]
+_FIRST = ["Ana", "Jörg", "François", "Jesús", "Marco", "Judith", "Scott", "Clemens", "Daohong", "Laura", "Mei", "Kofi", "Ingrid", "Pierre"]
 _JOURNALS = ("Nature", "Cell", "Cancer Research", "JNCI: Journal of the National Cancer Institute",
              "Aging Cell", "Nature Communications", "Oncogene", "Radiotherapy and Oncology")
 

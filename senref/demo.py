@@ -69,11 +69,12 @@ def build_demo_library(folder: Path) -> None:
 def record_card_pdf(item: Item) -> bytes:
     """A small, valid one-page PDF summarising *item* (title, authors, journal, abstract)."""
     lines = ["senref demo library - record card (not the published article)", ""]
-    lines += textwrap.wrap(item.title, 80) + [""]
+    lines += [*textwrap.wrap(item.title, 80), ""]
     authors = ", ".join(c.display for c in item.creators[:6]) + (" et al." if len(item.creators) > 6 else "")
     lines += textwrap.wrap(authors, 90)
-    lines += [f"{item.publication} {item.fields.get('volume', '')}({item.fields.get('issue', '')}) "
-              f"{item.fields.get('pages', '')}, {item.year or ''}", f"DOI {item.identifiers.get('doi', '')}", ""]
+    citation = (f"{item.publication} {item.fields.get('volume', '')}({item.fields.get('issue', '')}) "
+                f"{item.fields.get('pages', '')}, {item.year or ''}")
+    lines += [citation, f"DOI {item.identifiers.get('doi', '')}", ""]
     lines += textwrap.wrap(item.fields.get("abstractNote", ""), 95)
     return simple_pdf(lines)
 
@@ -91,8 +92,8 @@ def simple_pdf(lines: list[str]) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
-        b"/Contents 5 0 R >>",
+        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+         b"/Contents 5 0 R >>"),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]

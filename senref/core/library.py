@@ -426,8 +426,8 @@ class Library:
 
     def _ensure_path(self, conn: sqlite3.Connection, names: list[str], parent_key: str | None) -> str:
         current = parent_key
-        for name in names:
-            name = name.strip() or "Unnamed"
+        for raw in names:
+            name = raw.strip() or "Unnamed"
             if current is None:
                 row = conn.execute("SELECT key FROM collections WHERE name = ? AND parent_id IS NULL", (name,)).fetchone()
             else:

@@ -63,7 +63,7 @@ def test_search_senolytic_finds_the_senolytic_papers(demo_home: Path) -> None:
     hits = json.loads(ok("--demo", "search", "senolytic", "--json", home=demo_home))
     titles = [h["data"]["title"] for h in hits]
     assert any("senolytic drugs" in t for t in titles)
-    assert any("Cardiac glycosides are broad-spectrum senolytics" == t for t in titles)
+    assert any(t == "Cardiac glycosides are broad-spectrum senolytics" for t in titles)
     assert not any("biomarker that identifies senescent human cells" in t for t in titles)
 
 
