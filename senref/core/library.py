@@ -547,7 +547,11 @@ class Library:
     # -- notes and files -----------------------------------------------------------------------
     def add_note(self, item_key: str, html: str) -> Note:
         note = Note(html=html)
-        self.edit_items([item_key], lambda item: bool(item.notes.append(note)) or True)
+
+        def change(item: Item) -> bool:
+            item.notes.append(note)
+            return True
+        self.edit_items([item_key], change)
         return note
 
     def store_file(self, item_key: str, src: Path | bytes, *, filename: str, content_type: str = "",
@@ -584,8 +588,11 @@ class Library:
                 assert isinstance(src, bytes)
                 out.write(src)
         attachment.path = target.relative_to(self.folder).as_posix()
+        def change(item: Item) -> bool:
+            item.attachments.append(attachment)
+            return True
         try:
-            self.edit_items([item_key], lambda item: bool(item.attachments.append(attachment)) or True)
+            self.edit_items([item_key], change)
         except BaseException:
             shutil.rmtree(target.parent, ignore_errors=True)
             raise

@@ -281,7 +281,8 @@ class Item:
         data = obj.get("data", obj)
         if not isinstance(data, dict):
             raise ValueError("item JSON has no data object")
-        meta = obj.get("meta") if isinstance(obj.get("meta"), dict) else {}
+        raw_meta = obj.get("meta")
+        meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
         item_type = str(data.get("itemType") or "journalArticle")
         if item_type not in ITEM_TYPES:
             item_type = "document" if item_type not in ("note", "attachment") else item_type
@@ -304,9 +305,9 @@ class Item:
         extra_kept: list[str] = []
         labels = {label.lower(): scheme for scheme, label in EXTRA_LABELS.items()}
         for line in str(data.get("extra") or "").splitlines():
-            label, sep, value = line.partition(":")
-            scheme = labels.get(label.strip().lower())
-            if sep and scheme and item.set_identifier(scheme, value.strip()):
+            label, sep, rest = line.partition(":")
+            found = labels.get(label.strip().lower())
+            if sep and found and item.set_identifier(found, rest.strip()):
                 continue
             extra_kept.append(line)
         if any(line.strip() for line in extra_kept):

@@ -49,8 +49,8 @@ def load_settings(paths: Paths | None = None, env: dict[str, str] | None = None)
         raw = tomllib.loads(paths.settings_file.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         raw = {}
-    network = raw.get("network") if isinstance(raw.get("network"), dict) else {}
-    urls_conf = raw.get("urls") if isinstance(raw.get("urls"), dict) else {}
+    network: dict[str, Any] = raw["network"] if isinstance(raw.get("network"), dict) else {}
+    urls_conf: dict[str, Any] = raw["urls"] if isinstance(raw.get("urls"), dict) else {}
     urls = {}
     for name, (var, default) in SERVICE_URLS.items():
         urls[name] = (env.get(var) or str(urls_conf.get(name) or "") or default).rstrip("/")
