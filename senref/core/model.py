@@ -14,8 +14,7 @@ from senref.core.schema import (
     EXTRA_LABELS,
     IDENTIFIER_FIELDS,
     IDENTIFIER_SCHEMES,
-    ITEM_TYPES,
-    fields_for,
+    ITEM_FIELDS,
     publication_field,
 )
 
@@ -222,15 +221,19 @@ class Item:
     # -- Zotero Web API JSON -----------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
         """Zotero Web API item JSON (`key`, `version`, `data`) plus senref's `meta`."""
-        valid = fields_for(self.item_type)
+        known = ITEM_FIELDS.get(self.item_type)
+        # A type this schema does not know (film, artwork...) keeps every field it came with.
+        valid = known if known is not None else ("title", *(f for f in self.fields if f != "title"), "extra")
         data: dict[str, Any] = {"key": self.key, "version": self.version, "itemType": self.item_type}
         extra_lines: list[str] = []
         for name in valid:
-            if name in IDENTIFIER_FIELDS.values():
-                continue
-            if name == "extra":
+            if name in IDENTIFIER_FIELDS.values() or name == "extra":
                 continue
             data[name] = self.fields.get(name, "")
+        # Fields the type has no column for travel in Extra as "name: value", as Zotero does.
+        for name, value in self.fields.items():
+            if value and name not in valid and name != "extra":
+                extra_lines.append(f"{name}: {value}")
         for scheme in IDENTIFIER_SCHEMES:
             value = self.identifiers.get(scheme)
             if not value:
@@ -250,7 +253,8 @@ class Item:
         data["creators"] = [c.to_json() for c in self.creators]
         data["tags"] = [t.to_json() for t in self.tags]
         data["collections"] = list(self.collections)
-        data["relations"] = {k: list(v) for k, v in self.relations.items()}
+        # Zotero writes one related URI as a string and several as an array.
+        data["relations"] = {k: v[0] if len(v) == 1 else list(v) for k, v in self.relations.items()}
         data["dateAdded"] = self.date_added
         data["dateModified"] = self.date_modified
         if self.deleted:
@@ -283,10 +287,7 @@ class Item:
             raise ValueError("item JSON has no data object")
         raw_meta = obj.get("meta")
         meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
-        item_type = str(data.get("itemType") or "journalArticle")
-        if item_type not in ITEM_TYPES:
-            item_type = "document" if item_type not in ("note", "attachment") else item_type
-        item = cls(item_type=item_type)
+        item = cls(item_type=str(data.get("itemType") or "journalArticle"))
         key = str(obj.get("key") or data.get("key") or "")
         if is_key(key):
             item.key = key
