@@ -67,13 +67,27 @@ class Library:
     """A library folder: `library.sqlite` plus `files/` with the stored attachments."""
 
     def __init__(self, folder: Path, *, role: str = "senref", tagger: Tagger | None = None,
-                 on_wait: Callable[[str], None] | None = None) -> None:
+                 autotag: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
         self.folder = folder
         self.files_dir = folder / FILES_DIR
         self.lock = LibraryLock(folder / "library.lock", role=role)
         self.db = Database(folder / DB_NAME, self.lock, on_wait=on_wait)
         self.events = Events()
-        self.tagger = tagger
+        self._tagger = tagger
+        # The vocabulary is compiled on the first save, so read-only commands never pay for it.
+        self._tagger_pending = autotag and tagger is None
+
+    @property
+    def tagger(self) -> Tagger | None:
+        if self._tagger_pending:
+            self._tagger_pending = False
+            self._tagger = _default_tagger()
+        return self._tagger
+
+    @tagger.setter
+    def tagger(self, value: Tagger | None) -> None:
+        self._tagger_pending = False
+        self._tagger = value
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -87,8 +101,7 @@ class Library:
                 raise LibraryError(f"{folder} is not a folder")
         folder.mkdir(parents=True, exist_ok=True)
         (folder / FILES_DIR).mkdir(exist_ok=True)
-        tagger = _default_tagger() if autotag else None
-        return cls(folder, role=role, tagger=tagger, on_wait=on_wait)
+        return cls(folder, role=role, autotag=autotag, on_wait=on_wait)
 
     def close(self) -> None:
         self.db.close()
