@@ -1,1 +1,1 @@
-"""senref.gui."""
+"""senref's desktop window (PySide6): the only package that imports Qt widgets."""

@@ -1,0 +1,1 @@
+"""Dialogs: add by identifier, settings, about, and the error box."""

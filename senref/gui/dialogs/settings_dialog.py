@@ -1,0 +1,74 @@
+"""Settings: library folder, contact e-mail for the polite pools, default collection for drops, PDF downloads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from senref.core.library import Collection
+from senref.core.settings import Settings
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; `apply_to(settings)` writes the choices back."""
+
+    def __init__(self, settings: Settings, collections: list[Collection], library_folder: str,
+                 parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("senref Settings")
+        self.setObjectName("settingsDialog")
+        self.library = QLineEdit(settings.library or library_folder, self)
+        browse = QPushButton("Choose…", self)
+        browse.clicked.connect(self.on_browse_clicked)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.library, 1)
+        folder_row.addWidget(browse)
+        self.email = QLineEdit(settings.email, self)
+        self.email.setPlaceholderText("you@lab.example")
+        self.email.setToolTip("Sent to Crossref and Unpaywall, which ask for a contact address")
+        self.collection = QComboBox(self)
+        self.collection.addItem("None (My Library)", "")
+        for col in sorted(collections, key=lambda c: c.name.casefold()):
+            self.collection.addItem(col.name, col.key)
+        self.collection.setCurrentIndex(max(0, self.collection.findData(settings.default_collection)))
+        self.download_pdfs = QCheckBox("Download open-access PDFs when adding items", self)
+        self.download_pdfs.setChecked(settings.download_pdfs)
+        form = QFormLayout()
+        form.addRow("Library folder", folder_row)
+        form.addRow("Contact e-mail", self.email)
+        form.addRow("Default collection for drops", self.collection)
+        form.addRow("", self.download_pdfs)
+        note = QLabel("A new library folder is used the next time senref starts.", self)
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+
+    def on_browse_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Library folder", self.library.text())
+        if folder:
+            self.library.setText(folder)
+
+    def apply_to(self, settings: Settings, library_folder: str) -> None:
+        chosen = self.library.text().strip()
+        settings.library = "" if chosen == library_folder and not settings.library else chosen
+        settings.email = self.email.text().strip()
+        settings.default_collection = str(self.collection.currentData() or "")
+        settings.download_pdfs = self.download_pdfs.isChecked()

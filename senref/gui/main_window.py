@@ -1,0 +1,678 @@
+"""The library window: collections and tags on the left, the item table in the centre, the item pane
+on the right, jobs at the bottom. Reads for side panes and every write run off the GUI thread."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from senref.core.library import Collection, Library
+from senref.core.model import MANUAL, Creator, Item
+from senref.core.schema import IDENTIFIER_FIELDS
+from senref.core.settings import Settings, load_settings, save_settings
+from senref.gui.dialogs.about import show_about
+from senref.gui.dialogs.add_identifier import AddIdentifierDialog
+from senref.gui.dialogs.error import error_box
+from senref.gui.dialogs.settings_dialog import SettingsDialog
+from senref.gui.drops import DropPayload
+from senref.gui.gui_settings import window_settings
+from senref.gui.jobs_library import FetchTexts, add_identifiers_job, import_files_job, retry_add_job
+from senref.gui.library_signals import LibrarySignals
+from senref.gui.models.collection_tree import (
+    COLLECTION,
+    COLLECTION_KEY_ROLE,
+    KIND_ROLE,
+    LIBRARY,
+    TRASH,
+    UNFILED,
+    CollectionTreeModel,
+)
+from senref.gui.models.item_table import COLUMNS, ItemTableModel
+from senref.gui.undo import RemoveFromCollectionCommand, RestoreCommand, TrashCommand
+from senref.gui.views.collection_tree_view import CollectionTreeView
+from senref.gui.views.item_pane import ItemPane
+from senref.gui.views.item_table_view import ItemTableView
+from senref.gui.views.jobs_panel import JobsPanel
+from senref.gui.views.tag_selector import TagSelector
+from senref.gui.views.welcome import WelcomeView
+from senref.gui.workers.jobs import FAILED, Job, JobManager
+from senref.gui.workers.tasks import TaskRunner
+from senref.paths import get_paths
+from senref.storage.queries import ItemQuery
+
+SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not re-query
+REFRESH_DELAY_MS = 100  # a burst of saves (a batch) refreshes the table once per interval
+
+
+class MainWindow(QMainWindow):
+    """One library in one window."""
+
+    library_switch_requested = Signal(object, bool)  # folder, demo
+
+    def __init__(self, library: Library, *, settings: Settings | None = None, demo: bool = False) -> None:
+        super().__init__()
+        self.library = library
+        self.settings = settings or load_settings()
+        self.demo = demo
+        self.library_name = "Demo Library" if demo else library.folder.name
+        self.setWindowTitle(f"senref — {self.library_name}")
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.error_boxes: list[QMessageBox] = []
+        self.collections: list[Collection] = []
+        self.tag_filter: tuple[list[str], str] = ([], "and")
+        self._closed = False
+        #: the batch fetcher (senref.sources.add.add_texts unless replaced, e.g. by tests)
+        self.fetch_texts: FetchTexts | None = None
+
+        self.signals = LibrarySignals(library, self)
+        self.reads = TaskRunner(2, self)
+        self.writes = TaskRunner(1, self)  # one thread: edits apply in the order they were made
+        job_pool = QThreadPool(self)
+        job_pool.setMaxThreadCount(4)
+        self.jobs = JobManager(job_pool, self)
+        self.undo_stack = QUndoStack(self)
+
+        self._build_widgets()
+        self._build_actions()
+        self._connect()
+        self._restore_state()
+        self.refresh_collections()
+        self.refresh_tags()
+        self._update_welcome()
+        self._update_count()
+
+    # -- construction --------------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.collection_model = CollectionTreeModel("My Library", self)
+        self.collection_view = CollectionTreeView(self)
+        self.collection_view.setModel(self.collection_model)
+        self.collection_view.expandAll()
+        self.collection_view.setCurrentIndex(self.collection_model.library_index())
+        self.tag_selector = TagSelector(self)
+        self.left = QSplitter(Qt.Orientation.Vertical, self)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(self.collection_view)
+        self.left.addWidget(self.tag_selector)
+        self.left.setSizes([420, 260])
+
+        self.item_model = ItemTableModel(self.library, self)
+        self.table = ItemTableView(self)
+        self.table.setModel(self.item_model)
+        self.table.horizontalHeader().setSortIndicator(self.item_model.sort_column(), Qt.SortOrder.AscendingOrder)
+        self.welcome = WelcomeView(self)
+        self.centre = QStackedWidget(self)
+        self.centre.addWidget(self.table)
+        self.centre.addWidget(self.welcome)
+
+        self.pane = ItemPane(self)
+        self.pane.path_of = self.library.attachment_path
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.left)
+        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(self.pane)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([230, 720, 450])
+        self.setCentralWidget(self.splitter)
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("quickSearch")
+        self.search_box.setPlaceholderText("Search titles, creators, abstracts, identifiers (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(420)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(REFRESH_DELAY_MS)
+
+        self.jobs_panel = JobsPanel(self.jobs, self)
+        self.jobs_dock = QDockWidget("Jobs", self)
+        self.jobs_dock.setObjectName("jobsDock")
+        self.jobs_dock.setWidget(self.jobs_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        self.jobs_dock.hide()
+
+        self.count_label = QLabel(self)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        self.add_action = self._action("Add by Identifier…", self.on_add_identifier_triggered, "Ctrl+Shift+N",
+                                       "Add items by DOI, HAL id, PMID, arXiv id or pasted text")
+        self.new_collection_action = self._action("New Collection…", self.on_new_collection_triggered,
+                                                  "Ctrl+Shift+C")
+        self.settings_action = self._action("Settings…", self.on_settings_triggered, QKeySequence.StandardKey.Preferences)
+        self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self.trash_action = self._action("Move to Trash", self.on_trash_triggered, None,
+                                         "Move the selected items to the Trash (undoable)")
+        self.restore_action = self._action("Restore to Library", self.on_restore_triggered)
+        self.empty_trash_action = self._action("Empty Trash…", self.on_empty_trash_triggered)
+        self.paste_action = self._action("Paste Identifiers", self.on_paste_triggered)
+        self.copy_action = self._action("Copy Citation", self.on_copy_triggered, QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.table.addAction(self.copy_action)
+        self.search_action = self._action("Quick Search", self.on_search_focus_triggered, QKeySequence.StandardKey.Find)
+        self.jobs_action = self.jobs_dock.toggleViewAction()
+        self.jobs_action.setShortcut(QKeySequence("Ctrl+J"))
+        self.about_action = self._action("About senref", self.on_about_triggered)
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.add_action, self.new_collection_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.settings_action, self.quit_action])
+        edit_menu = menu.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.copy_action, self.paste_action, self.trash_action, self.search_action])
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.jobs_action)
+        self.columns_menu = view_menu.addMenu("Columns")
+        self.columns_menu.aboutToShow.connect(self.on_columns_menu_about_to_show)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.new_collection_action)
+        toolbar.addAction(self.add_action)
+        toolbar.addSeparator()
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.search_box)
+        self.addToolBar(toolbar)
+
+    def _connect(self) -> None:
+        self.signals.items_changed.connect(self.on_items_changed)
+        self.signals.items_removed.connect(self.on_items_changed)
+        self.signals.collections_changed.connect(self.on_collections_changed)
+        self.signals.tags_changed.connect(self.on_tags_changed)
+        self.collection_view.selectionModel().currentChanged.connect(self.on_collection_current_changed)
+        self.collection_view.payload_dropped.connect(self.on_payload_dropped)
+        self.collection_view.customContextMenuRequested.connect(self.on_collection_menu_requested)
+        self.tag_selector.filter_changed.connect(self.on_tag_filter_changed)
+        self.table.selectionModel().selectionChanged.connect(self.on_table_selection_changed)
+        self.table.payload_dropped.connect(lambda payload: self.on_payload_dropped(payload, self._drop_collection()))
+        self.table.paste_requested.connect(self.on_paste_triggered)
+        self.table.delete_requested.connect(self.on_trash_triggered)
+        self.table.customContextMenuRequested.connect(self.on_table_menu_requested)
+        self.table.horizontalHeader().customContextMenuRequested.connect(self.on_header_menu_requested)
+        self.item_model.modelReset.connect(self._update_count)
+        self.search_box.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search_box.returnPressed.connect(self.apply_search_now)
+        self.search_timer.timeout.connect(self.apply_query)
+        self.refresh_timer.timeout.connect(self.on_refresh_timeout)
+        self.welcome.demo_requested.connect(self.on_demo_requested)
+        self.welcome.add_requested.connect(self.on_add_identifier_triggered)
+        self.jobs.activity_changed.connect(self.on_activity_changed)
+        self.jobs.job_finished.connect(self.on_job_finished)
+        self.reads.failed.connect(self.show_error_details)
+        self.writes.failed.connect(self.show_error_details)
+        pane = self.pane
+        pane.field_edited.connect(self.on_field_edited)
+        pane.type_changed.connect(self.on_type_changed)
+        pane.creators_edited.connect(self.on_creators_edited)
+        pane.tag_added.connect(lambda key, name: self.write(lambda: self.library.add_tags(key, [name])))
+        pane.tag_accepted.connect(lambda key, name: self.write(lambda: self.library.add_tags(key, [name], MANUAL)))
+        pane.tag_removed.connect(lambda key, name: self.write(lambda: self.library.remove_tags(key, [name])))
+        pane.note_added.connect(lambda key, text: self.write(
+            lambda: self.library.add_note(key, "<p>" + html.escape(text).replace("\n", "<br>") + "</p>")))
+
+    # -- state ---------------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        store = window_settings()
+        geometry = store.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 820)
+        state = store.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        for splitter in (self.splitter, self.left):
+            saved = store.value(f"splitters/{splitter.objectName()}")
+            if saved is not None:
+                splitter.restoreState(saved)
+        header = store.value("table/header")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+
+    def save_state(self) -> None:
+        store = window_settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/state", self.saveState())
+        for splitter in (self.splitter, self.left):
+            store.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        store.setValue("table/header", self.table.horizontalHeader().saveState())
+        store.sync()
+
+    # -- queries -------------------------------------------------------------------------------
+    def current_view(self) -> tuple[str, str | None]:
+        index = self.collection_view.currentIndex()
+        if not index.isValid():
+            return LIBRARY, None
+        return str(index.data(KIND_ROLE)), index.data(COLLECTION_KEY_ROLE)
+
+    def build_query(self) -> ItemQuery:
+        kind, key = self.current_view()
+        tags, mode = self.tag_filter
+        return ItemQuery(collection=key if kind == COLLECTION else None, recursive=False,
+                         unfiled=kind == UNFILED, trash=kind == TRASH, tags=list(tags), tag_mode=mode,
+                         search=self.search_box.text())
+
+    def apply_query(self) -> None:
+        keys, current = self.table.selected_keys(), self.table.current_key()
+        self.search_timer.stop()
+        self.item_model.set_query(self.build_query())
+        if keys:
+            self.table.select_keys(keys, current)
+        self._update_welcome()
+        self._show_current_item()
+
+    def apply_search_now(self) -> None:
+        self.apply_query()
+
+    def _tag_scope(self) -> ItemQuery:
+        """The view without tag and search filters: the tags the selector offers."""
+        kind, key = self.current_view()
+        return ItemQuery(collection=key if kind == COLLECTION else None, unfiled=kind == UNFILED, trash=kind == TRASH)
+
+    def refresh_tags(self) -> None:
+        scope, library = self._tag_scope(), self.library
+        self.reads.run(lambda: (library.tag_counts(scope), library.tag_colors()),
+                       lambda result: self.tag_selector.set_tags(*result), name="tags")
+
+    def refresh_collections(self) -> None:
+        self.reads.run(self.library.list_collections, self.on_collections_loaded, name="collections")
+
+    def on_collections_loaded(self, collections: list[Collection]) -> None:
+        self.collections = collections
+        kind, key = self.current_view()
+        view = self.collection_view
+        expanded = self.collection_model.expanded_keys(view.isExpanded)
+        first_load = not self.collection_model.rowCount(self.collection_model.library_index()) > 2
+        view.selectionModel().blockSignals(True)
+        try:
+            self.collection_model.set_collections(collections)
+            view.expand(self.collection_model.library_index())
+            for col in collections:
+                if first_load or col.key in expanded:
+                    view.expand(self.collection_model.find(COLLECTION, col.key))
+            target = self.collection_model.find(kind, key)
+            view.setCurrentIndex(target if target.isValid() else self.collection_model.library_index())
+        finally:
+            view.selectionModel().blockSignals(False)
+        if not self.collection_model.find(kind, key).isValid():  # the viewed collection was deleted
+            self.apply_query()
+
+    # -- library events ------------------------------------------------------------------------
+    def on_items_changed(self, _keys: list[str]) -> None:
+        if not self.refresh_timer.isActive():
+            self.refresh_timer.start()
+
+    def on_refresh_timeout(self) -> None:
+        keys, current = self.table.selected_keys(), self.table.current_key()
+        before = self.item_model.rowCount()
+        self.item_model.refresh()
+        if keys and self.item_model.rowCount() != before:
+            self.table.select_keys(keys, current)
+        self._update_welcome()
+        self._update_count()
+        self._show_current_item()
+        self.refresh_tags()
+
+    def on_collections_changed(self) -> None:
+        self.refresh_collections()
+
+    def on_tags_changed(self) -> None:
+        self.refresh_tags()
+        self.on_items_changed([])
+
+    # -- views ---------------------------------------------------------------------------------
+    def on_collection_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self.apply_query()
+        self.refresh_tags()
+
+    def on_tag_filter_changed(self, tags: list[str], mode: str) -> None:
+        self.tag_filter = (tags, mode)
+        self.apply_query()
+
+    def select_collection(self, kind: str, key: str | None = None) -> None:
+        index = self.collection_model.find(kind, key)
+        if index.isValid():
+            self.collection_view.setCurrentIndex(index)
+
+    def on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._show_current_item()
+
+    def _show_current_item(self) -> None:
+        keys = self.table.selected_keys()
+        key = self.table.current_key() if self.table.current_key() in keys else (keys[0] if keys else None)
+        if key is None:
+            self.pane.show_item(None)
+            return
+        try:
+            item = self.library.get_item(key)
+        except KeyError:
+            item = None
+        self.pane.show_item(item)
+
+    def _update_welcome(self) -> None:
+        kind, _ = self.current_view()
+        empty = kind == LIBRARY and not self.search_box.text().strip() and self.library.count() == 0
+        self.centre.setCurrentWidget(self.welcome if empty else self.table)
+
+    def _update_count(self) -> None:
+        n = self.item_model.rowCount()
+        self.count_label.setText(f"{n:,} item{'s' if n != 1 else ''}")
+
+    # -- writes --------------------------------------------------------------------------------
+    def write(self, fn: Any) -> None:
+        """Run a library write on the write thread; the change events refresh the views."""
+        self.writes.run(fn)
+
+    def _edit(self, key: str, change: Any) -> None:
+        self.write(lambda: self.library.edit_items([key], change))
+
+    def on_field_edited(self, key: str, name: str, value: str) -> None:
+        scheme = next((s for s, f in IDENTIFIER_FIELDS.items() if f == name), None)
+
+        def change(item: Item) -> bool:
+            if scheme:
+                if not value:
+                    return item.identifiers.pop(scheme, None) is not None
+                return item.set_identifier(scheme, value)
+            if item.fields.get(name, "") == value:
+                return False
+            if value:
+                item.fields[name] = value
+            else:
+                item.fields.pop(name, None)
+            item.provenance[name] = "user"
+            return True
+        self._edit(key, change)
+
+    def on_type_changed(self, key: str, item_type: str) -> None:
+        def change(item: Item) -> bool:
+            item.item_type = item_type
+            return True
+        self._edit(key, change)
+
+    def on_creators_edited(self, key: str, creators: list[Creator]) -> None:
+        def change(item: Item) -> bool:
+            item.creators = list(creators)
+            item.provenance["creators"] = "user"
+            return True
+        self._edit(key, change)
+
+    def on_trash_triggered(self) -> None:
+        keys = self.table.selected_keys()
+        if not keys:
+            return
+        kind, _ = self.current_view()
+        if kind == TRASH:
+            return  # already in the Trash: Restore or Empty Trash from the context menu
+        self.undo_stack.push(TrashCommand(self.write, self.library, keys))
+        self.statusBar().showMessage(f"Moved {len(keys)} item{'s' if len(keys) != 1 else ''} to the Trash "
+                                     "(Ctrl+Z to undo)", 6000)
+
+    def on_restore_triggered(self) -> None:
+        keys = self.table.selected_keys()
+        if keys:
+            self.undo_stack.push(RestoreCommand(self.write, self.library, keys))
+
+    def on_empty_trash_triggered(self) -> None:
+        answer = QMessageBox.question(self, "Empty Trash", "Delete the items in the Trash for good? "
+                                      "Their stored files are deleted too. This cannot be undone.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.write(self.library.empty_trash)
+
+    # -- adding --------------------------------------------------------------------------------
+    def _drop_collection(self) -> str | None:
+        kind, key = self.current_view()
+        if kind == COLLECTION:
+            return key
+        default = self.settings.default_collection
+        return default if default and any(c.key == default for c in self.collections) else None
+
+    def on_payload_dropped(self, payload: DropPayload, collection: str | None) -> None:
+        if payload.item_keys:
+            if collection:
+                keys = payload.item_keys
+                self.write(lambda: self.library.add_to_collection(collection, keys))
+            return
+        if payload.texts or payload.pdfs:
+            self.start_add(payload.texts, collection, pdfs=payload.pdfs)
+        if payload.record_files:
+            self.start_import(payload.record_files, collection)
+        if payload.unsupported:
+            names = ", ".join(p.name for p in payload.unsupported)
+            self.show_error("Cannot add these files", f"senref reads PDFs and bibliography files "
+                            f"(.bib, .ris, .json, .rdf); it cannot add: {names}")
+
+    def start_add(self, texts: list[str], collection: str | None, pdfs: list[Path] | None = None) -> Job:
+        inputs = [*texts, *(p.name for p in pdfs or [])]
+        first = inputs[0].strip().splitlines()[0][:60] if inputs else ""
+        title = f"Add {first}" if len(inputs) == 1 and "\n" not in inputs[0].strip() else f"Add {len(inputs)} entries"
+        fn = add_identifiers_job(self.library, texts, collection=collection, settings=self.settings, pdfs=pdfs,
+                                 fetch=self.fetch_texts)
+        retry = retry_add_job(self.library, collection=collection, settings=self.settings, fetch=self.fetch_texts)
+        self.statusBar().showMessage(f"{title}…", 4000)
+        return self.jobs.submit(title, fn, retry)
+
+    def start_import(self, paths: list[Path], collection: str | None) -> Job:
+        names = ", ".join(p.name for p in paths)
+        return self.jobs.submit(f"Import {names}", import_files_job(self.library, paths, collection=collection))
+
+    def on_add_identifier_triggered(self) -> None:
+        kind, key = self.current_view()
+        dialog = AddIdentifierDialog(self.collections, key if kind == COLLECTION else None, self)
+        if dialog.exec() == AddIdentifierDialog.DialogCode.Accepted and dialog.entered_text():
+            self.start_add([dialog.entered_text()], dialog.collection_key())
+
+    def on_paste_triggered(self) -> None:
+        payload = self.table.clipboard_payload()
+        if payload.empty:
+            self.statusBar().showMessage("Nothing to paste: copy a DOI, a HAL id or a citation first", 5000)
+            return
+        self.on_payload_dropped(payload, self._drop_collection())
+
+    def on_job_finished(self, job: Job) -> None:
+        if job.state == FAILED:
+            self.show_error(f"{job.title} failed", job.summary, job.details)
+        else:
+            self.statusBar().showMessage(f"{job.title}: {job.summary}", 8000)
+        if job.state == FAILED or any(line.startswith(("failed", "no PDF")) for line in job.lines):
+            self.jobs_dock.show()
+
+    def on_activity_changed(self, active: int, done: int, total: int) -> None:
+        self.progress.setVisible(active > 0)
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+            self.progress.setFormat(f"{done}/{total}")
+        else:
+            self.progress.setRange(0, 0)  # busy indicator until a job reports its size
+
+    # -- collections ---------------------------------------------------------------------------
+    def on_new_collection_triggered(self, parent_key: str | None = None) -> None:
+        name, ok = QInputDialog.getText(self, "New Collection", "Name:")
+        if ok and name.strip():
+            parent = parent_key if isinstance(parent_key, str) else None
+            self.write(lambda: self.library.create_collection(name.strip(), parent))
+
+    def on_collection_menu_requested(self, pos: QPoint) -> None:
+        index = self.collection_view.indexAt(pos)
+        kind, key = index.data(KIND_ROLE), index.data(COLLECTION_KEY_ROLE)
+        menu = QMenu(self)
+        if kind in (LIBRARY, None):
+            menu.addAction(self.new_collection_action)
+        elif kind == COLLECTION:
+            menu.addAction("New Subcollection…", lambda: self.on_new_collection_triggered(key))
+            menu.addAction("Rename Collection…", lambda: self.on_rename_collection(key, str(index.data())))
+            menu.addAction("Delete Collection…", lambda: self.on_delete_collection(key, str(index.data())))
+        elif kind == TRASH:
+            menu.addAction(self.empty_trash_action)
+        menu.popup(self.collection_view.viewport().mapToGlobal(pos))
+
+    def on_rename_collection(self, key: str, name: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename Collection", "Name:", text=name)
+        if ok and new.strip():
+            self.write(lambda: self.library.rename_collection(key, new.strip()))
+
+    def on_delete_collection(self, key: str, name: str) -> None:
+        answer = QMessageBox.question(self, "Delete Collection", f"Delete the collection “{name}” and its "
+                                      "subcollections? The items stay in My Library.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.write(lambda: self.library.delete_collection(key))
+
+    # -- menus ---------------------------------------------------------------------------------
+    def on_table_menu_requested(self, pos: QPoint) -> None:
+        keys = self.table.selected_keys()
+        menu = QMenu(self)
+        kind, key = self.current_view()
+        if keys:
+            if kind == TRASH:
+                menu.addAction(self.restore_action)
+            else:
+                add_to = menu.addMenu("Add to Collection")
+                for col in sorted(self.collections, key=lambda c: c.name.casefold()):
+                    add_to.addAction(col.name, lambda c=col.key, k=keys: self.write(
+                        lambda: self.library.add_to_collection(c, k)))
+                if kind == COLLECTION and key:
+                    menu.addAction("Remove from Collection", lambda: self.undo_stack.push(
+                        RemoveFromCollectionCommand(self.write, self.library, key, keys)))
+                menu.addAction(self.trash_action)
+            menu.addAction(self.copy_action)
+        menu.addAction(self.paste_action)
+        if kind == TRASH:
+            menu.addAction(self.empty_trash_action)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def on_header_menu_requested(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        self._fill_columns_menu(menu)
+        menu.popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def on_columns_menu_about_to_show(self) -> None:
+        self._fill_columns_menu(self.columns_menu)
+
+    def _fill_columns_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        header = self.table.horizontalHeader()
+        for column, (title, _, _) in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.setEnabled(column != 0)  # the title column always stays
+            action.toggled.connect(lambda on, c=column: header.setSectionHidden(c, not on))
+
+    def on_copy_triggered(self) -> None:
+        mime = self.item_model.mimeData([self.item_model.index(r, 0) for r in
+                                         sorted(i.row() for i in self.table.selectionModel().selectedRows())])
+        QGuiApplication.clipboard().setMimeData(mime)
+
+    def on_search_focus_triggered(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def on_about_triggered(self) -> None:
+        show_about(self, str(self.library.folder))
+
+    def on_settings_triggered(self) -> None:
+        dialog = SettingsDialog(self.settings, self.collections, str(self.library.folder), self)
+        if dialog.exec() == SettingsDialog.DialogCode.Accepted:
+            dialog.apply_to(self.settings, str(self.library.folder))
+            settings = self.settings
+            self.write(lambda: save_settings(settings))
+
+    def on_demo_requested(self) -> None:
+        paths = get_paths()
+
+        def build() -> Path:
+            from senref.demo import ensure_demo_library
+
+            return ensure_demo_library(paths)
+        self.statusBar().showMessage("Preparing the demo library…")
+        self.reads.run(build, lambda folder: self.library_switch_requested.emit(folder, True))
+
+    # -- errors --------------------------------------------------------------------------------
+    def show_error(self, title: str, message: str, details: str = "") -> None:
+        self.error_boxes = [box for box in self.error_boxes if box.isVisible()]
+        self.error_boxes.append(error_box(self, title, message, details))
+
+    def show_error_details(self, message: str, details: str) -> None:
+        self.show_error("senref could not do that", message, details)
+
+    # -- window-level drops and shutdown -------------------------------------------------------
+    def dragEnterEvent(self, event: Any) -> None:
+        self.table.dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        self.table.dragMoveEvent(event)
+
+    def dropEvent(self, event: Any) -> None:
+        self.table.dropEvent(event)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Cancel jobs, let running steps finish, then close the library (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.search_timer.stop()
+        self.refresh_timer.stop()
+        self.jobs.cancel_all()
+        for pool in (self.jobs.pool, self.reads.pool, self.writes.pool):
+            pool.waitForDone(timeout_ms)
+        self.signals.disconnect_library()
+        self.pane.preview.document.close()
+        QApplication.processEvents()  # deliver the last queued results before the library goes
+        self.library.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.shutdown()
+        super().closeEvent(event)

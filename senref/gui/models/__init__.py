@@ -1,0 +1,1 @@
+"""Qt item models over the library's indexed queries (no widgets here)."""

@@ -1,0 +1,1 @@
+"""Views and panes of the main window."""

@@ -1,0 +1,220 @@
+"""The jobs list: every background job with its state, progress, per-item log, cancel and retry."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, Signal
+
+from senref.gui.workers.progress import read_event, report_lines, summarize
+from senref.gui.workers.worker import JobFunction, Worker
+
+Index = QModelIndex | QPersistentModelIndex
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+_ids = itertools.count(1)
+
+
+@dataclass
+class Job:
+    """One background job as the user sees it in the jobs panel."""
+
+    title: str
+    fn: JobFunction
+    #: builds the job that retries what failed (from the finished job), None when nothing to retry
+    retry_fn: Callable[[Job], JobFunction | None] | None = None
+    state: str = QUEUED
+    done: int = 0
+    total: int = 0
+    summary: str = ""
+    details: str = ""
+    lines: list[str] = field(default_factory=list)
+    result: Any = None
+    worker: Worker | None = None
+    relay: QObject | None = None
+    id: int = field(default_factory=lambda: next(_ids))
+
+    @property
+    def active(self) -> bool:
+        return self.state in (QUEUED, RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        if self.state in (FAILED, CANCELLED):
+            return True
+        return self.state == DONE and self.retry_fn is not None and self.retry_fn(self) is not None
+
+
+class JobsModel(QAbstractTableModel):
+    """Rows are jobs (newest last): title, state, progress."""
+
+    HEADERS = ("Job", "State", "Progress")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.jobs: list[Job] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default index
+        return 0 if parent.isValid() else len(self.jobs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < 3:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.jobs):
+            return None
+        job = self.jobs[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return job.title
+            if index.column() == 1:
+                return f"{job.state}: {job.summary}" if job.summary else job.state
+            return f"{job.done}/{job.total}" if job.total else (str(job.done) if job.done else "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(job.lines[-20:]) or job.title
+        return None
+
+    def add(self, job: Job) -> None:
+        row = len(self.jobs)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.jobs.append(job)
+        self.endInsertRows()
+
+    def changed(self, job: Job) -> None:
+        if job in self.jobs:
+            row = self.jobs.index(job)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def clear_finished(self) -> None:
+        keep = [job for job in self.jobs if job.active]
+        self.beginResetModel()
+        self.jobs = keep
+        self.endResetModel()
+
+
+class JobManager(QObject):
+    """Starts jobs on a thread pool and keeps the jobs model current (GUI thread only)."""
+
+    job_changed = Signal(object)
+    job_finished = Signal(object)  # the Job, after finished or failed or cancelled
+    activity_changed = Signal(int, int, int)  # active jobs, items done, items total (status bar)
+
+    def __init__(self, pool: QThreadPool | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.pool = pool or QThreadPool.globalInstance()
+        self.model = JobsModel(self)
+
+    def submit(self, title: str, fn: JobFunction,
+               retry_fn: Callable[[Job], JobFunction | None] | None = None) -> Job:
+        job = Job(title, fn, retry_fn)
+        self.model.add(job)
+        self._start(job)
+        return job
+
+    def _start(self, job: Job) -> None:
+        worker = Worker(job.fn)
+        job.worker, job.state, job.done, job.total = worker, QUEUED, 0, 0
+        job.summary = job.details = ""
+        # Bound methods of a GUI-thread QObject (not lambdas) so Qt queues the worker's emits to it.
+        relay = _JobRelay(self, job)
+        job.relay = relay
+        sig = worker.signals
+        sig.started.connect(relay.on_started)
+        sig.progressed.connect(relay.on_progressed)
+        sig.finished.connect(relay.on_finished)
+        sig.failed.connect(relay.on_failed)
+        self._emit_activity()
+        self.pool.start(worker)
+
+    def on_progressed(self, job: Job, event: Any) -> None:
+        step = read_event(event)
+        if step.total is not None:
+            job.total = step.total
+        if step.done is not None:
+            job.done = step.done
+        if step.line:
+            job.lines.append(step.line)
+        self._update(job)
+
+    def on_finished(self, job: Job, result: Any) -> None:
+        job.result = result
+        job.state = CANCELLED if job.worker is not None and job.worker.cancelled else DONE
+        job.summary = summarize(result)
+        job.lines.extend(report_lines(result))
+        self._update(job)
+        self.job_finished.emit(job)
+
+    def on_failed(self, job: Job, message: str, details: str) -> None:
+        job.state = CANCELLED if job.worker is not None and job.worker.cancelled else FAILED
+        job.summary, job.details = message, details
+        job.lines.append(f"error: {message}")
+        self._update(job)
+        self.job_finished.emit(job)
+
+    def _update(self, job: Job, state: str | None = None) -> None:
+        if state is not None:
+            job.state = state
+        self.model.changed(job)
+        self.job_changed.emit(job)
+        self._emit_activity()
+
+    def _emit_activity(self) -> None:
+        active = [j for j in self.model.jobs if j.active]
+        self.activity_changed.emit(len(active), sum(j.done for j in active), sum(j.total for j in active))
+
+    def cancel(self, job: Job) -> None:
+        if job.worker is not None and job.active:
+            job.worker.cancel()
+            # A queued job that never started is taken off the pool at once.
+            if job.state == QUEUED and self.pool.tryTake(job.worker):
+                job.state = CANCELLED
+                self._update(job)
+                self.job_finished.emit(job)
+
+    def cancel_all(self) -> None:
+        for job in list(self.model.jobs):
+            self.cancel(job)
+
+    def retry(self, job: Job) -> Job | None:
+        """Run the failed part again as a new job (the whole job when it failed outright)."""
+        if job.active:
+            return None
+        fn = job.retry_fn(job) if job.retry_fn is not None and job.state == DONE else job.fn
+        if fn is None:
+            return None
+        return self.submit(f"{job.title} (retry)", fn, job.retry_fn)
+
+    def active_jobs(self) -> list[Job]:
+        return [j for j in self.model.jobs if j.active]
+
+    def wait_for_done(self, msecs: int = -1) -> bool:
+        """Block until the pool is idle (shutdown and tests): cancel first to make it quick."""
+        return self.pool.waitForDone(msecs)
+
+
+class _JobRelay(QObject):
+    """Receives one worker's signals on the GUI thread and forwards them with the job attached."""
+
+    def __init__(self, manager: JobManager, job: Job) -> None:
+        super().__init__(manager)
+        self.manager, self.job = manager, job
+
+    def on_started(self) -> None:
+        self.manager._update(self.job, state=RUNNING)
+
+    def on_progressed(self, event: Any) -> None:
+        self.manager.on_progressed(self.job, event)
+
+    def on_finished(self, result: Any) -> None:
+        self.manager.on_finished(self.job, result)
+
+    def on_failed(self, message: str, details: str) -> None:
+        self.manager.on_failed(self.job, message, details)

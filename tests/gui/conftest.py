@@ -1,0 +1,91 @@
+"""GUI test fixtures: offscreen Qt, a fresh library and main window per test, pools drained at teardown."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from senref.core.library import Library
+from senref.core.model import Creator, Item
+from senref.core.settings import load_settings
+from tests.gui.replay import ReplayFetcher, serve_records
+
+
+@pytest.fixture
+def gui_library(tmp_path: Path) -> Library:
+    """A fresh library (closed by the window that takes it)."""
+    return Library.open(tmp_path / "gui-lib", role="gui")
+
+
+def add_items(library: Library, specs: list[dict[str, Any]]) -> list[str]:
+    keys = []
+    for spec in specs:
+        item = Item(fields={k: v for k, v in spec.items() if k not in ("creators", "tags", "doi")})
+        item.creators = [Creator("author", "A.", name) for name in spec.get("creators", ["Author"])]
+        for tag in spec.get("tags", []):
+            item.add_tag(tag)
+        if spec.get("doi"):
+            item.set_identifier("doi", spec["doi"])
+        keys.append(library.save_item(item).key)
+    return keys
+
+
+SAMPLE = [
+    {"title": "Senolytic navitoclax clears irradiated cells", "date": "2019", "publicationTitle": "Aging Cell",
+     "creators": ["Zhou"], "tags": ["senolytics", "radiation"], "doi": "10.1111/acel.1"},
+    {"title": "Doxorubicin-induced senescence drives relapse", "date": "2021", "publicationTitle": "Cancer Research",
+     "creators": ["Demaria"], "tags": ["chemotherapy"], "doi": "10.1158/can.2"},
+    {"title": "A biomarker of senescent cells", "date": "1995", "publicationTitle": "PNAS",
+     "creators": ["Dimri"], "tags": ["biomarkers", "radiation"], "doi": "10.1073/pnas.3"},
+]
+
+
+@pytest.fixture
+def window(qtbot: Any, gui_library: Library) -> Iterator[Any]:
+    """The real main window on a fresh library holding the three SAMPLE items."""
+    add_items(gui_library, SAMPLE)
+    yield from _open(qtbot, gui_library)
+
+
+@pytest.fixture
+def empty_window(qtbot: Any, gui_library: Library) -> Iterator[Any]:
+    yield from _open(qtbot, gui_library)
+
+
+def _open(qtbot: Any, library: Library) -> Iterator[Any]:
+    from senref.gui.main_window import MainWindow
+
+    win = MainWindow(library, settings=load_settings())
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    wait_idle(qtbot, win)
+    yield win
+    win.jobs.cancel_all()
+    win.close()  # drains the job, read and write pools, then closes the library
+
+
+def wait_idle(qtbot: Any, win: Any, timeout: int = 10_000) -> None:
+    """Until no job, read or write is pending and the debounced refresh has run."""
+    def idle() -> None:
+        assert not win.jobs.active_jobs()
+        assert win.reads.is_idle() and win.writes.is_idle()
+        assert not win.refresh_timer.isActive() and not win.search_timer.isActive()
+    qtbot.waitUntil(idle, timeout=timeout)
+
+
+@pytest.fixture
+def replay(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> ReplayFetcher:
+    """Crossref- and HAL-shaped records on a local server, and a fetcher that reads them over HTTP."""
+    serve_records(httpserver)
+    for var in ("SENREF_CROSSREF_URL", "SENREF_HAL_API_URL", "SENREF_DOI_URL", "SENREF_UNPAYWALL_URL"):
+        monkeypatch.setenv(var, httpserver.url_for("").rstrip("/"))
+    return ReplayFetcher(load_settings())
