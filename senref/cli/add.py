@@ -1,0 +1,43 @@
+"""`senref add`: identifiers, URLs, pasted citations (or `-` for stdin) and PDF files -> items with PDFs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from senref.cli.context import Context
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "add", help="add works by DOI, HAL id, PMID, arXiv id, URL, pasted text or PDF file",
+        description="Find every identifier in the arguments (or in stdin with '-'), fetch one complete "
+                    "record per work from HAL, Crossref/DataCite, PubMed and arXiv, and store its "
+                    "open-access PDF. A PDF file argument is attached to the record found in it.")
+    parser.add_argument("inputs", nargs="+", metavar="ID_OR_TEXT", help="identifier, URL, text, PDF path, or '-'")
+    parser.add_argument("--collection", metavar="NAME", help="also put the items in this collection (A/B for nested)")
+    parser.add_argument("--no-pdf", action="store_true", help="do not download PDFs")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.sources.add import add_texts
+
+    texts: list[str] = []
+    for value in args.inputs:
+        texts.append(sys.stdin.read() if value == "-" else value)
+    lib = ctx.library()
+
+    def progress(done: int, total: int, message: str) -> None:
+        ctx.progress(f"[{done}/{total}] {message}")
+
+    report = add_texts(lib, texts, collection=args.collection, pdf=not args.no_pdf and ctx.settings.download_pdfs,
+                       settings=ctx.settings, progress=progress, cache_dir=ctx.paths.cache)
+    for outcome in report.outcomes:
+        for reason in outcome.pdf_reasons:
+            ctx.progress(f"  no PDF for {outcome.key}: {reason}")
+    ctx.progress(f"senref add: {report.summary()}")
+    for outcome in report.failed:
+        ctx.err(f"failed: {outcome.label}: {outcome.reason}")
+    return 1 if report.failed else 0
