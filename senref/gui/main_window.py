@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"{job.title} failed", job.summary, job.details)
         else:
             self.statusBar().showMessage(f"{job.title}: {job.summary}", 8000)
-        if job.state == FAILED or any(line.startswith(("failed", "no PDF")) for line in job.lines):
+        if job.state == FAILED or any(line.startswith("failed") or "no PDF:" in line for line in job.lines):
             self.jobs_dock.show()
 
     def on_activity_changed(self, active: int, done: int, total: int) -> None:

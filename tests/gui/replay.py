@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -21,6 +20,7 @@ from senref.core.library import Library
 from senref.core.model import Creator, Item
 from senref.core.settings import Settings
 from senref.demo import simple_pdf
+from senref.sources.add import AddOutcome, AddReport
 
 FLAGSHIP_DOI = "10.1093/jnci/djab064"
 FLAGSHIP_HAL = "inserm-03547029"
@@ -65,14 +65,6 @@ def serve_records(server: HTTPServer) -> None:
     server.expect_request("/files/flagship.pdf").respond_with_data(pdf, content_type="application/pdf")
 
 
-@dataclass
-class Report:
-    created: int = 0
-    merged: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-
-
 class ReplayFetcher:
     """`fetch(library, texts, collection=, pdf=, settings=, progress=, should_stop=)` over the replay."""
 
@@ -82,28 +74,31 @@ class ReplayFetcher:
         self.calls = 0
 
     def __call__(self, library: Library, texts: list[str], *, collection: str | None, pdf: bool,
-                 settings: Settings, progress: Callable[[Any], None], should_stop: Callable[[], bool]) -> Report:
+                 settings: Settings, progress: Callable[[int, int, str], None],
+                 should_stop: Callable[[], bool]) -> AddReport:
         self.calls += 1
         works = [w for text in texts for w in group_works(text)]
-        report = Report()
+        report = AddReport()
         for done, work in enumerate(works):
             if should_stop():
+                report.cancelled = True
                 break
             try:
                 item, pdf_url = self._fetch(work.identifiers)
             except LookupError as exc:
-                report.failed.append((work.label, str(exc)))
-                progress((done + 1, len(works), f"{work.label} failed: {exc}"))
-                continue
-            result = library.save_item(item, collections=[collection] if collection else [], source="replay")
-            if pdf and pdf_url and result.created:
-                data = self.session.get(pdf_url, timeout=5).content
-                library.store_file(result.key, data, filename="article.pdf", content_type="application/pdf",
-                                   source="hal")
-            report.created += result.created
-            report.merged += result.merged
-            report.keys.append(result.key)
-            progress((done + 1, len(works), f"{work.label} saved"))
+                outcome = AddOutcome(work.label, "failed", reason=str(exc))
+            else:
+                result = library.save_item(item, collections=[collection] if collection else [], source="replay")
+                outcome = AddOutcome(work.label, "added" if result.created else "merged", result.key, item.title)
+                if pdf and pdf_url and result.created:
+                    data = self.session.get(pdf_url, timeout=5).content
+                    library.store_file(result.key, data, filename="article.pdf", content_type="application/pdf",
+                                       source="hal")
+                    outcome.pdf = "hal"
+                elif result.created:
+                    outcome.pdf_reasons = ["no open-access copy in the replay"]
+            report.outcomes.append(outcome)
+            progress(done + 1, len(works), outcome.line())
         return report
 
     def _fetch(self, ids: dict[str, str]) -> tuple[Item, str | None]:

@@ -49,13 +49,18 @@ class Worker(QRunnable):
     def run(self) -> None:
         self.signals.started.emit()
         try:
-            result = self.fn(self.signals.progressed.emit, self._cancelled.is_set)
+            result = self.fn(self._progress, self._cancelled.is_set)
         except Exception as exc:  # every failure reaches the user as a message, never as a crash
             log.exception("background job failed")
             self.signals.failed.emit(user_message(exc), traceback.format_exc())
         else:
             self.signals.finished.emit(result)
         self.signals.ended.emit()
+
+
+    def _progress(self, *args: Any) -> None:
+        # Jobs report progress(done, total, message) or progress(count); both travel as one object.
+        self.signals.progressed.emit(args[0] if len(args) == 1 else tuple(args))
 
 
 def user_message(exc: BaseException) -> str:
