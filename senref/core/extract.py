@@ -238,18 +238,24 @@ def group_works(text: str) -> list[Work]:
 
 def _union(works: list[Work]) -> list[Work]:
     """Merge works that share an identifier value, keeping the order of first appearance."""
-    merged: list[Work] = []
-    for work in works:
-        target = next((m for m in merged if any(m.identifiers.get(s) == v for s, v in work.identifiers.items())),
-                      None)
-        if target is None:
-            merged.append(work)
-            continue
-        conflict = any(s in target.identifiers and target.identifiers[s] != v for s, v in work.identifiers.items())
-        if conflict:
-            merged.append(work)
-            continue
-        for scheme, value in work.identifiers.items():
-            target.identifiers.setdefault(scheme, value)
-        target.hal_version = target.hal_version or work.hal_version
+    merged = list(works)
+    changed = True
+    # Repeat until stable: {hal} and {doi} only become one work once {doi, hal} has been seen.
+    while changed:
+        changed = False
+        for i, target in enumerate(merged):
+            for j in range(i + 1, len(merged)):
+                work = merged[j]
+                shares = any(target.identifiers.get(s) == v for s, v in work.identifiers.items())
+                conflict = any(s in target.identifiers and target.identifiers[s] != v
+                               for s, v in work.identifiers.items())
+                if shares and not conflict:
+                    for scheme, value in work.identifiers.items():
+                        target.identifiers.setdefault(scheme, value)
+                    target.hal_version = target.hal_version or work.hal_version
+                    del merged[j]
+                    changed = True
+                    break
+            if changed:
+                break
     return merged

@@ -27,7 +27,7 @@ def merge_results(results: list[SourceResult]) -> Item:
     """Merge the answers (any order) into a new Item.
 
     Bibliographic fields come from the highest-priority source that has them; the creator list from
-    the highest-priority source that has one, with spellings improved from the others; identifiers and
+    the source with the fullest list, with spellings improved from the others; identifiers and
     automatic tags are the union of all.
     """
     if not results:
@@ -49,7 +49,8 @@ def merge_results(results: list[SourceResult]) -> Item:
             item.hal_version = result.item.hal_version
         for tag in result.item.tags:
             item.add_tag(tag.tag, tag.type)
-    with_creators = [r for r in ordered if r.item.creators]
+    # The fullest list is the base (one source may stop at "et al."), then the higher priority.
+    with_creators = sorted((r for r in ordered if r.item.creators), key=lambda r: (-len(r.item.creators), -r.priority))
     if with_creators:
         creators = list(with_creators[0].item.creators)
         for other in with_creators[1:]:
