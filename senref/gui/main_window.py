@@ -47,7 +47,7 @@ from senref.gui.models.collection_tree import (
     UNFILED,
     CollectionTreeModel,
 )
-from senref.gui.models.item_table import COLUMNS, ItemTableModel
+from senref.gui.models.item_table import COLUMNS, PAGE_SIZE, ItemTableModel
 from senref.gui.undo import RemoveFromCollectionCommand, RestoreCommand, TrashCommand
 from senref.gui.views.collection_tree_view import CollectionTreeView
 from senref.gui.views.item_pane import ItemPane
@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         self.collections: list[Collection] = []
         self.tag_filter: tuple[list[str], str] = ([], "and")
         self._closed = False
+        self._changed_keys: set[str] = set()
         #: the batch fetcher (senref.sources.add.add_texts unless replaced, e.g. by tests)
         self.fetch_texts: FetchTexts | None = None
 
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.refresh_tags()
         self._update_welcome()
         self._update_count()
+        QTimer.singleShot(0, self.select_first_row)
 
     # -- construction --------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.centre)
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([230, 720, 450])
+        self.splitter.setSizes([220, 800, 380])
         self.setCentralWidget(self.splitter)
 
         self.search_box = QLineEdit(self)
@@ -268,7 +270,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1360, 820)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1360, screen.width()), min(860, screen.height()))
         state = store.value("window/state")
         if state is not None:
             self.restoreState(state)
@@ -304,9 +307,24 @@ class MainWindow(QMainWindow):
                          search=self.search_box.text())
 
     def apply_query(self) -> None:
-        keys, current = self.table.selected_keys(), self.table.current_key()
+        """Filter the table: the count and first page are read off the GUI thread (a full-text match on
+        100,000 items takes longer than a frame), then swapped in at once."""
         self.search_timer.stop()
-        self.item_model.set_query(self.build_query())
+        query, library = self.item_model.with_sort(self.build_query()), self.library
+        self.reads.run(lambda: (query, library.count(query), library.query(query, 0, PAGE_SIZE)),
+                       self.on_query_loaded, name="query")
+
+    def select_first_row(self) -> None:
+        """Start with an item shown in the pane, as Zotero does, once the table has rows."""
+        if self.item_model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def on_query_loaded(self, loaded: tuple[ItemQuery, int, list[Any]]) -> None:
+        query, count, first_page = loaded
+        if query.sort != self.item_model.query.sort or query.descending != self.item_model.query.descending:
+            first_page = None  # the user re-sorted meanwhile: the page is in the old order
+        keys, current = self.table.selected_keys(), self.table.current_key()
+        self.item_model.set_query(query, count, first_page)
         if keys:
             self.table.select_keys(keys, current)
         self._update_welcome()
@@ -349,7 +367,8 @@ class MainWindow(QMainWindow):
             self.apply_query()
 
     # -- library events ------------------------------------------------------------------------
-    def on_items_changed(self, _keys: list[str]) -> None:
+    def on_items_changed(self, keys: list[str]) -> None:
+        self._changed_keys.update(keys)
         if not self.refresh_timer.isActive():
             self.refresh_timer.start()
 
@@ -361,7 +380,11 @@ class MainWindow(QMainWindow):
             self.table.select_keys(keys, current)
         self._update_welcome()
         self._update_count()
-        self._show_current_item()
+        # Re-read the pane only when its item changed: a batch saving other items must not rebuild it.
+        changed, self._changed_keys = self._changed_keys, set()
+        shown = self.pane.item.key if self.pane.item is not None else None
+        if shown is None or shown in changed or shown not in self.table.selected_keys():
+            self._show_current_item()
         self.refresh_tags()
 
     def on_collections_changed(self) -> None:
@@ -369,7 +392,7 @@ class MainWindow(QMainWindow):
 
     def on_tags_changed(self) -> None:
         self.refresh_tags()
-        self.on_items_changed([])
+        self.on_items_changed([self.pane.item.key] if self.pane.item is not None else [])
 
     # -- views ---------------------------------------------------------------------------------
     def on_collection_current_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:

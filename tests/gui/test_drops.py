@@ -75,6 +75,7 @@ def test_flagship_dropped_on_collection_then_hal_url_adds_nothing(empty_window: 
     # The new item shows at once in My Library; selecting it previews its PDF.
     assert win.centre.currentWidget() is win.table
     win.select_collection(COLLECTION, key)
+    wait_idle(qtbot, win)
     win.table.select_keys([item_key])
     assert win.pane.preview.page_count() == 1
     with qtbot.waitSignal(win.jobs.job_finished, timeout=15_000) as blocker:
@@ -89,6 +90,7 @@ def test_dropped_text_with_several_identifiers_lands_in_current_collection(windo
     window.fetch_texts = replay
     key = make_collection(window, qtbot, "Batch")
     window.select_collection(COLLECTION, key)
+    wait_idle(qtbot, window)
     with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000):
         drop(window.table, text_mime("see 10.5555/batch.1 and doi:10.5555/batch.2\n10.5555/nothing.here"),
              QPoint(10, 10))

@@ -21,6 +21,11 @@ def titles(win: Any) -> list[str]:
     return [model.index(r, COL_TITLE).data() for r in range(model.rowCount())]
 
 
+def wait_titles(qtbot: Any, win: Any, expected: list[str]) -> None:
+    """Filters apply when their background read returns; wait for the table to show *expected*."""
+    qtbot.waitUntil(lambda: sorted(titles(win)) == sorted(expected))
+
+
 def test_title_names_senref_and_library(window: Any) -> None:
     assert window.windowTitle() == "senref — gui-lib"
     assert window.centre.currentWidget() is window.table
@@ -57,13 +62,14 @@ def test_filter_by_tags_any_and_all(window: Any, qtbot: Any) -> None:
     selector = window.tag_selector
     qtbot.waitUntil(lambda: "radiation" in selector.model.tag_names())
     selector.model.set_checked("radiation", True)
-    assert sorted(titles(window)) == ["A biomarker of senescent cells", "Senolytic navitoclax clears irradiated cells"]
+    both = ["A biomarker of senescent cells", "Senolytic navitoclax clears irradiated cells"]
+    wait_titles(qtbot, window, both)
     selector.model.set_checked("senolytics", True)
-    assert titles(window) == ["Senolytic navitoclax clears irradiated cells"]
+    wait_titles(qtbot, window, ["Senolytic navitoclax clears irradiated cells"])
     selector.mode.setCurrentIndex(selector.mode.findData("or"))
-    assert len(titles(window)) == 2
+    wait_titles(qtbot, window, both)
     selector.clear_selection()
-    assert len(titles(window)) == 3
+    qtbot.waitUntil(lambda: len(titles(window)) == 3)
 
 
 def test_filter_by_collection_and_unfiled(window: Any, qtbot: Any) -> None:
@@ -72,9 +78,9 @@ def test_filter_by_collection_and_unfiled(window: Any, qtbot: Any) -> None:
     lib.add_to_collection(key, [lib.resolve_key("10.1111/acel.1")])
     qtbot.waitUntil(lambda: window.collection_model.find(COLLECTION, key).isValid())
     window.select_collection(COLLECTION, key)
-    assert titles(window) == ["Senolytic navitoclax clears irradiated cells"]
+    wait_titles(qtbot, window, ["Senolytic navitoclax clears irradiated cells"])
     window.select_collection(UNFILED)
-    assert len(titles(window)) == 2
+    qtbot.waitUntil(lambda: len(titles(window)) == 2)
 
 
 def test_edit_a_field_is_saved(window: Any, qtbot: Any) -> None:
@@ -133,7 +139,7 @@ def test_delete_moves_to_trash_and_undo_restores(window: Any, qtbot: Any) -> Non
     qtbot.waitUntil(lambda: window.library.get_item(key).deleted)
     qtbot.waitUntil(lambda: window.item_model.rowCount() == 2)
     window.select_collection(TRASH)
-    assert window.item_model.rowCount() == 1
+    qtbot.waitUntil(lambda: window.item_model.rowCount() == 1)
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: not window.library.get_item(key).deleted)
     qtbot.waitUntil(lambda: window.item_model.rowCount() == 0)

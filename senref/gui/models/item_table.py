@@ -44,6 +44,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 ITEM_KEYS_MIME = "application/x-senref-item-keys"
 
 PAGE_SIZE = 200
+KEY_SCAN_LIMIT = 20_000  # largest view in which a key off the cached pages is looked up
 MAX_PAGES = 40  # 8,000 rows cached: several screens either side of any scroll position
 
 
@@ -68,11 +69,19 @@ class ItemTableModel(QAbstractTableModel):
     def query(self) -> ItemQuery:
         return self._query
 
-    def set_query(self, query: ItemQuery) -> None:
-        """Show *query*'s items, keeping the current sort order."""
+    def with_sort(self, query: ItemQuery) -> ItemQuery:
+        """*query* in the table's current sort order (filters come from the window, order from the header)."""
+        return replace(query, sort=self._query.sort, descending=self._query.descending)
+
+    def set_query(self, query: ItemQuery, count: int | None = None,
+                  first_page: list[sqlite3.Row] | None = None) -> None:
+        """Show *query*'s items; *count* and *first_page* may come precomputed from a background read."""
+        query = self.with_sort(query)
         self.beginResetModel()
-        self._query = replace(query, sort=self._query.sort, descending=self._query.descending)
-        self._reload()
+        self._query = query
+        self._reload(count)
+        if first_page is not None:
+            self._pages[0] = first_page
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -133,6 +142,8 @@ class ItemTableModel(QAbstractTableModel):
             for offset, found in enumerate(page):
                 if found["key"] == key:
                     return number * PAGE_SIZE + offset
+        if self._count > KEY_SCAN_LIMIT:
+            return None  # reading every key of a huge view would stall the GUI; the row stays unselected
         try:
             return self.library.keys(self._query).index(key)
         except ValueError:

@@ -23,8 +23,8 @@ from senref.gui.models.item_table import (
     ItemTableModel,
 )
 
-DEFAULT_WIDTHS = {COL_CREATOR: 150, COL_YEAR: 56, COL_PUBLICATION: 190, COL_TYPE: 120, COL_ADDED: 130,
-                  COL_MODIFIED: 130, COL_FILE: 40, COL_TAGS: 44}
+DEFAULT_WIDTHS = {COL_CREATOR: 140, COL_YEAR: 50, COL_PUBLICATION: 170, COL_TYPE: 120, COL_ADDED: 130,
+                  COL_MODIFIED: 130, COL_FILE: 36, COL_TAGS: 40}
 
 
 class ItemTableView(QTableView):
@@ -67,7 +67,7 @@ class ItemTableView(QTableView):
         # Zotero-like defaults; a saved header state (restored by the window) overrides them.
         for column, width in DEFAULT_WIDTHS.items():
             header.resizeSection(column, width)
-        for column in (COL_TYPE, COL_MODIFIED):
+        for column in (COL_TYPE, COL_ADDED, COL_MODIFIED):  # View > Columns shows them
             header.setSectionHidden(column, True)
 
     @property
