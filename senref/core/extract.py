@@ -31,7 +31,7 @@ _ISBN_LABELLED = re.compile(r"\bISBN(?:-1[03])?\s*:?\s*((?:97[89][\s-]?)?\d[\d\s
 _ISBN_BARE = re.compile(r"(?<![\d-])(97[89]-\d{1,5}-\d{1,7}-\d{1,7}-\d)(?![\d-])")
 #: Trailing parts of publisher links that follow the DOI but are not part of it.
 _DOI_URL_SUFFIX = re.compile(
-    r"(?:/(?:full|abstract|pdf|epdf|fulltext|suppl_file|figures|references|meta|html)(?:/.*)?|"
+    r"(?:/(?:full|abstract|pdf|epdf|fulltext|suppl_file|figures|references|meta|html|transform|agency)(?:/.*)?|"
     r"\.(?:full|abstract)(?:\.pdf(?:\+html)?)?|\.pdf|\.html?)$",
     re.IGNORECASE,
 )

@@ -206,10 +206,14 @@ def add_texts(lib: Library, texts: Iterable[str], *, collection: str | None = No
         if progress:
             progress(done, total, outcome.line())
 
-    def resolve(work: Work, path: Path | None) -> _Resolved:
+    def resolve(work: Work, path: Path | None) -> _Resolved | None:
+        if stop():
+            return None  # cancelled before it started: not a failure of this work
         if not work.identifiers:
             return _Resolved(work, None, [], "no identifier found in the PDF", pdf_file=path)
         resolved = resolver.resolve(work)
+        if resolved.item is None and stop():
+            return None  # its lookups were cut short by the cancel
         resolved.pdf_file = path
         return resolved
 
@@ -224,9 +228,11 @@ def add_texts(lib: Library, texts: Iterable[str], *, collection: str | None = No
                     future.cancel()
                 pending = set()
             for future in finished:
-                if future.cancelled():
+                resolved = None if future.cancelled() else future.result()
+                if resolved is None:
+                    report.cancelled = True
                     continue
-                pdf_future, outcome = _save(lib, future.result(), collections, pdf and not report.cancelled,
+                pdf_future, outcome = _save(lib, resolved, collections, pdf and not report.cancelled,
                                             pool=pool, client=client, workdir=workdir, stop=stop)
                 report.outcomes.append(outcome)
                 if pdf_future is not None:

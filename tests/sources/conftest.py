@@ -105,6 +105,12 @@ def pdf() -> bytes:
     return make_pdf()
 
 
+@pytest.fixture(name="make_pdf")
+def make_pdf_fixture():
+    """`make_pdf(text)`: PDF bytes whose page shows *text*."""
+    return make_pdf
+
+
 @pytest.fixture
 def flagship(httpserver: HTTPServer, fx, pdf: bytes, service_env: dict[str, str]):
     """The flagship record served by every service, as the real ones would answer."""

@@ -99,3 +99,52 @@ def test_unknown_identifier_fails_with_reason_and_exit_1(flagship, tmp_path: Pat
     err = capsys.readouterr().err
     assert code == 1
     assert "2 failed" in err and "no identifier found" in err and "DOI does not exist" in err
+
+
+
+def test_pdf_file_with_doi_is_attached_to_the_fetched_record(flagship, tmp_path: Path, settings, library,
+                                                              make_pdf) -> None:
+    from senref.sources.add import add_texts
+
+    paper = tmp_path / "downloaded paper.pdf"
+    paper.write_bytes(make_pdf("doi:10.1093/jnci/djab064"))
+    report = add_texts(library, [str(paper)], settings=settings, cache_dir=tmp_path / "cache")
+    [outcome] = report.outcomes
+    assert (outcome.status, outcome.pdf) == ("added", "file")
+    item = library.get_item(outcome.key)
+    assert item.identifiers["hal"] == "inserm-03547029" and len(item.creators) == 32
+    assert [a.source for a in item.attachments] == ["file"]
+
+
+def test_pdf_file_without_identifier_becomes_an_item_with_a_note(service_env, tmp_path: Path, settings,
+                                                                  library, make_pdf) -> None:
+    from senref.sources.add import add_texts
+
+    paper = tmp_path / "scan.pdf"
+    paper.write_bytes(make_pdf("Just some words"))
+    [outcome] = add_texts(library, [str(paper)], settings=settings, cache_dir=tmp_path / "cache").outcomes
+    item = library.get_item(outcome.key)
+    assert item.title == "scan" and len(item.attachments) == 1
+    assert "no DOI" in item.notes[0].html
+
+
+def test_batch_runs_concurrently_and_reports_each(flagship, tmp_path: Path, settings, library) -> None:
+    from senref.sources.add import add_texts
+
+    texts = ["10.1093/jnci/djab064", "https://hal.science/inserm-03547029"] + [f"hal-0{n:07d}" for n in range(40)]
+    lines: list[str] = []
+    report = add_texts(library, texts, settings=settings, cache_dir=tmp_path / "cache", pdf=False,
+                       progress=lambda done, total, line: lines.append(f"{done}/{total}"))
+    # The DOI and the HAL URL name one work: fetched side by side, saved once, the second finds it.
+    assert len(report.by_status("added")) == 1 and len(report.by_status("unchanged")) == 1
+    assert len(report.failed) == 40 and all("no HAL record" in o.reason for o in report.failed)
+    assert lines[-1] == "42/42" and library.count() == 1
+
+
+def test_cancel_stops_the_batch(flagship, tmp_path: Path, settings, library) -> None:
+    from senref.sources.add import add_texts
+
+    report = add_texts(library, [f"hal-0{n:07d}" for n in range(20)], settings=settings,
+                       cache_dir=tmp_path / "cache", should_stop=lambda: True)
+    assert report.cancelled and report.outcomes == []
+    assert flagship.log == []  # nothing was asked of any service

@@ -53,6 +53,8 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("https://www.biorxiv.org/content/10.1101/2020.03.01.972000v1", [("doi", "10.1101/2020.03.01.972000")]),
     ("https://www.tandfonline.com/doi/pdf/10.1080/15384101.2020.1749461", [("doi", "10.1080/15384101.2020.1749461")]),
     ("https://www.pnas.org/doi/10.1073/pnas.1915239117", [("doi", "10.1073/pnas.1915239117")]),
+    ("https://api.crossref.org/v1/works/10.1126%2Fscience.169.3946.635/transform",
+     [("doi", "10.1126/science.169.3946.635")]),
     ("https://academic.oup.com/jnci/article/113/10/1285/6168055", []),  # trap: no DOI in the URL
     ("https://www.nature.com/articles/s41586-019-1365-2", []),
     # HAL ids and links
