@@ -119,10 +119,10 @@ class ItemPane(QTabWidget):
         self.provenance.horizontalHeader().setStretchLastSection(True)
         self.provenance.verticalHeader().hide()
         self.provenance.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.addTab(self.provenance, "Provenance")
+        self.addTab(self.provenance, "Sources")  # field provenance: which source gave each field
 
         self.preview = PdfPreview(self)
-        self.addTab(self.preview, "Preview")
+        self.addTab(self.preview, "PDF")
 
         self.fields.field_edited.connect(self.on_field_edited)
         self.fields.type_changed.connect(self.on_type_changed)
