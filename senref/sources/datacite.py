@@ -24,7 +24,8 @@ def item_from_datacite(data: Any) -> tuple[Item, list[PdfCandidate]]:
     attrs = record.get("attributes") if isinstance(record, dict) else None
     if not isinstance(attrs, dict):
         raise SourceError("DataCite answered without a DOI record")
-    types = attrs.get("types") if isinstance(attrs.get("types"), dict) else {}
+    raw_types = attrs.get("types")
+    types: dict[str, Any] = raw_types if isinstance(raw_types, dict) else {}
     item = Item(item_type=RESOURCE_TYPES.get(str(types.get("resourceTypeGeneral") or ""), "document"))
     titles = [t for t in attrs.get("titles") or [] if isinstance(t, dict) and t.get("title")]
     main = next((t for t in titles if not t.get("titleType")), titles[0] if titles else None)
