@@ -72,8 +72,9 @@ def import_files_job(library: Library, paths: list[Path], *, collection: str | N
             if fmt is None:
                 raise FeatureMissing(f"{path.name}: not a bibliography format senref can read")
             progress((done, len(paths), f"importing {path.name}"))
-            reports.append(library.import_records(fmt.read(path), collection=collection,
-                                                  progress=lambda n, p=path: progress(f"{p.name}: {n} records"),
+            def counted(n: int, name: str = path.name) -> None:
+                progress(f"{name}: {n} records")
+            reports.append(library.import_records(fmt.read(path), collection=collection, progress=counted,
                                                   should_stop=should_stop))
         progress((len(paths), len(paths)))
         return reports[0] if len(reports) == 1 else _merge_reports(reports)

@@ -3,6 +3,7 @@ on the right, jobs at the bottom. Reads for side panes and every write run off t
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.count_label)
 
-    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+    def _action(self, text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -320,7 +322,8 @@ class MainWindow(QMainWindow):
             self.table.selectRow(0)
 
     def on_query_loaded(self, loaded: tuple[ItemQuery, int, list[Any]]) -> None:
-        query, count, first_page = loaded
+        query, count, page = loaded
+        first_page: list[Any] | None = page
         if query.sort != self.item_model.query.sort or query.descending != self.item_model.query.descending:
             first_page = None  # the user re-sorted meanwhile: the page is in the old order
         keys, current = self.table.selected_keys(), self.table.current_key()
@@ -471,6 +474,9 @@ class MainWindow(QMainWindow):
             return True
         self._edit(key, change)
 
+    def file_items(self, collection: str, keys: list[str]) -> None:
+        self.write(lambda: self.library.add_to_collection(collection, keys))
+
     def on_trash_triggered(self) -> None:
         keys = self.table.selected_keys()
         if not keys:
@@ -504,8 +510,7 @@ class MainWindow(QMainWindow):
     def on_payload_dropped(self, payload: DropPayload, collection: str | None) -> None:
         if payload.item_keys:
             if collection:
-                keys = payload.item_keys
-                self.write(lambda: self.library.add_to_collection(collection, keys))
+                self.file_items(collection, payload.item_keys)
             return
         if payload.texts or payload.pdfs:
             self.start_add(payload.texts, collection, pdfs=payload.pdfs)
@@ -603,8 +608,7 @@ class MainWindow(QMainWindow):
             else:
                 add_to = menu.addMenu("Add to Collection")
                 for col in sorted(self.collections, key=lambda c: c.name.casefold()):
-                    add_to.addAction(col.name, lambda c=col.key, k=keys: self.write(
-                        lambda: self.library.add_to_collection(c, k)))
+                    add_to.addAction(col.name, functools.partial(self.file_items, col.key, keys))
                 if kind == COLLECTION and key:
                     menu.addAction("Remove from Collection", lambda: self.undo_stack.push(
                         RemoveFromCollectionCommand(self.write, self.library, key, keys)))

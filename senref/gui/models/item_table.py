@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -208,7 +209,7 @@ class ItemTableModel(QAbstractTableModel):
     def mimeTypes(self) -> list[str]:
         return [ITEM_KEYS_MIME, "text/plain"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         """Dragging items out: their keys (for collections) and their citation lines (for editors)."""
         keys: list[str] = []
         for index in indexes:

@@ -112,7 +112,9 @@ class CreatorsEditor(QWidget):
             self._loading = False
         row = self.table.rowCount() - 1
         self.table.setCurrentCell(row, 1)
-        self.table.editItem(self.table.item(row, 1))
+        cell = self.table.item(row, 1)
+        if cell is not None:
+            self.table.editItem(cell)
 
     def on_remove_clicked(self) -> None:
         rows = sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True)
