@@ -50,6 +50,7 @@ def main() -> int:
         "collection filter (recursive) count": lambda: lib.count(ItemQuery(collection=bench, recursive=True)),
         "collection tree with item counts": lambda: lib.list_collections(),
         "count all": lambda: lib.count(),
+        "tag selector counts (whole library)": lambda: lib.tag_counts(),
     }
     for name, fn in cases.items():
         print(f"{timed(fn):8.2f} ms  {name}")

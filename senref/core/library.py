@@ -382,10 +382,16 @@ class Library:
 
     # -- collections ---------------------------------------------------------------------------
     def list_collections(self) -> list[Collection]:
-        sql = ("SELECT c.key, c.name, p.key AS parent, (SELECT COUNT(*) FROM collection_items ci "
-               "JOIN items i ON i.id = ci.item_id WHERE ci.collection_id = c.id AND i.deleted = 0) AS n "
-               "FROM collections c LEFT JOIN collections p ON p.id = c.parent_id ORDER BY c.name COLLATE NOCASE")
-        return [Collection(r[0], r[1], r[2], int(r[3])) for r in self.conn.execute(sql)]
+        conn = self.conn
+        # Membership counts from the index alone, minus the (usually few) trashed members.
+        counts = dict(conn.execute("SELECT collection_id, COUNT(*) FROM collection_items GROUP BY collection_id").fetchall())
+        if not queries.trash_is_empty(conn):
+            for cid, n in conn.execute("SELECT ci.collection_id, COUNT(*) FROM items i JOIN collection_items ci "
+                                       "ON ci.item_id = i.id WHERE i.deleted = 1 GROUP BY ci.collection_id"):
+                counts[cid] = counts.get(cid, 0) - n
+        sql = ("SELECT c.id, c.key, c.name, p.key AS parent FROM collections c "
+               "LEFT JOIN collections p ON p.id = c.parent_id ORDER BY c.name COLLATE NOCASE")
+        return [Collection(r[1], r[2], r[3], int(counts.get(r[0], 0))) for r in conn.execute(sql)]
 
     def collection_path(self, key: str) -> list[str]:
         names: list[str] = []

@@ -138,6 +138,12 @@ UPDATE items SET has_file = 1 WHERE id IN (
 );
 """
 
+# Version 3: the tag index covers the tag type, so the tag selector's counts never touch the table.
+_V3 = """
+DROP INDEX item_tags_tag;
+CREATE INDEX item_tags_tag ON item_tags(tag_id, type, item_id);
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -154,7 +160,7 @@ def _statements(sql: str) -> list[str]:
 
 
 #: version -> migration that brings a database from version-1 to version.
-MIGRATIONS: dict[int, Migration] = {1: _script(_V1), 2: _script(_V2)}
+MIGRATIONS: dict[int, Migration] = {1: _script(_V1), 2: _script(_V2), 3: _script(_V3)}
 LATEST = max(MIGRATIONS)
 
 

@@ -125,7 +125,16 @@ ROW_COLUMNS = ("key", "item_type", "title", "creator_summary", "year", "publicat
                "date_modified", "has_file")
 
 
+def trash_is_empty(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM items WHERE deleted = 1 LIMIT 1").fetchone() is None
+
+
 def count(conn: sqlite3.Connection, query: ItemQuery) -> int:
+    search = fts_query(query.search) if query.search.strip() else ""
+    plain = query == ItemQuery(search=query.search, sort=query.sort, descending=query.descending)
+    if search and plain and trash_is_empty(conn):
+        # Every item is live, so the full-text index alone has the answer (no join to items).
+        return int(conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (search,)).fetchone()[0])
     where, params = query.where(conn)
     return int(conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0])
 
@@ -158,6 +167,11 @@ def tag_counts(conn: sqlite3.Connection, query: ItemQuery | None = None) -> list
     """(tag, item count, type) for items matching *query*'s filters (the tag selector)."""
     if query is None:
         query = ItemQuery()
+    if query == ItemQuery(sort=query.sort, descending=query.descending) and trash_is_empty(conn):
+        # The whole live library: counts straight from the (tag_id, type, item_id) index.
+        sql = ("SELECT t.name, c.n, c.type FROM (SELECT tag_id, COUNT(*) AS n, MIN(type) AS type FROM item_tags "
+               "GROUP BY tag_id) c JOIN tags t ON t.id = c.tag_id ORDER BY t.name COLLATE NOCASE")
+        return [(r[0], int(r[1]), int(r[2])) for r in conn.execute(sql)]
     where, params = query.where(conn)
     sql = (f"SELECT t.name, COUNT(*) AS n, MIN(it.type) AS type FROM item_tags it "
            f"JOIN tags t ON t.id = it.tag_id JOIN items i ON i.id = it.item_id "

@@ -25,7 +25,7 @@ def test_storage_uses_wal_foreign_keys_and_latest_schema(library: Library) -> No
     conn = library.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
     assert (library.folder / "files").is_dir()
 
 
@@ -234,3 +234,25 @@ def test_flagship_title_is_searchable_by_prefix(library: Library) -> None:
     key = library.save_item(flagship_crossref()).key
     assert library.keys(ItemQuery(search="Therapy-Induced Senesc")) == [key]
     assert library.get_item(key).title == FLAGSHIP_TITLE
+
+
+def test_fast_counts_agree_with_the_general_queries(library: Library) -> None:
+    """Counts taken from indexes alone must match counts over live items, trash or not."""
+    col = library.create_collection("Counted")
+    keys = []
+    for n in range(12):
+        item = _item(f"Senolytic study number {n} in mice", last=f"Counter{n}")
+        item.add_tag("even" if n % 2 == 0 else "odd")
+        keys.append(library.save_item(item, collections=[col]).key)
+
+    def general_tag_counts() -> dict[str, int]:
+        return {name: library.count(ItemQuery(tags=[name])) for name, _, _ in library.tag_counts(ItemQuery(search="senolytic"))}
+
+    for trashed in ([], keys[:3]):
+        library.trash(trashed)
+        live = 12 - len(trashed)
+        assert library.count(ItemQuery(search="senolytic")) == live
+        assert library.count(ItemQuery(search="senolytic", trash=True)) == len(trashed)
+        assert {c.name: c.item_count for c in library.list_collections()} == {"Counted": live}
+        assert {n: c for n, c, _ in library.tag_counts()} == general_tag_counts()
+        assert sum(c for _, c, _ in library.tag_counts()) == live
