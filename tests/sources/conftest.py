@@ -1,45 +1,21 @@
-"""Fixtures for source tests: a local server speaking the services' formats, and a guard that fails
-any request leaving 127.0.0.1/localhost."""
+"""Fixtures for source tests: a local server speaking the services' formats (the network guard is in
+tests/conftest.py and covers the whole suite)."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests.adapters
 from pytest_httpserver import HTTPServer
 
 from senref.core.settings import SERVICE_URLS, Settings, load_settings
 from senref.sources.http import HttpClient
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 #: service -> path prefix on the one local server (each service is the root it would be in production)
 PREFIXES = {"hal_api": "/halapi", "hal": "/hal", "crossref": "/crossref", "doi": "/doi", "datacite": "/datacite",
             "unpaywall": "/unpaywall", "pubmed": "/eutils", "arxiv": "/arxiv"}
-
-
-@pytest.fixture(autouse=True)
-def no_network_beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every request in these tests must stay on this machine."""
-    real_send = requests.adapters.HTTPAdapter.send
-    real_getaddrinfo = socket.getaddrinfo
-
-    def send(self: requests.adapters.HTTPAdapter, request: requests.PreparedRequest, *args: object, **kwargs: object):
-        host = requests.utils.urlparse(request.url).hostname
-        if host not in LOCAL_HOSTS:
-            pytest.fail(f"test tried to reach {request.url}")
-        return real_send(self, request, *args, **kwargs)
-
-    def getaddrinfo(host: object, *args: object, **kwargs: object):
-        if host not in LOCAL_HOSTS and host is not None:
-            pytest.fail(f"test tried to resolve {host!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 def fixture_bytes(name: str, server: HTTPServer) -> bytes:
