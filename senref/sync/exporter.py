@@ -1,0 +1,176 @@
+"""Writing a target: reuse the entries of unchanged items, render only what changed, write atomically.
+
+The previous write (manifest + its bytes) is kept in memory by a long-running process and read
+from `sync/<id>.written` by a fresh one; either way an edit to one item of 100,000 costs one
+rendered entry, a byte join and one write.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from senref.core.atomic import atomic_write
+from senref.core.model import now_iso
+from senref.sync import files as filemirror
+from senref.sync.citekeys import LibraryCitationKeys
+from senref.sync.entries import EntryCodec, codec_for
+from senref.sync.manifest import Entry, Manifest, entry_hash
+from senref.sync.targets import Target
+
+if TYPE_CHECKING:
+    from senref.core.library import Library
+
+#: Items rendered per call of the format's writer.
+RENDER_BATCH = 2000
+
+
+class SyncFailure(Exception):
+    """A target could not be brought up to date; the message is the reason shown to the user."""
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    """A plain reason for the panel and the CLI ("disk full", "read-only"...)."""
+    reasons = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EROFS: "read-only file system",
+               errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+               errno.ENOENT: "folder missing", errno.EFBIG: "file too large (disk full or size limit)"}
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"{reason}: {exc.filename or path}"
+
+
+def signature(target: Target) -> str:
+    """What the entries depend on besides the items: change it and every entry is rendered again."""
+    s = target.scope
+    return f"v1|{target.format}|{s.kind}|{s.value}|{int(s.recursive)}|{int(target.with_files)}"
+
+
+def scope_rows(lib: Library, target: Target) -> list[tuple[str, int]]:
+    """(item key, version) of every item in the target's scope, in the order of the file."""
+    where, params = target.scope.query().where(lib.conn)
+    sql = f"SELECT i.key, i.version FROM items i WHERE {where} ORDER BY i.id"
+    return [(str(r[0]), int(r[1])) for r in lib.conn.execute(sql, params)]
+
+
+@dataclass
+class WriteResult:
+    written: bool = False
+    count: int = 0
+    rendered: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Exporter:
+    """Builds and writes one target's file from the library."""
+
+    def __init__(self, lib: Library, fmt: Any, *, options: dict[str, str] | None = None) -> None:
+        self.lib = lib
+        self.fmt = fmt
+        self.codec: EntryCodec = codec_for(fmt)
+        self.options = dict(options or {})
+
+    def context(self, target: Target, keys: LibraryCitationKeys) -> Any:
+        from senref.formats.base import ExportContext
+
+        return ExportContext(library_dir=self.lib.folder,
+                             collections={c.key: (c.name, c.parent_key) for c in self.lib.list_collections()},
+                             with_files=target.with_files, citation_keys=keys, options=dict(self.options))
+
+    def render_items(self, target: Target, items: list[Any]) -> list[bytes | None]:
+        """Entries for *items* as they would be written now (for the merge's library side)."""
+        keys = LibraryCitationKeys(self.lib)
+        got, _ = self.codec.render(items, self.context(target, keys))
+        by_key = {r.key: r.text for r in got}
+        return [by_key.get(i.key) for i in items]
+
+    def build(self, target: Target, previous: Manifest | None, previous_bytes: bytes | None,
+              should_stop: Callable[[], bool] | None = None) -> tuple[Manifest, bytes, WriteResult]:
+        """The new file content and its manifest (nothing is written yet)."""
+        result = WriteResult()
+        rows = scope_rows(self.lib, target)
+        keys = LibraryCitationKeys(self.lib)
+        ctx = self.context(target, keys)
+        manifest = Manifest(target_id=target.id, signature=signature(target))
+        if not self.codec.incremental:
+            items = list(self.lib.iter_items(query=target.scope.query()))
+            data = self.codec.write_all(items, ctx)
+            manifest.entries = [Entry(i.key, i.version, "", 0, 0, "") for i in items]
+            result.rendered = result.count = len(items)
+            return manifest, data, result
+
+        reusable: dict[str, Entry] = {}
+        if previous is not None and previous_bytes is not None and previous.signature == manifest.signature:
+            reusable = previous.by_key()
+        texts: dict[str, bytes] = {}
+        citekeys: dict[str, str] = {}
+        versions: dict[str, int] = dict(rows)
+        todo: list[str] = []
+        for key, version in rows:
+            old = reusable.get(key)
+            if old is not None and old.version == version and previous_bytes is not None:
+                texts[key] = previous_bytes[old.start:old.end]
+                citekeys[key] = old.citekey
+            else:
+                todo.append(key)
+        for start in range(0, len(todo), RENDER_BATCH):
+            if should_stop is not None and should_stop():
+                raise SyncFailure("stopped")
+            chunk = todo[start:start + RENDER_BATCH]
+            items = list(self.lib.iter_items(keys=chunk))
+            got, problems = self.codec.render(items, ctx)
+            result.problems.extend(problems)
+            for rendered in got:
+                texts[rendered.key] = rendered.text
+                citekeys[rendered.key] = rendered.citekey
+        result.rendered = len(todo)
+        versions.update({k: v for k, v in keys.pinned_versions.items() if k in versions})
+        order = [k for k, _ in rows if k in texts]
+        data, spans = self.codec.assemble(texts[k] for k in order)
+        manifest.entries = [Entry(k, versions[k], citekeys[k], s, e,
+                                  reusable[k].hash if k in reusable and k not in todo else entry_hash(data[s:e]))
+                            for k, (s, e) in zip(order, spans, strict=True)]
+        result.count = len(order)
+        return manifest, data, result
+
+    def write(self, target: Target, manifest: Manifest, data: bytes, previous: Manifest | None) -> None:
+        """Place attachments, then replace the target atomically; reasons for failure as SyncFailure."""
+        path = target.file
+        if not path.parent.is_dir():
+            # Never re-create a vanished folder: it may be an unmounted drive or a renamed share.
+            raise SyncFailure(f"folder missing: {path.parent}")
+        try:
+            if target.with_files:
+                self._mirror_files(target, manifest, previous)
+            with atomic_write(path, "wb") as handle:
+                handle.write(data)
+            st = path.stat()
+        except OSError as exc:
+            raise SyncFailure(describe_os_error(exc, path)) from exc
+        manifest.sha256 = hashlib.sha256(data).hexdigest()
+        manifest.size = st.st_size
+        manifest.mtime_ns = st.st_mtime_ns
+        manifest.written_at = now_iso()
+        if target.with_files and previous is not None:
+            stale = {p for paths in previous.files.values() for p in paths} - {
+                p for paths in manifest.files.values() for p in paths}
+            filemirror.remove(path.parent, stale)
+
+    def _mirror_files(self, target: Target, manifest: Manifest, previous: Manifest | None) -> None:
+        """files/ for each item: unchanged items keep what the previous write placed."""
+        before = previous.by_key() if previous is not None and previous.signature == manifest.signature else {}
+        changed = [e.key for e in manifest.entries if before.get(e.key) is None or before[e.key].version != e.version]
+        for entry in manifest.entries:
+            if entry.key in before and entry.key not in changed and previous is not None:
+                manifest.files[entry.key] = list(previous.files.get(entry.key, []))
+        for start in range(0, len(changed), RENDER_BATCH):
+            for item in self.lib.iter_items(keys=changed[start:start + RENDER_BATCH]):
+                wanted = filemirror.wanted_files(self.lib, item)
+                for rel, src in wanted.items():
+                    filemirror.place(src, target.file.parent / rel)
+                if wanted:
+                    manifest.files[item.key] = sorted(wanted)
+

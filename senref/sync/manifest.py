@@ -1,0 +1,143 @@
+"""The manifest: what senref last wrote to a target (file hash, entry spans and hashes, keys, versions).
+
+It is the ground truth for two questions: "did someone else change the file?" (file hash against
+the manifest) and "which entries did we write for which items at which version?" (entries). A copy
+of the written bytes (`sync/<id>.written`) lets a later process reuse unchanged entries and gives
+the common ancestor for a three-way merge.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from senref.core.atomic import atomic_write
+from senref.sync.storage import read_json, sync_dir, write_json
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def entry_hash(text: bytes) -> str:
+    """Hash of one entry, blind to surrounding whitespace (editors trim and re-indent ends).
+
+    >>> entry_hash(b"@article{a,}\\n") == entry_hash(b"  @article{a,}")
+    True
+    """
+    return hashlib.blake2b(text.strip(), digest_size=8).hexdigest()
+
+
+@dataclass
+class Entry:
+    """One item's entry in the written file: byte span [start, end) and what produced it."""
+
+    key: str
+    version: int
+    citekey: str
+    start: int
+    end: int
+    hash: str
+
+    def to_json(self) -> list[Any]:
+        return [self.key, self.version, self.citekey, self.start, self.end, self.hash]
+
+    @classmethod
+    def from_json(cls, row: list[Any]) -> Entry:
+        return cls(str(row[0]), int(row[1]), str(row[2]), int(row[3]), int(row[4]), str(row[5]))
+
+
+@dataclass
+class Manifest:
+    target_id: str
+    signature: str  # format + scope + with_files: a changed configuration means a full rewrite
+    sha256: str = ""
+    size: int = 0
+    mtime_ns: int = 0
+    written_at: str = ""
+    library_version: int = 0
+    entries: list[Entry] = field(default_factory=list)
+    #: item key -> files/ paths (relative to the target's folder) that senref placed there for it
+    files: dict[str, list[str]] = field(default_factory=dict)
+
+    def by_key(self) -> dict[str, Entry]:
+        return {e.key: e for e in self.entries}
+
+    def matches_disk(self, path: Path) -> bool:
+        """True when *path* is still exactly what senref wrote (cheap stat first, hash only if needed)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        if st.st_size != self.size:
+            return False
+        if st.st_mtime_ns == self.mtime_ns:
+            return True
+        # Same size, new mtime: touched or rewritten with the same bytes (a sync tool, `touch`).
+        return file_sha256(path) == self.sha256
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": 1, "target_id": self.target_id, "signature": self.signature, "sha256": self.sha256,
+                "size": self.size, "mtime_ns": self.mtime_ns, "written_at": self.written_at,
+                "library_version": self.library_version, "files": self.files,
+                "entries": [e.to_json() for e in self.entries]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Manifest:
+        return cls(target_id=str(data["target_id"]), signature=str(data.get("signature") or ""),
+                   sha256=str(data.get("sha256") or ""), size=int(data.get("size") or 0),
+                   mtime_ns=int(data.get("mtime_ns") or 0), written_at=str(data.get("written_at") or ""),
+                   library_version=int(data.get("library_version") or 0),
+                   entries=[Entry.from_json(r) for r in data.get("entries") or []],
+                   files={str(k): [str(f) for f in v] for k, v in (data.get("files") or {}).items()})
+
+
+class ManifestStore:
+    """Manifests and written copies of all targets of one library."""
+
+    def __init__(self, library_folder: Path) -> None:
+        self.folder = sync_dir(library_folder)
+
+    def manifest_path(self, target_id: str) -> Path:
+        return self.folder / f"{target_id}.manifest.json"
+
+    def written_path(self, target_id: str) -> Path:
+        return self.folder / f"{target_id}.written"
+
+    def load(self, target_id: str) -> Manifest | None:
+        data = read_json(self.manifest_path(target_id), None)
+        if not isinstance(data, dict):
+            return None
+        try:
+            return Manifest.from_json(data)
+        except (KeyError, TypeError, ValueError, IndexError):
+            return None
+
+    def save(self, manifest: Manifest, written: bytes) -> None:
+        """Store the copy first, then the manifest: a crash in between leaves a copy the old
+        manifest's hash rejects, which only costs a full re-render, never a wrong merge base."""
+        with atomic_write(self.written_path(manifest.target_id), "wb") as handle:
+            handle.write(written)
+        write_json(self.manifest_path(manifest.target_id), manifest.to_json(), compact=True)
+
+    def load_written(self, manifest: Manifest) -> bytes | None:
+        """The bytes senref last wrote for *manifest*, or None if the copy is missing or stale."""
+        try:
+            data = self.written_path(manifest.target_id).read_bytes()
+        except OSError:
+            return None
+        if len(data) != manifest.size or hashlib.sha256(data).hexdigest() != manifest.sha256:
+            return None
+        return data
+
+    def remove(self, target_id: str) -> None:
+        for path in (self.manifest_path(target_id), self.written_path(target_id)):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
