@@ -6,7 +6,7 @@ click in the file manager) connects, sends one JSON line
 `{"action": "open"|"import"|"add", "files": [...], "texts": [...]}`, waits for the one-line
 answer `{"ok": true}` and exits 0; the first window receives the request as `request_received`.
 
-Only QtCore and QtNetwork are used here, so a launch that forwards never creates a QApplication.
+A launch that forwards uses only QtCore and QtNetwork and never creates a QApplication.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDir, QLockFile, QObject, Signal
+from PySide6.QtCore import QDir, QEvent, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 ACTIONS = ("open", "import", "add")
 #: A request is a few file names or identifiers; anything larger is not from senref and is dropped.
 MAX_REQUEST_BYTES = 1 << 20
+#: Qt platform plugins with no window manager: nothing to raise there.
+WINDOWLESS_PLATFORMS = ("offscreen", "minimal", "minimalegl")
 #: How long a forwarding launch waits for the running window (connect, then answer) by default.
 DEFAULT_TIMEOUT_MS = 3000
 
@@ -190,6 +192,16 @@ class InstanceServer(QObject):
             socket.abort()
         self._buffers.clear()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Install on the QApplication: macOS hands double-clicked files to the running program as
+        QFileOpenEvents (not argv), and they become the same requests as a second launch's."""
+        if event.type() == QEvent.Type.FileOpen:
+            name = event.file()  # type: ignore[attr-defined]  # a QFileOpenEvent
+            if name:
+                self.request_received.emit(make_request("open", [name]))
+                return True
+        return super().eventFilter(watched, event)
+
     def _accept(self) -> None:
         while self._server.hasPendingConnections():
             socket = self._server.nextPendingConnection()
@@ -248,8 +260,13 @@ def raise_window(window: QWidget) -> None:
 
     Window managers may refuse focus stealing; `activateWindow` then flashes the taskbar entry.
     """
+    from PySide6.QtGui import QGuiApplication  # lazily, like to_payload: forwarding needs no QtGui
+
     if window.isMinimized():
         window.showNormal()
     window.show()
-    window.raise_()
-    window.activateWindow()
+    # Without a window manager (offscreen, minimal) there is no stacking order to change, and Qt
+    # answers raise() with a warning on every request.
+    if QGuiApplication.platformName() not in WINDOWLESS_PLATFORMS:
+        window.raise_()
+        window.activateWindow()

@@ -19,6 +19,7 @@ from senref.gui.single_instance import (
     InstanceServer,
     instance_name,
     make_request,
+    raise_window,
     send_to_running,
     to_payload,
     validate_request,
@@ -181,3 +182,31 @@ def test_stale_socket_left_by_a_crash_is_replaced(qtbot, name: str) -> None:
     finally:
         server.close()
     assert not path.exists()  # closing the server removes its socket file again
+
+
+def test_raise_window_restores_a_minimised_window(qtbot) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.showMinimized()
+    raise_window(window)  # offscreen: must not warn (qt_log_level_fail), must still restore
+    assert window.isVisible() and not window.isMinimized()
+
+
+def test_file_open_events_become_requests(qtbot, tmp_path: Path) -> None:
+    """macOS delivers a double-clicked file to the running application as a QFileOpenEvent."""
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    ris = tmp_path / "refs.ris"
+    ris.write_text("TY  - JOUR\nTI  - Senescence\nER  - \n", encoding="utf-8")
+    server = InstanceServer()
+    app = QApplication.instance()
+    app.installEventFilter(server)
+    try:
+        with qtbot.waitSignal(server.request_received, timeout=2000) as blocker:
+            QApplication.sendEvent(app, QFileOpenEvent(str(ris)))
+    finally:
+        app.removeEventFilter(server)
+    assert blocker.args == [{"action": "open", "files": [str(ris.resolve())], "texts": []}]
