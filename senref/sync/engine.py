@@ -88,6 +88,12 @@ class SyncEngine:
         self._memory.pop(target_id, None)
         return target
 
+    def loaded_manifest(self, target_id: str) -> Manifest | None:
+        """The manifest of this process's last write, if any (no disk read: safe on the GUI thread)."""
+        with self._mutex:
+            cached = self._memory.get(target_id)
+        return cached[0] if cached else None
+
     def needs_sync(self, target: Target) -> bool:
         """True when the library or the file moved on since the last write (cheap: versions and stat)."""
         if target.paused:
@@ -275,30 +281,38 @@ def _file_lock(path: Path) -> Iterator[bool]:
     """A non-blocking OS lock (freed by the kernel if the process dies); True when acquired."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
+        got = _try_lock(fd)
         try:
-            import fcntl
-        except ImportError:  # Windows: msvcrt locks a byte range instead
-            import msvcrt
-
-            try:
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-            except OSError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                with contextlib.suppress(OSError):
-                    msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
-            return
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
+            yield got
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            if got:
+                _unlock(fd)
     finally:
         os.close(fd)
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        if os.name == "nt":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_UN)

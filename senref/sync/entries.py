@@ -26,10 +26,6 @@ _BIB_KEY = re.compile(rb"@[A-Za-z]+[ \t]*[{(][ \t]*([^,\s]*)")
 _RIS_KEY = re.compile(rb"^ID  - (.*?)\r?$", re.MULTILINE)
 
 
-class SplitError(ValueError):
-    """The writer's output could not be cut into one entry per item."""
-
-
 @dataclass
 class Rendered:
     """One item's entry and the citation key it carries."""
@@ -84,24 +80,27 @@ class EntryCodec:
         """One entry per item; items the writer skipped come back as (key, reason) problems."""
         if not items:
             return [], []
-        data = self._write(items, ctx)
-        try:
-            entries = [self.normalise(data[s:e]) for s, e in self.split(data)]
-            if len(entries) != len(items):
-                raise SplitError(f"{len(entries)} entries for {len(items)} items")
-            return [Rendered(item.key, text, self.citekey(text)) for item, text in zip(items, entries, strict=True)], []
-        except SplitError:
-            if len(items) == 1:
-                return [], [(items[0].key, "the format's writer produced no entry for it")]
+        got = self._cut(items, self._write(items, ctx))
+        if got is not None:
+            return got, []
+        if len(items) == 1:
+            return [], [(items[0].key, "the format's writer produced no entry for it")]
         # Some item did not come out as exactly one entry (the writer skipped it): render one by
         # one so the others are exported and the odd one is listed.
         rendered: list[Rendered] = []
         problems: list[tuple[str, str]] = []
         for item in items:
-            got, bad = self.render([item], ctx)
-            rendered.extend(got)
+            one, bad = self.render([item], ctx)
+            rendered.extend(one)
             problems.extend(bad)
         return rendered, problems
+
+    def _cut(self, items: list[Item], data: bytes) -> list[Rendered] | None:
+        """The writer's output cut into one entry per item, or None when the counts differ."""
+        entries = [self.normalise(data[s:e]) for s, e in self.split(data)]
+        if len(entries) != len(items):
+            return None
+        return [Rendered(item.key, text, self.citekey(text)) for item, text in zip(items, entries, strict=True)]
 
     def write_all(self, items: list[Item], ctx: Any) -> bytes:
         """The whole file as the format's writer makes it (formats that cannot be cut into entries)."""
@@ -148,28 +147,19 @@ class CslJsonCodec(EntryCodec):
     footer = b"\n]\n"
     separator = b",\n"
 
-    def render(self, items: list[Item], ctx: Any) -> tuple[list[Rendered], list[tuple[str, str]]]:
-        if not items:
-            return [], []
+    def _cut(self, items: list[Item], data: bytes) -> list[Rendered] | None:
         try:
-            objects = json.loads(self._write(items, ctx) or b"[]")
-        except ValueError as exc:
-            raise SplitError(f"the CSL-JSON writer produced invalid JSON: {exc}") from exc
+            objects = json.loads(data or b"[]")
+        except ValueError:
+            return None
         if not isinstance(objects, list) or len(objects) != len(items):
-            if len(items) == 1:
-                return [], [(items[0].key, "the format's writer produced no entry for it")]
-            rendered: list[Rendered] = []
-            problems: list[tuple[str, str]] = []
-            for item in items:
-                got, bad = self.render([item], ctx)
-                rendered.extend(got)
-                problems.extend(bad)
-            return rendered, problems
+            return None
         out = []
         for item, obj in zip(items, objects, strict=True):
+            # Re-serialised by senref so the framing of every entry is the same, cached or fresh.
             text = json.dumps(obj, ensure_ascii=False, indent=2).encode("utf-8")
             out.append(Rendered(item.key, text, str(obj.get("id") or "") if isinstance(obj, dict) else ""))
-        return out, []
+        return out
 
     def normalise(self, entry: bytes) -> bytes:
         return entry.strip()

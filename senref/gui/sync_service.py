@@ -1,0 +1,209 @@
+"""The sync engine in the desktop app: debounced by a QTimer, written on a thread pool, files watched.
+
+Signals:
+    target_changed(str): a target's state, count or error changed (panel refresh).
+    targets_changed(): targets were added, removed, paused or resumed.
+    conflicts_found(str, int): a target has open conflicts (target id, how many).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QThreadPool, QTimer, Signal
+
+from senref.core.library import Library
+from senref.gui.workers.worker import Worker
+from senref.sync.changes import file_stamp, touched_by_items, touched_by_structure
+from senref.sync.engine import SyncEngine, SyncOutcome
+from senref.sync.scheduler import Scheduler
+from senref.sync.targets import Target
+
+
+class SyncService(QObject):
+    """Owns the scheduler; never touches a target file or the library's write path on the GUI thread."""
+
+    target_changed = Signal(str)
+    targets_changed = Signal()
+    conflicts_found = Signal(str, int)
+    # Library hooks fire on the writing thread; these hop to the GUI thread (queued).
+    _items_changed = Signal(list)
+    _structure_changed = Signal()
+
+    def __init__(self, library: Library, *, delay: float = 1.0, options: dict[str, str] | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = SyncEngine(library, options=options)
+        self.scheduler = Scheduler(delay=delay)
+        self.paused = False
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._workers: dict[str, Worker] = {}
+        self._own_stamps: dict[str, tuple[int, int] | None] = {}
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.on_timer)
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self.on_path_changed)
+        self._watcher.directoryChanged.connect(self.on_path_changed)
+        self._items_changed.connect(self.on_items_changed)
+        self._structure_changed.connect(self.on_structure_changed)
+        self._unsubscribe = [
+            library.events.subscribe("items_changed", lambda keys: self._items_changed.emit(list(keys))),
+            library.events.subscribe("items_removed", lambda keys: self._items_changed.emit(list(keys))),
+            library.events.subscribe("collections_changed", self._structure_changed.emit),
+            library.events.subscribe("tags_changed", self._structure_changed.emit),
+        ]
+        self._targets: dict[str, Target] = {}
+        self.reload()
+
+    # -- targets -------------------------------------------------------------------------------
+    def targets(self) -> list[Target]:
+        return list(self._targets.values())
+
+    def reload(self) -> None:
+        """Re-read targets.json (also after the CLI changed it) and watch their files."""
+        self._targets = {t.id: t for t in self.engine.targets.load()}
+        watched = self._watcher.files() + self._watcher.directories()
+        if watched:
+            self._watcher.removePaths(watched)
+        for target in self._targets.values():
+            self._watch(target)
+        self.targets_changed.emit()
+
+    def _watch(self, target: Target) -> None:
+        # The folder too: an atomic replace swaps the file's inode, which drops a file watch.
+        for path in (target.file, target.file.parent):
+            if path.exists() and str(path) not in self._watcher.files() + self._watcher.directories():
+                self._watcher.addPath(str(path))
+
+    def add_target(self, target: Target) -> Target:
+        added = self.engine.targets.add(target)
+        self.reload()
+        self.sync_now(added.id)
+        return added
+
+    def remove_target(self, target_id: str) -> None:
+        self.scheduler.cancel(target_id)
+        self.engine.remove_target(target_id)
+        self.reload()
+
+    def set_target_paused(self, target_id: str, paused: bool) -> None:
+        self.engine.targets.set_paused(target_id, paused)
+        self.reload()
+        if not paused:
+            self.sync_now(target_id)
+        self.target_changed.emit(target_id)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause all writing (changes are still noted and written on resume)."""
+        self.paused = paused
+        if not paused:
+            self._arm()
+
+    def sync_now(self, target_id: str | None = None) -> None:
+        ids = [target_id] if target_id else list(self._targets)
+        self.scheduler.touch(ids, delay=0.0)
+        self._arm()
+
+    def resolve(self, conflict_id: str, keep: str) -> None:
+        conflict = self.engine.conflicts.resolve(list(self._targets), conflict_id, keep)
+        if not self.engine.open_conflicts(conflict.target_id):
+            self.sync_now(conflict.target_id)
+
+    def is_running(self, target_id: str) -> bool:
+        return target_id in self._workers
+
+    def busy(self) -> bool:
+        return bool(self._workers)
+
+    def shutdown(self, msecs: int = 30000) -> bool:
+        """Stop scheduling, let running writes finish (each is atomic), unhook from the library."""
+        self._timer.stop()
+        for worker in self._workers.values():
+            worker.cancel()
+        done = self._pool.waitForDone(msecs)
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        self._unsubscribe.clear()
+        return done
+
+    # -- slots ---------------------------------------------------------------------------------
+    def on_items_changed(self, keys: list[str]) -> None:
+        manifests = {tid: self.engine.loaded_manifest(tid) for tid in self._targets}
+        active = [t for t in self._targets.values() if not t.paused]
+        self.scheduler.touch(touched_by_items(self.engine.lib, active, keys, manifests))
+        self._arm()
+
+    def on_structure_changed(self) -> None:
+        self.scheduler.touch(touched_by_structure(t for t in self._targets.values() if not t.paused))
+        self._arm()
+
+    def on_path_changed(self, path: str) -> None:
+        for target in self._targets.values():
+            if path not in (str(target.file), str(target.file.parent)):
+                continue
+            self._watch(target)
+            stamp = file_stamp(target.file)
+            if stamp == self._own_stamps.get(target.id) or target.paused:
+                continue  # our own write, seen by the watcher: not an outside change
+            self._own_stamps[target.id] = stamp
+            self.scheduler.touch([target.id], delay=0.3)
+        self._arm()
+
+    def on_timer(self) -> None:
+        if self.paused:
+            return
+        for tid in self.scheduler.due():
+            target = self._targets.get(tid)
+            if target is None:
+                self.scheduler.finished(tid, True)
+                continue
+            self._start(target)
+        self._arm()
+
+    def _start(self, target: Target) -> None:
+        engine = self.engine
+
+        def job(progress: Any, should_stop: Any) -> SyncOutcome:
+            return engine.sync(target, should_stop=should_stop)
+        worker = Worker(job)
+        worker.signals.finished.connect(lambda outcome, tid=target.id: self.on_finished(tid, outcome))
+        worker.signals.failed.connect(lambda message, details, tid=target.id: self.on_failed(tid, message))
+        self._workers[target.id] = worker
+        self._pool.start(worker)
+        self.target_changed.emit(target.id)
+
+    def on_finished(self, target_id: str, outcome: SyncOutcome) -> None:
+        self._workers.pop(target_id, None)
+        target = self._targets.get(target_id)
+        if target is not None:
+            self._own_stamps[target_id] = file_stamp(target.file)
+            self._watch(target)
+        self.scheduler.finished(target_id, outcome.state in ("ok", "paused", "conflict"))
+        if outcome.conflicts:
+            self.conflicts_found.emit(target_id, len(outcome.conflicts))
+        if outcome.state == "paused":
+            self.reload()
+        self.target_changed.emit(target_id)
+        self._arm()
+
+    def on_failed(self, target_id: str, message: str) -> None:
+        self._workers.pop(target_id, None)
+        self.scheduler.finished(target_id, False)
+        self.target_changed.emit(target_id)
+        self._arm()
+
+    def _arm(self) -> None:
+        deadline = self.scheduler.next_deadline()
+        if deadline is None or self.paused:
+            return
+        msecs = max(0, int((deadline - time.monotonic()) * 1000))
+        if not self._timer.isActive() or self._timer.remainingTime() > msecs:
+            self._timer.start(msecs)
+
+    def target_file(self, target_id: str) -> Path | None:
+        target = self._targets.get(target_id)
+        return target.file if target else None
