@@ -1,0 +1,193 @@
+"""The format plugin contract: what a reader yields, what a writer receives, and the Format base class."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from senref.core.model import Attachment, Item
+
+
+@dataclass
+class ImportRecord:
+    """One item read from a file, with the collection paths it belongs to (names, root first)."""
+
+    item: Item
+    collections: list[tuple[str, ...]] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class ImportProblem:
+    """An entry that could not be read; the rest of the file still imports."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+class CitationKeyStore(Protocol):
+    """Where citation keys assigned during an export are kept, so the next export reuses them."""
+
+    def taken(self) -> set[str]:
+        """Citation keys already pinned on items of the library (exported or not)."""
+        ...
+
+    def persist(self, assigned: dict[str, str]) -> None:
+        """Store newly assigned keys: item key -> citation key."""
+        ...
+
+
+@dataclass
+class ExportContext:
+    """What a writer needs besides the items.
+
+    `collections` maps collection key -> (name, parent key); `library_dir` resolves stored files;
+    `options` carries per-format settings (`citekey_pattern`, `bibtex_unicode`).
+    """
+
+    library_dir: Path
+    collections: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    with_files: bool = False
+    progress: Callable[[int], None] | None = None
+    citation_keys: CitationKeyStore | None = None
+    options: dict[str, str] = field(default_factory=dict)
+
+    def collection_path(self, key: str) -> tuple[str, ...]:
+        """Names from the root down to collection *key* (empty if unknown; cycles cut)."""
+        names: list[str] = []
+        seen: set[str] = set()
+        current: str | None = key
+        while current and current in self.collections and current not in seen:
+            seen.add(current)
+            name, current = self.collections[current]
+            names.append(name)
+        return tuple(reversed(names))
+
+    def report(self, count: int) -> None:
+        # Progress every 500 items keeps callbacks cheap on 100k exports.
+        if self.progress is not None and count % 500 == 0:
+            self.progress(count)
+
+
+class Format(ABC):
+    """A file format: reads into ImportRecords (streaming), writes items atomically."""
+
+    name: str = ""
+    label: str = ""
+    #: lower-case extensions with the dot, preferred first (".bib")
+    extensions: tuple[str, ...] = ()
+    can_read: bool = True
+    can_write: bool = True
+
+    def sniff(self, head: str) -> bool:
+        """True when the first few kilobytes of a file look like this format."""
+        return False
+
+    def read(self, path: Path) -> Iterator[ImportRecord | ImportProblem]:
+        raise NotImplementedError(f"{self.name} cannot be read")
+
+    def write(self, items: Iterable[Item], path: Path, ctx: ExportContext) -> int:
+        raise NotImplementedError(f"{self.name} cannot be written")
+
+
+def attachment_file(att: Attachment, library_dir: Path) -> Path | None:
+    """The local file behind an attachment, if it has one that exists and stays inside the library."""
+    if att.link_mode == "linked_url" or not att.path:
+        return None
+    if att.link_mode == "linked_file":
+        target = Path(att.path)
+        return target if target.is_file() else None
+    target = (library_dir / att.path).resolve()
+    root = library_dir.resolve()
+    return target if root in target.parents and target.is_file() else None
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
+
+
+def resolve_import_path(raw: str, base_dir: Path) -> Path | None:
+    """Resolve a file path found in an imported file as Zotero does (absolute, file: URI, relative).
+
+    Returns None when the file does not exist (Zotero then creates no file attachment).
+    """
+    from urllib.parse import unquote, urlparse
+
+    raw = raw.strip()
+    if not raw:
+        return None
+    if raw.lower().startswith("file:"):
+        candidate = Path(unquote(urlparse(raw).path))
+    elif _SCHEME.match(raw) and not re.match(r"^[a-zA-Z]:[\\/]", raw):
+        return None  # http(s) and other schemes are links, not files
+    else:
+        text = raw.replace("\\", "/")
+        candidate = Path(text) if text.startswith("/") else base_dir / text
+        if not candidate.exists() and "%" in text:
+            candidate = base_dir / unquote(text)
+    return candidate if candidate.is_file() else None
+
+
+def file_attachment(raw: str, base_dir: Path, *, title: str = "", content_type: str = "") -> Attachment | None:
+    """An attachment for a path or URL from an imported file: linked file if it exists, link if a URL."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if re.match(r"^https?://", raw, re.I):
+        return Attachment(title=title or raw.rsplit("/", 1)[-1] or raw, link_mode="linked_url", url=raw,
+                          content_type=content_type)
+    found = resolve_import_path(raw, base_dir)
+    if found is None:
+        return None
+    return Attachment(title=title or found.name, link_mode="linked_file", path=str(found.resolve()),
+                      content_type=content_type or guess_type(found.name))
+
+
+def guess_type(name: str) -> str:
+    lower = name.lower()
+    for ext, mime in ((".pdf", "application/pdf"), (".html", "text/html"), (".htm", "text/html"),
+                      (".epub", "application/epub+zip"), (".txt", "text/plain"), (".png", "image/png"),
+                      (".jpg", "image/jpeg"), (".docx", "application/vnd.openxmlformats-officedocument."
+                                                         "wordprocessingml.document")):
+        if lower.endswith(ext):
+            return mime
+    return ""
+
+
+def apply_extra(item: Item, text: str) -> None:
+    """Append *text* to Extra, taking `PMID: 123`-style identifier lines into `item.identifiers`."""
+    from senref.core.schema import EXTRA_LABELS
+
+    labels = {label.lower(): scheme for scheme, label in EXTRA_LABELS.items()}
+    kept: list[str] = []
+    for line in text.splitlines():
+        label, sep, rest = line.partition(":")
+        scheme = labels.get(label.strip().lower())
+        if sep and scheme and item.set_identifier(scheme, rest.strip()):
+            continue
+        kept.append(line)
+    body = "\n".join(kept).strip("\n")
+    if body:
+        old = item.fields.get("extra", "")
+        item.fields["extra"] = f"{old}\n{body}" if old else body
+
+
+def extra_with_identifiers(item: Item, fields_with_ids: tuple[str, ...] = ()) -> str:
+    """Extra plus `Label: value` lines for identifiers the target format has no field for."""
+    from senref.core.schema import EXTRA_LABELS
+
+    lines = [item.fields.get("extra", "")] if item.fields.get("extra") else []
+    for scheme, value in item.identifiers.items():
+        if scheme in fields_with_ids or not value:
+            continue
+        shown = f"{value}v{item.hal_version}" if scheme == "hal" and item.hal_version else value
+        line = f"{EXTRA_LABELS.get(scheme, scheme)}: {shown}"
+        if line not in lines[0:1] or not lines:
+            lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,95 @@
+"""Format plugins: built-ins and third-party formats load the same way, from entry-point group `senref.formats`."""
+
+from __future__ import annotations
+
+import logging
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from senref.formats.base import Format
+
+GROUP = "senref.formats"
+log = logging.getLogger(__name__)
+
+#: Built-ins, used when the package metadata is missing (running from a source tree); same names as the entry points.
+BUILTINS: dict[str, str] = {
+    "json": "senref.formats.json_items:JsonFormat",
+    "csljson": "senref.formats.csljson:CslJsonFormat",
+    "bibtex": "senref.formats.bibtex:BibTeXFormat",
+    "biblatex": "senref.formats.bibtex:BibLaTeXFormat",
+    "ris": "senref.formats.ris:RisFormat",
+    "zotero-rdf": "senref.formats.zotero_rdf:ZoteroRdfFormat",
+    "pubmed-xml": "senref.formats.pubmed_xml:PubMedXmlFormat",
+}
+#: Content sniffing order: the most specific signatures first (RDF before generic XML, CSL-JSON before item JSON).
+SNIFF_ORDER = ("zotero-rdf", "pubmed-xml", "csljson", "json", "ris", "biblatex", "bibtex")
+SNIFF_BYTES = 64 * 1024
+
+_cache: dict[str, Format] | None = None
+
+
+def _load_target(target: str) -> Format:
+    module_name, _, attr = target.partition(":")
+    import importlib
+
+    cls = getattr(importlib.import_module(module_name), attr)
+    fmt = cls()
+    if not isinstance(fmt, Format):
+        raise TypeError(f"{target} is not a senref Format")
+    return fmt
+
+
+def _load() -> dict[str, Format]:
+    global _cache
+    if _cache is not None:
+        return _cache
+    found: dict[str, Format] = {}
+    targets = {ep.name: ep.value for ep in entry_points(group=GROUP)}
+    for name, target in BUILTINS.items():
+        targets.setdefault(name, target)
+    for name, target in targets.items():
+        try:
+            found[name] = _load_target(target)
+        except Exception as exc:  # a broken plugin must not take the others down
+            log.warning("format plugin %s (%s) failed to load and is skipped: %s", name, target, exc)
+    _cache = found
+    return found
+
+
+def reset() -> None:
+    """Forget loaded plugins (tests install entry points at run time)."""
+    global _cache
+    _cache = None
+
+
+def all() -> list[Format]:
+    return list(_load().values())
+
+
+def get(name: str) -> Format | None:
+    return _load().get(name.lower())
+
+
+def for_path(path: Path) -> Format | None:
+    """The writable format whose extension matches *path* (for exports)."""
+    name = path.name.lower()
+    best: tuple[int, Format] | None = None
+    for fmt in _load().values():
+        for ext in fmt.extensions:
+            if name.endswith(ext) and fmt.can_write and (best is None or len(ext) > best[0]):
+                best = (len(ext), fmt)
+    return best[1] if best else None
+
+
+def sniff(path: Path) -> Format | None:
+    """The readable format the file's CONTENT looks like (the name is not trusted)."""
+    with path.open("rb") as handle:
+        raw = handle.read(SNIFF_BYTES)
+    head = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    formats = _load()
+    order = [n for n in SNIFF_ORDER if n in formats] + [n for n in formats if n not in SNIFF_ORDER]
+    for name in order:
+        fmt = formats[name]
+        if fmt.can_read and fmt.sniff(head):
+            return fmt
+    return None
