@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -132,3 +133,36 @@ def test_cli_desktop_needs_an_action(tmp_path: Path) -> None:
     result = run_cli("desktop", xdg=tmp_path / "share", home=tmp_path / "home")
     assert result.returncode == 2
     assert "ACTION" in result.stderr
+
+
+ZOTERO_RDF = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:z="http://www.zotero.org/namespaces/export#">
+</rdf:RDF>
+"""
+PLAIN_RDF = ZOTERO_RDF.replace(' xmlns:z="http://www.zotero.org/namespaces/export#"', "")
+
+
+def test_installed_types_recognise_bibliography_files(xdg: Path, tmp_path: Path) -> None:
+    """What a file manager sees after install: each format by name or content, plain RDF left alone."""
+    if not shutil.which("update-mime-database"):
+        pytest.skip("update-mime-database not installed")
+    desktop.install()
+    samples = tmp_path / "samples"
+    samples.mkdir()
+    files = {
+        "zotero.rdf": (ZOTERO_RDF, "application/x-zotero-rdf"),
+        "plain.rdf": (PLAIN_RDF, "application/rdf+xml"),
+        "items.csl.json": ('[{"id": "a", "type": "article-journal"}]', "application/vnd.citationstyles.csl+json"),
+        "refs.ris": ("TY  - JOUR\nTI  - Senescence\nER  - \n", "application/x-research-info-systems"),
+        "bom.ris": ("\ufeffTY  - BOOK\nER  - \n", "application/x-research-info-systems"),
+        "refs.bib": ("@article{a, title={Senolytics}}\n", "text/x-bibtex"),
+    }
+    for name, (text, _) in files.items():
+        (samples / name).write_text(text, encoding="utf-8")
+    # A fresh process: QMimeDatabase reads the XDG folders once, when first used.
+    script = ("import json, sys; from PySide6.QtCore import QMimeDatabase; db = QMimeDatabase(); "
+              "print(json.dumps({n: db.mimeTypeForFile(sys.argv[1] + '/' + n).name() for n in sys.argv[2:]}))")
+    result = subprocess.run([sys.executable, "-c", script, str(samples), *files], capture_output=True, text=True,
+                            env={**os.environ, "XDG_DATA_HOME": str(xdg)}, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {name: expected for name, (_, expected) in files.items()}
