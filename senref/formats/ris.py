@@ -18,7 +18,7 @@ from senref.formats.base import (
     extra_with_identifiers,
     file_attachment,
 )
-from senref.formats.bibtex_map import clean_pages, zotero_field
+from senref.formats.bibtex_map import zotero_field
 from senref.formats.dates import date_parts
 from senref.formats.exportfiles import exported_path
 
@@ -123,6 +123,8 @@ def _creator(value: str, creator_type: str) -> Creator:
         if "," in first:  # "Last, First, Jr."
             given, _, suffix = first.partition(",")
             first = f"{given.strip()}, {suffix.strip()}"
+        if not first:  # "Consortium Name," : a single-field name (how senref writes them)
+            return Creator(creator_type, name=last.strip())
         return Creator(creator_type, first_name=first, last_name=last.strip())
     if " " in value.strip():
         first, _, last = value.strip().rpartition(" ")
@@ -223,7 +225,7 @@ def record_to_item(record: list[tuple[str, str]], base_dir: Path) -> Item:
         if item_type in ("book", "thesis", "manuscript") and not end_page:
             put("numPages", start_page)
         else:
-            put("pages", clean_pages(f"{start_page}-{end_page}" if end_page else start_page))
+            put("pages", f"{start_page}-{end_page}" if end_page else start_page)  # Zotero joins SP and EP with "-"
     if unknown:
         body = "<br/>".join(html.escape(u, quote=False) for u in unknown)
         item.notes.append(Note(html=f"<p>The following values have no corresponding Zotero field:<br/>{body}</p>"))
@@ -231,7 +233,8 @@ def record_to_item(record: list[tuple[str, str]], base_dir: Path) -> Item:
 
 
 def _name(c: Creator) -> str:
-    return c.name or (f"{c.last_name}, {c.first_name}" if c.first_name else c.last_name)
+    # A trailing comma marks a single-field name, so "TIS Consortium" is not split into first and last.
+    return f"{c.name or c.last_name}," if c.name or not c.first_name else f"{c.last_name}, {c.first_name}"
 
 
 def item_to_ris(item: Item, ctx: ExportContext, export_dir: Path) -> list[tuple[str, str]]:
@@ -262,7 +265,7 @@ def item_to_ris(item: Item, ctx: ExportContext, export_dir: Path) -> list[tuple[
     out += [("VL", f.get("volume", "")), ("IS", f.get("issue", ""))]
     pages = f.get("pages", "")
     if pages:
-        sp, sep, ep = re.split(r"\s*[-–—]\s*", pages, maxsplit=1) + [""] if re.search(r"[-–—]", pages) else (pages, "", "")
+        sp, ep = ([*re.split(r"\s*[-–—]\s*", pages, maxsplit=1), ""])[:2]
         out.append(("SP", sp))
         if ep:
             out.append(("EP", ep))
