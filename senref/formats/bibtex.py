@@ -32,7 +32,7 @@ _SNIFF = re.compile(r"^\s*@\s*(article|book|inbook|incollection|inproceedings|co
                     r"mastersthesis|thesis|techreport|report|unpublished|online|string|preamble|comment|"
                     r"manual|booklet|proceedings|collection|software|dataset|patent|electronic|www)\s*[{(]",
                     re.I | re.M)
-_BIBLATEX_ONLY = re.compile(r"^\s*(journaltitle|location|urldate|eprinttype|langid|pubstate)\s*=|"
+_BIBLATEX_ONLY = re.compile(r"(?:^|[\s,])(journaltitle|location|urldate|eprinttype|langid|pubstate)\s*=|"
                             r"^\s*@\s*(online|thesis|report|software|dataset|collection|mvbook)\s*[{(]", re.I | re.M)
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _VERBATIM = frozenset({"url", "doi", "file", "eprint", "pdf", "path", "isbn", "issn", "pmid", "pmcid", "hal_id"})

@@ -73,11 +73,16 @@ def get(name: str) -> Format | None:
 def for_path(path: Path) -> Format | None:
     """The writable format whose extension matches *path* (for exports)."""
     name = path.name.lower()
-    best: tuple[int, Format] | None = None
+    order = list(BUILTINS)
+    best: tuple[tuple[int, int, int], Format] | None = None
     for fmt in _load().values():
-        for ext in fmt.extensions:
-            if name.endswith(ext) and fmt.can_write and (best is None or len(ext) > best[0]):
-                best = (len(ext), fmt)
+        for index, ext in enumerate(fmt.extensions):
+            if not (name.endswith(ext) and fmt.can_write):
+                continue
+            # Longest extension wins (".csl.json" over ".json"); then the format that prefers it; then built-in order.
+            rank = (len(ext), -index, -(order.index(fmt.name) if fmt.name in order else len(order)))
+            if best is None or rank > best[0]:
+                best = (rank, fmt)
     return best[1] if best else None
 
 

@@ -1,0 +1,105 @@
+"""Hostile XML is never resolved; malformed entries are reported with line numbers and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from senref.formats import registry
+from senref.formats.base import ImportProblem, ImportRecord
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "formats"
+RDF_HEAD = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:z="http://www.zotero.org/namespaces/export#" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+
+XXE = f"""<?xml version="1.0"?>
+<!DOCTYPE r [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+{RDF_HEAD}<rdf:Description rdf:about="#a"><z:itemType>book</z:itemType><dc:title>&secret;</dc:title></rdf:Description></rdf:RDF>
+"""
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><Article><ArticleTitle>&lol3;</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>
+"""
+REMOTE_DTD = f"""<?xml version="1.0"?>
+<!DOCTYPE r SYSTEM "http://127.0.0.1:9/evil.dtd">
+{RDF_HEAD}<rdf:Description rdf:about="#a"><z:itemType>book</z:itemType><dc:title>Safe</dc:title></rdf:Description></rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize(("text", "fmt"), [(XXE, "zotero-rdf"), (LAUGHS, "pubmed-xml")])
+def test_entities_are_refused_not_expanded(text: str, fmt: str, tmp_path: Path) -> None:
+    path = tmp_path / "hostile.xml"
+    path.write_text(text, encoding="utf-8")
+    found = registry.sniff(path)
+    assert found is not None and found.name == fmt
+    results = list(found.read(path))
+    assert not any(isinstance(r, ImportRecord) for r in results)
+    problems = [r for r in results if isinstance(r, ImportProblem)]
+    assert problems and "entities" in problems[0].message and problems[0].line == 2
+    assert "root:" not in repr(results)
+
+
+def test_remote_dtd_is_not_fetched(tmp_path: Path) -> None:
+    path = tmp_path / "dtd.rdf"
+    path.write_text(REMOTE_DTD, encoding="utf-8")
+    fmt = registry.get("zotero-rdf")
+    assert fmt is not None
+    records = [r for r in fmt.read(path) if isinstance(r, ImportRecord)]
+    assert [r.item.title for r in records] == ["Safe"]
+
+
+def test_malformed_bibtex_entries_skipped_with_line_numbers() -> None:
+    fmt = registry.sniff(FIXTURES / "malformed.bib")
+    assert fmt is not None and fmt.name == "bibtex"
+    results = list(fmt.read(FIXTURES / "malformed.bib"))
+    items = [r.item for r in results if isinstance(r, ImportRecord)]
+    problems = [(r.line, r.message) for r in results if isinstance(r, ImportProblem)]
+    assert [i.title for i in items] == ["Therapy-induced senescence", "Senolytics IN practice"]
+    assert items[0].fields["publicationTitle"] == "Journal of the National Cancer Institute"  # @string macro
+    assert items[1].creators[0].name == "World Health Organization"  # {Corporate Name}
+    assert [line for line, _ in problems] == [11, 21]
+    assert "not closed" in problems[0][1] and "bad2" in problems[1][1]
+
+
+@pytest.mark.parametrize(("name", "text", "line"), [
+    ("json", '[\n{"itemType": "book", "title": "a"},\n{"itemType": \n]', 4),
+    ("csljson", '[\n{"id": "a", "type": "book", "title": "x"},\n{"id": "b", "type": "book",,}\n]', 3),
+    ("zotero-rdf", RDF_HEAD + "\n<rdf:Description>\n<dc:title>x</dc:titl>\n</rdf:RDF>", 3),
+    ("ris", "TY  - JOUR\nTI  - ok\nER  - \n\nAU  - stray\n", 5),
+])
+def test_malformed_files_give_line_numbered_problems(name: str, text: str, line: int, tmp_path: Path) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    fmt = registry.get(name)
+    assert fmt is not None
+    problems = [r for r in fmt.read(path) if isinstance(r, ImportProblem)]
+    assert problems and problems[0].line == line, problems
+
+
+def test_latex_and_crossref_and_jabref_groups(tmp_path: Path) -> None:
+    path = tmp_path / "groups.bib"
+    path.write_text(r"""@preamble{"\newcommand{\noop}[1]{}"}
+@comment{anything at all}
+@inproceedings{child, author = {M\"{u}ller, J\"{u}rgen and van der Berg, Kristine}, title = {The {p53} $\beta$-gal assay},
+  crossref = {proc}, pages = {1--9}, groups = {Radiation}, file = {Paper:paper.pdf:application/pdf}}
+@proceedings{proc, title = {Senescence Conference 2020}, year = 2020, publisher = {ACM}}
+@comment{jabref-meta: grouping:
+0 AllEntriesGroup:;
+1 StaticGroup:TIS\;0\;1\;;
+2 StaticGroup:Radiation\;0\;1\;;
+}
+""", encoding="utf-8")
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4")
+    fmt = registry.sniff(path)
+    assert fmt is not None
+    records = [r for r in fmt.read(path) if isinstance(r, ImportRecord)]
+    child = next(r for r in records if r.item.fields.get("citationKey") == "child")
+    item = child.item
+    assert item.item_type == "conferencePaper"
+    assert item.title == "The p53 β-gal assay"
+    assert [(c.first_name, c.last_name) for c in item.creators] == [("Jürgen", "Müller"), ("Kristine", "van der Berg")]
+    assert item.fields["proceedingsTitle"] == "Senescence Conference 2020" and item.fields["date"] == "2020"
+    assert item.fields["pages"] == "1–9"
+    assert child.collections == [("TIS", "Radiation")]
+    assert item.attachments[0].title == "Paper" and item.attachments[0].content_type == "application/pdf"
