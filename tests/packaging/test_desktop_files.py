@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import importlib.util
 import shutil
 import struct
 import subprocess
@@ -118,3 +119,19 @@ def test_pyinstaller_spec_and_entry_script_are_python() -> None:
     assert {"Analysis", "PYZ", "EXE", "COLLECT", "copy_metadata", "collect_submodules"} <= called
     entry = ROOT / "packaging" / "pyinstaller" / "entry.py"
     ast.parse(entry.read_text(encoding="utf-8"), filename=str(entry))
+
+
+@pytest.mark.parametrize(("argv0", "expected"), [
+    ("/opt/senref/senref-gui", "gui"), ("/opt/senref/SENREF-GUI.exe", "gui"), ("/opt/senref/senref", "cli"),
+])
+def test_bundle_entry_picks_the_entry_point_by_program_name(argv0: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import senref.__main__
+
+    spec = importlib.util.spec_from_file_location("senref_bundle_entry", ROOT / "packaging" / "pyinstaller" / "entry.py")
+    assert spec is not None and spec.loader is not None
+    entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(entry)
+    monkeypatch.setattr(senref.__main__, "gui_main", lambda: 10)
+    monkeypatch.setattr(senref.__main__, "main", lambda: 20)
+    monkeypatch.setattr("sys.argv", [argv0])
+    assert entry._entry() == (10 if expected == "gui" else 20)
