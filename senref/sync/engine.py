@@ -170,7 +170,8 @@ class SyncEngine:
             exporter.write(target, manifest, data, previous)
             outcome.written = True
         manifest.library_version = self.lib.library_version()
-        self._remember(target, manifest, data)
+        if outcome.written or previous is None or _versions(previous) != _versions(manifest):
+            self._remember(target, manifest, data)
         self.conflicts.clear(target.id)
         outcome.state = "ok"
 
@@ -274,6 +275,10 @@ class SyncEngine:
         folder.mkdir(parents=True, exist_ok=True)
         with _file_lock(folder / f"{target.id}.lock") as got:
             yield got
+
+
+def _versions(manifest: Manifest) -> list[tuple[str, int]]:
+    return [(e.key, e.version) for e in manifest.entries]
 
 
 @contextlib.contextmanager

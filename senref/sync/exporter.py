@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,7 +52,9 @@ def scope_rows(lib: Library, target: Target) -> list[tuple[str, int]]:
     """(item key, version) of every item in the target's scope, in the order of the file."""
     where, params = target.scope.query().where(lib.conn)
     sql = f"SELECT i.key, i.version FROM items i WHERE {where} ORDER BY i.id"
-    return [(str(r[0]), int(r[1])) for r in lib.conn.execute(sql, params)]
+    cursor = lib.conn.cursor()
+    cursor.row_factory = None  # plain tuples: 100,000 Row objects cost more than the query
+    return cursor.execute(sql, params).fetchall()
 
 
 @dataclass
@@ -121,7 +123,9 @@ class Exporter:
                 raise SyncFailure("stopped")
             chunk = todo[start:start + RENDER_BATCH]
             items = list(self.lib.iter_items(keys=chunk))
-            got, problems = self.codec.render(items, ctx)
+            # Items with pinned keys need no look at every key in the library (0.4 s at 100,000).
+            batch_ctx = ctx if any(not i.fields.get("citationKey") for i in items) else replace(ctx, citation_keys=None)
+            got, problems = self.codec.render(items, batch_ctx)
             result.problems.extend(problems)
             for rendered in got:
                 texts[rendered.key] = rendered.text

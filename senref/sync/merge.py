@@ -74,7 +74,9 @@ def apply_unit(target: Item, source: Item, unit: str) -> None:
 
 
 def unit_label(unit: str) -> str:
-    """>>> unit_label("field:title")
+    """The name a user sees for a unit.
+
+    >>> unit_label("field:title")
     'title'
     """
     return unit.split(":", 1)[1] if ":" in unit else unit

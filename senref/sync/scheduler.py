@@ -74,7 +74,9 @@ class Scheduler:
             self.touch([target_id], now=now)
 
     def retry_delay(self, failures: int) -> float:
-        """>>> Scheduler(retry_base=5, retry_max=60).retry_delay(4)
+        """Seconds before retry number *failures* (doubling, capped).
+
+        >>> Scheduler(retry_base=5, retry_max=60).retry_delay(4)
         40.0
         """
         return float(min(self.retry_max, self.retry_base * 2 ** (failures - 1)))

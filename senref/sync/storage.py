@@ -30,10 +30,11 @@ def read_json(path: Path, default: Any) -> Any:
 
 def write_json(path: Path, data: Any, *, compact: bool = False) -> None:
     """Write *data* atomically (readers see the old or the new complete file, never half)."""
+    # json.dumps (the C encoder in one call) is several times faster than json.dump's chunked
+    # writes on a 100,000-entry manifest.
+    if compact:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     with atomic_write(path) as handle:
-        if compact:
-            # Manifests of large targets: no indentation keeps the write and the parse cheap.
-            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-        else:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.write("\n")
+        handle.write(text)
