@@ -98,6 +98,7 @@ class KeyAssigner:
         self.taken = {k.lower() for k in taken}
         self.used: set[str] = set()
         self.assigned: dict[str, str] = {}
+        self._next_suffix: dict[str, int] = {}  # base -> last suffix tried, so 100k clashes stay linear
 
     def key_for(self, item: Item) -> str:
         key = pinned_key(item)
@@ -107,10 +108,13 @@ class KeyAssigner:
             return key
         base = format_key(item, self.pattern)
         key = base
-        suffix = 0
+        suffix = self._next_suffix.get(base.lower(), 0)
+        if suffix:
+            key = base + _letters(suffix)
         while key.lower() in self.taken or key.lower() in self.used:
             suffix += 1
             key = base + _letters(suffix)
+        self._next_suffix[base.lower()] = suffix
         self.used.add(key.lower())
         self.taken.add(key.lower())
         self.assigned[item.key] = key
