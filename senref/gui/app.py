@@ -1,14 +1,20 @@
-"""Start the desktop application: QApplication, the library window, files given on the command line."""
+"""Start the desktop application: QApplication, the library window, files given on the command line.
+
+One window per library: a later launch on the same library hands its files to the running window
+through `senref.gui.single_instance` and exits, as Zotero does when a .ris is double-clicked.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 import traceback
+from importlib.resources import files as resource_files
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from senref.core.library import Library, LibraryError
@@ -17,8 +23,21 @@ from senref.gui.dialogs.error import error_box
 from senref.gui.drops import DropPayload, classify_path
 from senref.gui.gui_settings import ORGANIZATION
 from senref.gui.main_window import MainWindow
+from senref.gui.single_instance import (
+    InstanceServer,
+    instance_name,
+    make_request,
+    raise_window,
+    send_to_running,
+    to_payload,
+)
 
 log = logging.getLogger(__name__)
+
+#: The freedesktop application id: matches the shipped .desktop file, so the window gets its icon and entry.
+DESKTOP_FILE_NAME = "io.github.senref.senref"
+#: Icon sizes shipped in resources/icons (senref-<size>.png) beside the scalable senref.svg.
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 #: Open windows, so a window replaced by another library's (the demo) is not garbage-collected early.
 _windows: list[MainWindow] = []
@@ -33,8 +52,23 @@ def ensure_application() -> QApplication:
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication(sys.argv[:1])
     app.setApplicationDisplayName("senref")
-    app.setDesktopFileName("senref")
+    app.setDesktopFileName(DESKTOP_FILE_NAME)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The senref icon at every shipped size (the SVG when the platform has an SVG icon engine)."""
+    folder = resource_files("senref.resources") / "icons"
+    icon = QIcon()
+    for size in ICON_SIZES:
+        png = folder / f"senref-{size}.png"
+        if png.is_file():
+            icon.addFile(str(png))
+    svg = folder / "senref.svg"
+    if icon.isNull() and svg.is_file():
+        icon.addFile(str(svg))
+    return icon
 
 
 def open_window(folder: Path, *, demo: bool, files: list[str] | None = None) -> MainWindow:
@@ -72,17 +106,48 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
               "".join(traceback.format_exception(kind, value, tb)))
 
 
+def start_instance_server(app: QApplication, name: str) -> InstanceServer | None:
+    """Listen for later launches on *name*; None when another window holds the name but did not answer."""
+    server = InstanceServer(app)
+    if not server.start(name):
+        return None
+    app.installEventFilter(server)  # macOS file-open events arrive as the same requests
+    return server
+
+
+def serve_window(server: InstanceServer, window: MainWindow) -> None:
+    """Hand each request from a later launch to *window*, as if its files had been dropped on it."""
+    def on_request_received(request: dict[str, object]) -> None:
+        # The newest window: the first one may have been replaced (the demo switch) since.
+        target = _windows[-1] if _windows else window
+        raise_window(target)
+        target.on_payload_dropped(to_payload(request), None)
+    server.request_received.connect(on_request_received)
+
+
 def run_gui(library_folder: Path, *, demo: bool, files: list[str]) -> int:
     """The `senref` / `senref --demo` / `senref-gui FILES` entry point; returns the exit code."""
+    name = instance_name(library_folder)
+    # Before any QApplication: a launch that only forwards its files must not flash a window.
+    if send_to_running(name, make_request("open", files)):
+        return 0
     app = ensure_application()
+    server = start_instance_server(app, name)
+    if server is None:
+        QMessageBox.information(None, "senref", "senref has this library open in another window, "
+                                "which did not answer")
+        return 1
     try:
         window = open_window(Path(library_folder), demo=demo, files=files)
     except (LibraryError, OSError) as exc:
+        server.close()
         QMessageBox.critical(None, "senref cannot open the library", str(exc))
         return 1
     window.show()
+    serve_window(server, window)
     sys.excepthook = _excepthook
     try:
         return app.exec()
     finally:
+        server.close()
         sys.excepthook = sys.__excepthook__

@@ -8,11 +8,13 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtCore import QItemSelection, QMimeData, QModelIndex, QPoint, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
+    QColorDialog,
     QDockWidget,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -34,10 +36,19 @@ from senref.core.settings import Settings, load_settings, save_settings
 from senref.gui.dialogs.about import show_about
 from senref.gui.dialogs.add_identifier import AddIdentifierDialog
 from senref.gui.dialogs.error import error_box
+from senref.gui.dialogs.export_dialog import ExportDialog
+from senref.gui.dialogs.import_files import ImportFilesDialog
 from senref.gui.dialogs.settings_dialog import SettingsDialog
 from senref.gui.drops import DropPayload
 from senref.gui.gui_settings import window_settings
-from senref.gui.jobs_library import FetchTexts, add_identifiers_job, import_files_job, retry_add_job
+from senref.gui.jobs_library import (
+    FetchTexts,
+    add_identifiers_job,
+    bibliography_texts,
+    export_job,
+    import_files_job,
+    retry_add_job,
+)
 from senref.gui.library_signals import LibrarySignals
 from senref.gui.models.collection_tree import (
     COLLECTION,
@@ -49,6 +60,8 @@ from senref.gui.models.collection_tree import (
     CollectionTreeModel,
 )
 from senref.gui.models.item_table import COLUMNS, PAGE_SIZE, ItemTableModel
+from senref.gui.sync_panel import SyncPanel
+from senref.gui.sync_service import SyncService
 from senref.gui.undo import RemoveFromCollectionCommand, RestoreCommand, TrashCommand
 from senref.gui.views.collection_tree_view import CollectionTreeView
 from senref.gui.views.item_pane import ItemPane
@@ -63,12 +76,22 @@ from senref.storage.queries import ItemQuery
 
 SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not re-query
 REFRESH_DELAY_MS = 100  # a burst of saves (a batch) refreshes the table once per interval
+#: How often the window asks whether another process (the CLI, a sync) changed the library.
+EXTERNAL_CHECK_MS = 2000
+#: Citation styles offered by Copy Bibliography: (senref.formats.cite style name, menu label).
+BIBLIOGRAPHY_STYLES = (("apa", "APA"), ("vancouver", "Vancouver"), ("nature", "Nature"))
+#: Tag colours offered in the tag selector, Zotero's palette.
+TAG_COLORS = (("Red", "#ff6666"), ("Orange", "#ff8c19"), ("Green", "#5fb236"), ("Blue", "#2ea8e5"),
+              ("Purple", "#a28ae5"), ("Magenta", "#e56eee"), ("Yellow", "#ffd400"), ("Teal", "#009980"),
+              ("Grey", "#aaaaaa"))
 
 
 class MainWindow(QMainWindow):
     """One library in one window."""
 
     library_switch_requested = Signal(object, bool)  # folder, demo
+    bibliography_copied = Signal(str)  # the plain-text bibliography just put on the clipboard
+    external_change_seen = Signal(int)  # the library version another process wrote
 
     def __init__(self, library: Library, *, settings: Settings | None = None, demo: bool = False) -> None:
         super().__init__()
@@ -86,6 +109,11 @@ class MainWindow(QMainWindow):
         self._changed_keys: set[str] = set()
         #: the batch fetcher (senref.sources.add.add_texts unless replaced, e.g. by tests)
         self.fetch_texts: FetchTexts | None = None
+        #: open non-modal dialogs (import confirmations, exports): kept so their counts can be cancelled
+        self.dialogs: list[Any] = []
+        self.bibliography_style = "apa"
+        #: the library version the views show; a higher one on disk means another process wrote
+        self.seen_version = library.library_version()
 
         self.signals = LibrarySignals(library, self)
         self.reads = TaskRunner(2, self)
@@ -158,6 +186,16 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.hide()
 
+        self.sync_service = SyncService(self.library, parent=self)
+        self.sync_panel = SyncPanel(self.sync_service, self)
+        self.sync_dock = QDockWidget("Sync", self)
+        self.sync_dock.setObjectName("syncDock")
+        self.sync_dock.setWidget(self.sync_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.sync_dock)
+        self.sync_dock.hide()
+        self.external_timer = QTimer(self)
+        self.external_timer.setInterval(EXTERNAL_CHECK_MS)
+
         self.count_label = QLabel(self)
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)
@@ -180,8 +218,23 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self.add_action = self._action("Add by Identifier…", self.on_add_identifier_triggered, "Ctrl+Shift+N",
                                        "Add items by DOI, HAL id, PMID, arXiv id or pasted text")
-        self.new_collection_action = self._action("New Collection…", self.on_new_collection_triggered,
-                                                  "Ctrl+Shift+C")
+        # Ctrl+Shift+C is Copy Bibliography, as in Zotero.
+        self.new_collection_action = self._action("New Collection…", self.on_new_collection_triggered)
+        self.import_action = self._action("Import…", self.on_import_triggered, "Ctrl+Shift+I",
+                                          "Import BibTeX, RIS, CSL-JSON, Zotero RDF or PubMed XML files")
+        self.export_action = self._action("Export Library…", self.on_export_library_triggered, None,
+                                          "Export the whole library as Zotero RDF, CSL-JSON, BibTeX, RIS…")
+        self.copy_bibliography_action = self._action(
+            "Copy Bibliography", self.on_copy_bibliography_triggered, "Ctrl+Shift+C",
+            "Copy the selected items as a formatted bibliography (plain text and HTML)")
+        self.style_group = QActionGroup(self)
+        self.style_actions: dict[str, QAction] = {}
+        for style, label in BIBLIOGRAPHY_STYLES:
+            action = QAction(label, self.style_group)
+            action.setCheckable(True)
+            action.setChecked(style == self.bibliography_style)
+            action.triggered.connect(functools.partial(self.on_bibliography_style_chosen, style))
+            self.style_actions[style] = action
         self.settings_action = self._action("Settings…", self.on_settings_triggered, QKeySequence.StandardKey.Preferences)
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
@@ -205,13 +258,20 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addActions([self.add_action, self.new_collection_action])
         file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.quit_action])
         edit_menu = menu.addMenu("&Edit")
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
-        edit_menu.addActions([self.copy_action, self.paste_action, self.trash_action, self.search_action])
+        edit_menu.addActions([self.copy_action, self.copy_bibliography_action])
+        style_menu = edit_menu.addMenu("Bibliography Style")
+        style_menu.addActions(self.style_group.actions())
+        edit_menu.addActions([self.paste_action, self.trash_action, self.search_action])
         view_menu = menu.addMenu("&View")
         view_menu.addAction(self.jobs_action)
+        self.sync_action = self.sync_dock.toggleViewAction()
+        view_menu.addAction(self.sync_action)
         self.columns_menu = view_menu.addMenu("Columns")
         self.columns_menu.aboutToShow.connect(self.on_columns_menu_about_to_show)
         help_menu = menu.addMenu("&Help")
@@ -238,6 +298,12 @@ class MainWindow(QMainWindow):
         self.collection_view.payload_dropped.connect(self.on_payload_dropped)
         self.collection_view.customContextMenuRequested.connect(self.on_collection_menu_requested)
         self.tag_selector.filter_changed.connect(self.on_tag_filter_changed)
+        self.tag_selector.rename_requested.connect(self.on_rename_tag_requested)
+        self.tag_selector.delete_requested.connect(self.on_delete_tag_requested)
+        self.tag_selector.color_requested.connect(self.on_tag_color_requested)
+        self.tag_selector.color_palette = TAG_COLORS
+        self.external_timer.timeout.connect(self.on_external_timer)
+        self.external_timer.start()
         self.table.selectionModel().selectionChanged.connect(self.on_table_selection_changed)
         self.table.payload_dropped.connect(lambda payload: self.on_payload_dropped(payload, self._drop_collection()))
         self.table.paste_requested.connect(self.on_paste_triggered)
@@ -343,8 +409,19 @@ class MainWindow(QMainWindow):
 
     def refresh_tags(self) -> None:
         scope, library = self._tag_scope(), self.library
-        self.reads.run(lambda: (library.tag_counts(scope), library.tag_colors()),
-                       lambda result: self.tag_selector.set_tags(*result), name="tags")
+
+        def read() -> tuple[list[tuple[str, int, int]], dict[str, str], dict[str, set[str]]]:
+            colors = library.tag_colors()
+            # Coloured tags are few (a palette of nine): their items, for the dots in the table.
+            members = {name: set(library.keys(ItemQuery(tags=[name])))
+                       | set(library.keys(ItemQuery(tags=[name], trash=True))) for name in colors}
+            return library.tag_counts(scope), colors, members
+        self.reads.run(read, self.on_tags_loaded, name="tags")
+
+    def on_tags_loaded(self, loaded: tuple[list[tuple[str, int, int]], dict[str, str], dict[str, set[str]]]) -> None:
+        rows, colors, members = loaded
+        self.tag_selector.set_tags(rows, colors)
+        self.item_model.set_tag_colors(colors, members)
 
     def refresh_collections(self) -> None:
         self.reads.run(self.library.list_collections, self.on_collections_loaded, name="collections")
@@ -515,7 +592,7 @@ class MainWindow(QMainWindow):
         if payload.texts or payload.pdfs:
             self.start_add(payload.texts, collection, pdfs=payload.pdfs)
         if payload.record_files:
-            self.start_import(payload.record_files, collection)
+            self.confirm_import(payload.record_files, collection)
         if payload.unsupported:
             names = ", ".join(p.name for p in payload.unsupported)
             self.show_error("Cannot add these files", f"senref reads PDFs and bibliography files "
@@ -533,7 +610,110 @@ class MainWindow(QMainWindow):
 
     def start_import(self, paths: list[Path], collection: str | None) -> Job:
         names = ", ".join(p.name for p in paths)
+        self.statusBar().showMessage(f"Importing {names}…", 4000)
         return self.jobs.submit(f"Import {names}", import_files_job(self.library, paths, collection=collection))
+
+    def confirm_import(self, paths: list[Path], collection: str | None) -> ImportFilesDialog:
+        """Show what the files hold and where they go; the import starts when the user confirms."""
+        dialog = ImportFilesDialog(paths, self.collections, collection, self.reads.pool, self)
+        dialog.import_confirmed.connect(self.on_import_confirmed)
+        self._keep_dialog(dialog)
+        dialog.open()
+        return dialog
+
+    def on_import_confirmed(self, paths: list[Path], collection: str | None) -> None:
+        self.start_import(paths, collection)
+
+    def _keep_dialog(self, dialog: Any) -> None:
+        self.dialogs = [d for d in self.dialogs if d.isVisible()]
+        self.dialogs.append(dialog)
+
+    def on_import_triggered(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Import", str(Path.home()),
+            "Bibliography files (*.bib *.bibtex *.ris *.json *.rdf *.xml *.nbib *.txt);;All files (*)")
+        if names:
+            self.confirm_import([Path(n) for n in names], self._drop_collection())
+
+    # -- export and bibliography ---------------------------------------------------------------
+    def on_export_library_triggered(self) -> None:
+        self.open_export(None, self.library_name)
+
+    def open_export(self, collection: str | None, label: str) -> ExportDialog:
+        """The export dialog for the library (*collection* None) or a collection with its subcollections."""
+        query = ItemQuery(collection=collection, recursive=collection is not None)
+        scope = "Library" if collection is None else f"Collection “{label}”"
+        dialog = ExportDialog(scope, self.library.count(query), Path.home(), _file_name(label), self)
+        dialog.accepted.connect(lambda: self.start_export(query, dialog.format_name(), dialog.target(),
+                                                          with_files=dialog.with_files()))
+        self._keep_dialog(dialog)
+        dialog.open()
+        return dialog
+
+    def start_export(self, query: ItemQuery, format_name: str, target: Path, *, with_files: bool) -> Job:
+        fn = export_job(self.library, format_name, target, query, with_files=with_files)
+        return self.jobs.submit(f"Export to {target.name}", fn)
+
+    def on_bibliography_style_chosen(self, style: str) -> None:
+        self.bibliography_style = style
+
+    def on_copy_bibliography_triggered(self) -> None:
+        keys = self.table.selected_keys()
+        if not keys:
+            self.statusBar().showMessage("Select the items to cite first", 4000)
+            return
+        library, style = self.library, self.bibliography_style
+        self.reads.run(lambda: bibliography_texts(library, keys, style), self.on_bibliography_formatted,
+                       name="bibliography")
+
+    def on_bibliography_formatted(self, texts: tuple[str, str]) -> None:
+        plain, rich = texts
+        mime = QMimeData()
+        mime.setText(plain)
+        mime.setHtml(rich)  # word processors paste the italics and links
+        QGuiApplication.clipboard().setMimeData(mime)
+        label = dict(BIBLIOGRAPHY_STYLES)[self.bibliography_style]
+        entries = plain.count("\n")
+        self.statusBar().showMessage(f"Copied {entries} reference{'s' if entries != 1 else ''} ({label})", 4000)
+        self.bibliography_copied.emit(plain)
+
+    # -- tags ----------------------------------------------------------------------------------
+    def on_rename_tag_requested(self, name: str) -> None:
+        new, ok = QInputDialog.getText(self, "Rename Tag", "New name (an existing tag's name merges the two):",
+                                       text=name)
+        new = new.strip()
+        if ok and new and new != name:
+            self.write(lambda: self.library.rename_tag(name, new))
+
+    def on_delete_tag_requested(self, name: str) -> None:
+        answer = QMessageBox.question(self, "Delete Tag", f"Remove the tag “{name}” from every item?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.write(lambda: self.library.delete_tag(name))
+
+    def on_tag_color_requested(self, name: str, color: object) -> None:
+        """*color* "#rrggbb", None to remove it, or "" to pick any colour in a dialog."""
+        if color == "":
+            picked = QColorDialog.getColor(QColor("#2ea8e5"), self, f"Colour for “{name}”")
+            if not picked.isValid():
+                return
+            color = picked.name()
+        chosen = str(color) if color else None
+        self.write(lambda: self.library.set_tag_color(name, chosen))
+
+    # -- changes by other processes ------------------------------------------------------------
+    def on_external_timer(self) -> None:
+        if self._closed or not self.reads.is_idle():
+            return  # a read in flight will see the change anyway; ask again next tick
+        self.reads.run(self.library.library_version, self.on_version_read, name="version")
+
+    def on_version_read(self, version: int) -> None:
+        if version == self.seen_version or self._closed:
+            return
+        self.seen_version = version
+        self.external_change_seen.emit(version)
+        # Our own writes move the version too; re-reading then costs one page and is harmless.
+        self.refresh_collections()
+        self.on_items_changed([])
 
     def on_add_identifier_triggered(self) -> None:
         kind, key = self.current_view()
@@ -553,7 +733,8 @@ class MainWindow(QMainWindow):
             self.show_error(f"{job.title} failed", job.summary, job.details)
         else:
             self.statusBar().showMessage(f"{job.title}: {job.summary}", 8000)
-        if job.state == FAILED or any(line.startswith("failed") or "no PDF:" in line for line in job.lines):
+        if job.state == FAILED or any(line.startswith(("failed", "problem")) or "no PDF:" in line
+                                      for line in job.lines):
             self.jobs_dock.show()
 
     def on_activity_changed(self, active: int, done: int, total: int) -> None:
@@ -578,10 +759,13 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         if kind in (LIBRARY, None):
             menu.addAction(self.new_collection_action)
+            menu.addAction(self.export_action)
         elif kind == COLLECTION:
             menu.addAction("New Subcollection…", lambda: self.on_new_collection_triggered(key))
             menu.addAction("Rename Collection…", lambda: self.on_rename_collection(key, str(index.data())))
             menu.addAction("Delete Collection…", lambda: self.on_delete_collection(key, str(index.data())))
+            menu.addSeparator()
+            menu.addAction("Export Collection…", lambda: self.open_export(key, str(index.data())))
         elif kind == TRASH:
             menu.addAction(self.empty_trash_action)
         menu.popup(self.collection_view.viewport().mapToGlobal(pos))
@@ -614,6 +798,7 @@ class MainWindow(QMainWindow):
                         RemoveFromCollectionCommand(self.write, self.library, key, keys)))
                 menu.addAction(self.trash_action)
             menu.addAction(self.copy_action)
+            menu.addAction(self.copy_bibliography_action)
         menu.addAction(self.paste_action)
         if kind == TRASH:
             menu.addAction(self.empty_trash_action)
@@ -691,7 +876,13 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.search_timer.stop()
         self.refresh_timer.stop()
+        self.external_timer.stop()
+        for dialog in self.dialogs:
+            worker = getattr(dialog, "worker", None)
+            if worker is not None:
+                worker.cancel()  # an import dialog still counting entries
         self.jobs.cancel_all()
+        self.sync_service.shutdown(timeout_ms)
         for pool in (self.jobs.pool, self.reads.pool, self.writes.pool):
             pool.waitForDone(timeout_ms)
         self.signals.disconnect_library()
@@ -703,3 +894,13 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.shutdown()
         super().closeEvent(event)
+
+
+def _file_name(label: str) -> str:
+    """A file name from a library or collection name: no separators or characters file systems refuse.
+
+    >>> _file_name("TIS / Radiation: 2024")
+    'TIS - Radiation- 2024'
+    """
+    cleaned = " ".join("".join("-" if ch in '/\\:*?"<>|' else ch for ch in label).split())
+    return cleaned.strip(" .") or "export"

@@ -18,8 +18,10 @@ from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
+    QRectF,
     Qt,
 )
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from senref.core.library import Library
 from senref.storage.queries import ItemQuery
@@ -64,6 +66,10 @@ class ItemTableModel(QAbstractTableModel):
         self._query = ItemQuery()
         self._count = library.count(self._query)
         self._pages: OrderedDict[int, list[sqlite3.Row]] = OrderedDict()
+        #: coloured tag name -> colour, in palette order, and the keys of the items carrying each
+        self._tag_colors: dict[str, str] = {}
+        self._colored_keys: dict[str, set[str]] = {}
+        self._dot_icons: dict[tuple[str, ...], QIcon] = {}
 
     # -- query ---------------------------------------------------------------------------------
     @property
@@ -118,6 +124,37 @@ class ItemTableModel(QAbstractTableModel):
     def _reload(self, count: int | None = None) -> None:
         self._pages.clear()
         self._count = self.library.count(self._query) if count is None else count
+
+    def set_tag_colors(self, colors: dict[str, str], members: dict[str, set[str]]) -> None:
+        """Coloured tags and their items (read off the GUI thread): the Tags column shows their dots."""
+        if colors == self._tag_colors and members == self._colored_keys:
+            return
+        self._tag_colors, self._colored_keys = dict(colors), {k: set(v) for k, v in members.items()}
+        if self._count:
+            self.dataChanged.emit(self.index(0, COL_TAGS), self.index(self._count - 1, COL_TAGS),
+                                  [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
+
+    def item_colors(self, key: str) -> list[tuple[str, str]]:
+        """(tag, colour) of the coloured tags *key* carries, in the palette's order."""
+        return [(name, color) for name, color in self._tag_colors.items() if key in self._colored_keys.get(name, ())]
+
+    def _dots(self, colors: tuple[str, ...]) -> QIcon:
+        """One icon per colour combination: a dot per coloured tag, as Zotero shows them."""
+        icon = self._dot_icons.get(colors)
+        if icon is None:
+            size, gap = 10, 2
+            pixmap = QPixmap(len(colors) * (size + gap), size)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            for n, color in enumerate(colors):
+                painter.setBrush(QColor(color))
+                painter.drawEllipse(QRectF(n * (size + gap), 0, size, size))
+            painter.end()
+            icon = QIcon(pixmap)
+            self._dot_icons[colors] = icon
+        return icon
 
     # -- rows ----------------------------------------------------------------------------------
     def _row(self, row: int) -> sqlite3.Row | None:
@@ -183,6 +220,13 @@ class ItemTableModel(QAbstractTableModel):
             return str(found["key"])
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_TITLE, COL_PUBLICATION):
             return str(value or "")
+        if index.column() == COL_TAGS and role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole):
+            colored = self.item_colors(str(found["key"])) if self._tag_colors else []
+            if not colored:
+                return None
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return ", ".join(name for name, _ in colored)
+            return self._dots(tuple(color for _, color in colored))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (COL_YEAR, COL_FILE, COL_TAGS):
             return int(Qt.AlignmentFlag.AlignCenter)
         return None

@@ -36,6 +36,7 @@ class TagTreeModel(QStandardItemModel):
         super().__init__(parent)
         self.checked: set[str] = set()
         self.show_automatic = True
+        self.show_manual = True
         self._rows: list[tuple[str, int, int]] = []
         self._colors: dict[str, str] = {}
         self.itemChanged.connect(self.on_item_changed)
@@ -50,13 +51,17 @@ class TagTreeModel(QStandardItemModel):
         self.show_automatic = show
         self._rebuild()
 
+    def set_show_manual(self, show: bool) -> None:
+        self.show_manual = show
+        self._rebuild()
+
     def _rebuild(self) -> None:
         # Built detached and attached in one insert (one signal instead of one per tag).
         top = QStandardItem()
         nodes: dict[str, QStandardItem] = {}
         present = {name for name, _, _ in self._rows}
         for name, count, tag_type in self._rows:
-            if tag_type and not self.show_automatic:
+            if (tag_type and not self.show_automatic) or (not tag_type and not self.show_manual):
                 continue
             path = tag_path(name)
             parent = top

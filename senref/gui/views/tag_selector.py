@@ -1,20 +1,31 @@
-"""The tag selector under the collection tree: tick tags to filter, match any or all, hide automatic tags."""
+"""The tag selector under the collection tree: click tags to filter, match any or all, show automatic or
+manual tags; its context menu renames, deletes and colours a tag across the library."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QStandardItem
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
 
-from senref.gui.models.tag_tree import TAG_TYPE_ROLE, TagTreeModel
+from senref.gui.models.tag_tree import TAG_ROLE, TAG_TYPE_ROLE, TagTreeModel
 
 
 class TagSelector(QWidget):
-    """`filter_changed(tags, mode)` whenever the ticked tags or the any/all choice change."""
+    """The tags of the current view; the window does the library work its signals ask for.
+
+    Signals:
+        filter_changed(list, str): the ticked tags or the any/all choice changed.
+        rename_requested(str): the user chose Rename Tag… on a tag.
+        delete_requested(str): the user chose Delete Tag… on a tag.
+        color_requested(str, object): a colour "#rrggbb", None to remove it, "" to pick one in a dialog.
+    """
 
     filter_changed = Signal(list, str)
+    rename_requested = Signal(str)
+    delete_requested = Signal(str)
+    color_requested = Signal(str, object)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -28,6 +39,11 @@ class TagSelector(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setModel(self.proxy)
         self.tree.setUniformRowHeights(True)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        #: (label, "#rrggbb") offered by Assign Colour (the window sets its palette)
+        self.color_palette: tuple[tuple[str, str], ...] = ()
+        self.menu: QMenu | None = None
+        self._pressed_state: Qt.CheckState | None = None
         self.filter_box = QLineEdit(self)
         self.filter_box.setPlaceholderText("Filter tags")
         self.filter_box.setClearButtonEnabled(True)
@@ -38,9 +54,13 @@ class TagSelector(QWidget):
         self.show_automatic = QCheckBox("Automatic", self)
         self.show_automatic.setChecked(True)
         self.show_automatic.setToolTip("Show the topic tags senref assigned automatically (in italics)")
+        self.show_manual = QCheckBox("Manual", self)
+        self.show_manual.setChecked(True)
+        self.show_manual.setToolTip("Show the tags you or an imported file gave")
         row = QHBoxLayout()
         row.addWidget(self.mode, 1)
         row.addWidget(self.show_automatic)
+        row.addWidget(self.show_manual)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
@@ -49,6 +69,10 @@ class TagSelector(QWidget):
         self.filter_box.textChanged.connect(self.on_filter_text_changed)
         self.mode.currentIndexChanged.connect(self.on_choice_changed)
         self.show_automatic.toggled.connect(self.on_show_automatic_toggled)
+        self.show_manual.toggled.connect(self.on_show_manual_toggled)
+        self.tree.customContextMenuRequested.connect(self.on_menu_requested)
+        self.tree.pressed.connect(self.on_tag_pressed)
+        self.tree.clicked.connect(self.on_tag_clicked)
         self.model.itemChanged.connect(self.on_tag_item_changed)
 
     def set_tags(self, rows: list[tuple[str, int, int]], colors: dict[str, str]) -> None:
@@ -77,6 +101,61 @@ class TagSelector(QWidget):
         self.tree.expandAll()
         self.emit_filter()
 
+    def on_show_manual_toggled(self, show: bool) -> None:
+        self.model.set_show_manual(show)
+        self.tree.expandAll()
+        self.emit_filter()
+
+    def _node(self, index: QModelIndex) -> QStandardItem | None:
+        if not index.isValid():
+            return None
+        node = self.model.itemFromIndex(self.proxy.mapToSource(index))
+        return node if node is not None and node.data(TAG_TYPE_ROLE) is not None else None
+
+    def on_tag_pressed(self, index: QModelIndex) -> None:
+        node = self._node(index)
+        self._pressed_state = node.checkState() if node is not None else None
+
+    def on_tag_clicked(self, index: QModelIndex) -> None:
+        """A click on the tag's name selects it as a filter, as in Zotero; a click on the box already did."""
+        node = self._node(index)
+        if node is None or self._pressed_state is None:
+            return
+        if node.checkState() == self._pressed_state:
+            unchecked = node.checkState() == Qt.CheckState.Unchecked
+            node.setCheckState(Qt.CheckState.Checked if unchecked else Qt.CheckState.Unchecked)
+        self._pressed_state = None
+
+    def tag_at(self, pos: QPoint) -> str | None:
+        node = self._node(self.tree.indexAt(pos))
+        return str(node.data(TAG_ROLE)) if node is not None else None
+
+    def tag_menu(self, name: str) -> QMenu:
+        """The context menu of tag *name* (built apart from showing it, so tests can trigger its actions)."""
+        menu = QMenu(self)
+        menu.setObjectName("tagMenu")
+        menu.addAction("Rename Tag…", lambda: self.rename_requested.emit(name))
+        colors = menu.addMenu("Assign Colour")
+        current = self.model._colors.get(name)
+        for label, color in self.color_palette:
+            action = colors.addAction(_swatch(color), label, lambda c=color: self.color_requested.emit(name, c))
+            action.setCheckable(True)
+            action.setChecked(color.lower() == (current or "").lower())
+        colors.addSeparator()
+        colors.addAction("Other Colour…", lambda: self.color_requested.emit(name, ""))
+        remove = colors.addAction("Remove Colour", lambda: self.color_requested.emit(name, None))
+        remove.setEnabled(current is not None)
+        menu.addSeparator()
+        menu.addAction("Delete Tag…", lambda: self.delete_requested.emit(name))
+        return menu
+
+    def on_menu_requested(self, pos: QPoint) -> None:
+        name = self.tag_at(pos)
+        if name is None:
+            return
+        self.menu = self.tag_menu(name)
+        self.menu.popup(self.tree.viewport().mapToGlobal(pos))
+
     def on_tag_item_changed(self, node: QStandardItem) -> None:
         if node.data(TAG_TYPE_ROLE) is not None:
             self.emit_filter()
@@ -90,3 +169,9 @@ class TagSelector(QWidget):
         self.model.set_show_automatic(self.model.show_automatic)
         self.tree.expandAll()
         self.emit_filter()
+
+
+def _swatch(color: str) -> QIcon:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
