@@ -10,8 +10,8 @@ says which term matched without a second lookup.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 #: Greek letters (and the German ß, which PDF extraction and keyboards put where β belongs) as Latin names.
 GREEK_NAMES: dict[str, str] = {
@@ -65,26 +65,42 @@ def normalize_text(text: str) -> str:
     return text.translate(TEXT_TABLE)
 
 
-def original_span(original: str, normalized: str, start: int, end: int) -> str:
-    """The text of *original* that became `normalized[start:end]` (Greek letters expand when normalised).
+_EXPANDING = re.compile("[" + "".join(k for k, v in GREEK_NAMES.items() if len(v) > 1) + "]")
+
+
+class SpanMapper:
+    """Maps spans of normalised text back to the original (Greek letters expand when normalised).
 
     >>> text = "NF-κB and IL-6"
-    >>> original_span(text, normalize_text(text), 0, 9)
-    'NF-κB'
+    >>> mapper = SpanMapper(text)
+    >>> mapper.original(0, len("NF-kappaB")), mapper.original(len("NF-kappaB and "), len("NF-kappaB and IL-6"))
+    ('NF-κB', 'IL-6')
     """
-    if len(original) == len(normalized):
-        return original[start:end]
-    position = 0
-    first = last = len(original)
-    for index, char in enumerate(original):
-        width = len(char.translate(TEXT_TABLE))
-        if first == len(original) and position + width > start:
-            first = index
-        if position >= end:
-            last = index
-            break
-        position += width
-    return original[first:last]
+
+    def __init__(self, original: str) -> None:
+        self.text = original
+        #: (normalised start, original index, normalised width) of each expanded character
+        self.breaks: list[tuple[int, int, int]] = []
+        shift = 0
+        for match in _EXPANDING.finditer(original):
+            width = len(GREEK_NAMES[match.group()])
+            self.breaks.append((match.start() + shift, match.start(), width))
+            shift += width - 1
+        self.starts = [b[0] for b in self.breaks]
+
+    def _index(self, position: int, end: bool) -> int:
+        slot = bisect_right(self.starts, position) - 1
+        if slot < 0:
+            return position
+        norm_start, orig, width = self.breaks[slot]
+        if position < norm_start + width:
+            return orig + 1 if end and position > norm_start else orig
+        return position - (norm_start - orig) - (width - 1)
+
+    def original(self, start: int, end: int) -> str:
+        if not self.breaks:
+            return self.text[start:end]
+        return self.text[self._index(start, False):self._index(end, True)]
 
 
 def lower_same_length(text: str) -> str:
@@ -160,13 +176,10 @@ def case_key(term: str) -> str:
     return _NON_ALNUM.sub("", term.translate(TEXT_TABLE))
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One occurrence: which compiled term matched, and where in the normalised text."""
-
-    term_id: int
-    start: int
-    end: int
+def _atom_order(atom: str) -> int:
+    if atom == SEP:
+        return 1
+    return 2 if atom.endswith(("?", "*")) else 0
 
 
 class TermScanner:
@@ -203,22 +216,23 @@ class TermScanner:
         return "(?:" + "|".join(alternatives) + ")" + _END_BOUNDARY
 
     def _emit(self, node: dict) -> str:  # type: ignore[type-arg]
-        # Continuing alternatives come before the end marker: the first success is the longest term.
-        alternatives = [atom + self._emit(child) for atom, child in node.items() if atom != ""]
+        # The regex engine takes the first alternative that succeeds, so the longest term must come
+        # first: atoms that consume text, then the separator, then optional atoms (a plural suffix can
+        # match nothing and end the term early), then the end marker.
+        atoms = sorted((a for a in node if a != ""), key=_atom_order)
+        alternatives = [atom + self._emit(node[atom]) for atom in atoms]
         if "" in node:
             alternatives.append(f"(?P<t{node['']['id']}>)")
         if len(alternatives) == 1:
-            return alternatives[0]
+            return str(alternatives[0])
         return "(?:" + "|".join(alternatives) + ")"
 
-    def scan(self, lowered: str) -> Iterator[Hit]:
-        """Occurrences of terms in lower-cased normalised text, left to right, not overlapping."""
+    def scan(self, lowered: str) -> list[tuple[int, int, int]]:
+        """(term id, start, end) of terms in lower-cased normalised text, left to right, not overlapping."""
         if self.regex is None:
-            return
-        for match in self.regex.finditer(lowered):
-            name = match.lastgroup
-            if name is not None:
-                yield Hit(int(name[1:]), match.start(), match.end())
+            return []
+        # Tuples, not objects: this runs for every occurrence in every record.
+        return [(int(m.lastgroup[1:]), m.start(), m.end()) for m in self.regex.finditer(lowered) if m.lastgroup]
 
     def scan_patterns(self, text: str) -> Iterator[tuple[int, int, int]]:
         """(pattern index, start, end) for each raw pattern match."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from senref.core.model import AUTOMATIC, Item
 from senref.paths import Paths, get_paths
-from senref.topics.matching import TermScanner, case_key, lower_same_length, normalize_text, original_span
+from senref.topics.matching import SpanMapper, TermScanner, case_key, lower_same_length, normalize_text
 from senref.topics.vocabulary import Topic, Vocabulary, VocabularyError, load_vocabulary, user_file
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,9 @@ class _Entry:
     kind: str  # term | marker | generic | exclude
     weight: float
     case: str | None  # letters and digits as written, for case-sensitive acronyms
+    #: Evidence for required topics inside this term ("radiation-induced senescence" contains
+    #: "senescence", which the longer match consumes): (topic, kind, weight) counted with it.
+    contains: tuple[tuple[int, str, float], ...] = ()
 
 
 @dataclass
@@ -71,6 +74,7 @@ class Tagger:
         patterns = [(i, p) for i, t in enumerate(self.topics) for p in t.patterns]
         self.scanner = TermScanner(terms, [p for _, p in patterns])
         self._pattern_topic = [i for i, _ in patterns]
+        self._requirement_scanners: dict[str, tuple[TermScanner, Topic]] = {}
         self._entries: list[list[_Entry]] = [[] for _ in self.scanner.term_of_id]
         self._display: list[str] = list(self.scanner.term_of_id)
         for index, topic in enumerate(self.topics):
@@ -84,11 +88,40 @@ class Tagger:
                 entries = self._entries[term_id]
                 if any(e.topic == index for e in entries):
                     continue  # the same term twice in one topic (validator warns): first listing wins
-                entries.append(_Entry(index, kind, weight, case_key(term) if term in case_sensitive else None))
+                contains = self._contained(term, topic, kind) if kind != "exclude" else ()
+                entries.append(_Entry(index, kind, weight, case_key(term) if term in case_sensitive else None, contains))
         self._mesh: dict[str, list[int]] = {}
         for index, topic in enumerate(self.topics):
             for heading in topic.mesh:
                 self._mesh.setdefault(heading.casefold(), []).append(index)
+
+    def _contained(self, term: str, topic: Topic, kind: str) -> tuple[tuple[int, str, float], ...]:
+        """Terms of *topic*'s required topics found inside *term* itself.
+
+        Inside a specific term the required topic is established outright ("radiation-induced
+        senescence" is about senescence); inside a marker the inner word counts as it would alone.
+        """
+        found = []
+        for required in topic.requires:
+            scanner = self._requirement_scanners.get(required)
+            if scanner is None:
+                target = self.topics[self._index[required]]
+                scanner = self._requirement_scanners[required] = (
+                    TermScanner([t for t, _, _ in target.weighted_terms()]), target)
+            sub, target = scanner
+            lowered = lower_same_length(normalize_text(term))
+            for term_id, _, _ in sub.scan(lowered):
+                inner = sub.term_of_id[term_id]
+                for candidate, inner_kind, weight in target.weighted_terms():
+                    if candidate == inner:
+                        required_index = self._index[required]
+                        if kind == "term":
+                            threshold = target.threshold if target.threshold is not None else self.settings.threshold
+                            found.append((required_index, "term", max(weight, threshold)))
+                        else:
+                            found.append((required_index, inner_kind, weight))
+                        break
+        return tuple(found)
 
     def _with_descendants(self, names: Iterable[str]) -> frozenset[int]:
         wanted = set(names)
@@ -150,7 +183,8 @@ class Tagger:
         settings = self.settings
         occurrences: dict[int, dict[tuple[str, str], _Occurrence]] = {}
         positions: dict[str, dict[int, list[int]]] = {}
-        pending: list[tuple[int, _Entry, str, str, int]] = []
+        # (term id or -1, entry, field, text as written, starts of its occurrences in that field)
+        pending: list[tuple[int, _Entry, str, str, list[int]]] = []
         for name in FIELDS:
             raw = text_fields.get(name)
             if not raw:
@@ -159,39 +193,55 @@ class Tagger:
             if name == "mesh" and not isinstance(raw, str):
                 for heading in raw:
                     for index in self._mesh.get(str(heading).strip().casefold(), ()):
-                        pending.append((index, _Entry(index, "mesh", self.thresholds[index], None), name, str(heading), -1))
+                        pending.append((-1, _Entry(index, "mesh", self.thresholds[index], None), name, str(heading), [-1]))
             norm = normalize_text(text)
-            lowered = lower_same_length(norm)
             where = positions.setdefault(name, {})
-            for hit in self.scanner.scan(lowered):
-                matched = norm[hit.start:hit.end]
-                shown = ""
-                for entry in self._entries[hit.term_id]:
-                    if entry.case is not None and not case_key(matched).startswith(entry.case):
-                        continue
+            # Group occurrences by term first: the per-term work below then runs once per distinct term.
+            grouped: dict[int, list[tuple[int, int]]] = {}
+            for term_id, start, end in self.scanner.scan(lower_same_length(norm)):
+                spans = grouped.get(term_id)
+                if spans is None:
+                    grouped[term_id] = [(start, end)]
+                else:
+                    spans.append((start, end))
+            mapper = SpanMapper(text)
+            for term_id, spans in grouped.items():
+                for entry in self._entries[term_id]:
                     if entry.kind == "exclude":
                         continue  # the words are consumed: they count for no topic
-                    shown = shown or original_span(text, norm, hit.start, hit.end)
+                    if entry.case is not None:
+                        kept = [(a, b) for a, b in spans if case_key(norm[a:b]).startswith(entry.case)]
+                    else:
+                        kept = spans
+                    if not kept:
+                        continue
+                    starts = [a for a, _ in kept]
+                    shown = mapper.original(*kept[0])
+                    pending.append((term_id, entry, name, shown, starts))
                     if entry.kind != "generic":  # a generic word is no context for other topics either
-                        where.setdefault(entry.topic, []).append(hit.start)
-                    pending.append((hit.term_id, entry, name, shown, hit.start))
+                        where.setdefault(entry.topic, []).extend(starts)
+                    for topic, kind, weight in entry.contains:
+                        if kind != "generic":
+                            where.setdefault(topic, []).extend(starts)
+                        pending.append((term_id, _Entry(topic, kind, weight, None), name, shown, starts))
             for pattern_index, start, end in self.scanner.scan_patterns(norm):
                 index = self._pattern_topic[pattern_index]
                 where.setdefault(index, []).append(start)
-                pending.append((-1, _Entry(index, "term", 3.0, None), name, norm[start:end], start))
+                pending.append((-1, _Entry(index, "term", 3.0, None), name, norm[start:end], [start]))
         if not pending:
             return {}
         anywhere = {i for field_positions in positions.values() for i in field_positions}
         title = positions.get("title", {})
-        for term_id, entry, name, matched, start in pending:
-            near = self._is_near(entry, name, start, positions.get(name, {}), title, anywhere, settings.proximity)
-            key = (self._display[term_id] if term_id >= 0 else matched.lower(), name)
+        for term_id, entry, name, shown, starts in pending:
+            near = self._is_near(entry, name, starts, here=positions.get(name, {}), title=title, anywhere=anywhere,
+                                 proximity=settings.proximity)
+            key = (self._display[term_id] if term_id >= 0 else shown.lower(), name)
             bucket = occurrences.setdefault(entry.topic, {})
             found = bucket.get(key)
             if found is None:
-                bucket[key] = _Occurrence(name, matched, 1, near, entry.kind, entry.weight)
+                bucket[key] = _Occurrence(name, shown, len(starts), near, entry.kind, entry.weight)
             else:
-                found.count += 1
+                found.count += len(starts)
                 found.near = found.near or near
         scores: dict[int, float] = {}
         details: dict[int, list[dict[str, Any]]] = {}
@@ -200,7 +250,7 @@ class Tagger:
             specific = False
             seen = 0
             non_generic = False
-            rows = []
+            rows: list[dict[str, Any]] = []
             for occ in bucket.values():
                 if occ.kind == "mesh":
                     value = occ.weight
@@ -226,8 +276,8 @@ class Tagger:
         supported = self._supported(scores)
         return self._with_parents(supported, scores, details, rejected)
 
-    def _is_near(self, entry: _Entry, name: str, start: int, here: Mapping[int, list[int]], title: Mapping[int, list[int]],
-                 anywhere: set[int], proximity: int) -> bool:
+    def _is_near(self, entry: _Entry, name: str, starts: list[int], *, here: Mapping[int, list[int]],
+                 title: Mapping[int, list[int]], anywhere: set[int], proximity: int) -> bool:
         targets = self._near[entry.topic]
         if entry.kind in ("term", "mesh") or not targets:
             return True
@@ -237,8 +287,9 @@ class Tagger:
             return True  # a title sets the context of the whole abstract
         for target in targets:
             for position in here.get(target, ()):
-                if abs(position - start) <= proximity:
-                    return True
+                for start in starts:
+                    if abs(position - start) <= proximity:
+                        return True
         return False
 
     def _supported(self, scores: Mapping[int, float]) -> set[int]:

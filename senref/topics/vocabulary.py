@@ -330,7 +330,7 @@ def validate(vocabulary: Vocabulary) -> list[Problem]:
         if not (topic.terms or topic.markers or topic.mesh or topic.patterns or children.get(topic.name)):
             problems.append(Problem("warning", where, "has no terms, markers, MeSH headings or child topics: never tagged"))
         if topic.generic and not (topic.terms or topic.markers or topic.patterns or children.get(topic.name)):
-            problems.append(Problem("warning", where, "has only generic words: never tagged (generic words alone are not evidence)"))
+            problems.append(Problem("warning", where, "has only generic words: never tagged (they are not evidence alone)"))
     cycle = _find_cycle(vocabulary.topics)
     if cycle:
         problems.append(Problem("error", "topics", "requirements form a cycle: " + " -> ".join(cycle)))
