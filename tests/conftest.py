@@ -58,9 +58,10 @@ def senref_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def library(tmp_path: Path) -> Iterator[object]:
+    """A fresh library without the topic tagger, so store tests see only the tags they set."""
     from senref.core.library import Library
 
-    lib = Library.open(tmp_path / "lib")
+    lib = Library.open(tmp_path / "lib", autotag=False)
     yield lib
     lib.close()
 

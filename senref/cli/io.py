@@ -18,6 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--collection", metavar="NAME", help="file the imported items in this collection (created if needed)")
     p.add_argument("--format", metavar="F", help="skip format detection")
+    p.add_argument("--link-files", action="store_true",
+                   help="link attached files where they are instead of copying them into the library")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("export", help="export the library, a collection, a tag or a search")
@@ -56,7 +58,7 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
         def progress(done: int, name: str = name) -> None:
             ctx.progress(f"{name}: {done} entries")
         report = lib.import_records(fmt.read(path), collection=target, progress=progress,
-                                    source=f"import:{fmt.name}")
+                                    source=f"import:{fmt.name}", copy_files=not args.link_files)
         for line, message in report.problems:
             ctx.err(f"{name}:{line}: {message}" if line else f"{name}: {message}")
         ctx.progress(f"{name}: {fmt.label}: {report.created} added, {report.merged} merged into existing items, "
@@ -86,10 +88,15 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"senref reads {fmt.name} but does not write it")
     query = ItemQuery(collection=collection_key(lib, args.collection), recursive=args.recursive,
                       tags=[args.tag] if args.tag else [], search=args.search or "")
+    from senref.formats.citekeys import LibraryCitationKeys
+
     export_ctx = ExportContext(
         library_dir=lib.folder,
         collections={c.key: (c.name, c.parent_key) for c in lib.list_collections()},
         with_files=args.with_files,
+        # Citation keys are pinned in the library on first export, so they never change afterwards.
+        citation_keys=LibraryCitationKeys(lib),
+        options={"citekey_pattern": ctx.settings.citation_key_pattern},
     )
     items = lib.iter_items(query=query)
     if args.output:

@@ -248,11 +248,14 @@ class Library:
 
     def import_records(self, records: Iterable[Any], *, collection: str | None = None,
                        progress: Callable[[int], None] | None = None, batch: int = 500,
-                       should_stop: Callable[[], bool] | None = None, source: str = "import") -> ImportReport:
+                       should_stop: Callable[[], bool] | None = None, source: str = "import",
+                       copy_files: bool = True) -> ImportReport:
         """Save a stream of ImportRecord / ImportProblem, one transaction per batch.
 
         Records carry `item`, `collections` (tuples of collection names, created on demand) and
-        `line`; problems carry `line` and `message` and are only reported.
+        `line`; problems carry `line` and `message` and are only reported. With *copy_files*,
+        files the records link to are copied into the library (Zotero's default on import), so
+        the library stays whole when the imported folder moves or goes.
         """
         report = ImportReport()
         pending: list[Any] = []
@@ -260,6 +263,10 @@ class Library:
         def flush() -> None:
             if not pending:
                 return
+            if copy_files:
+                for record in pending:
+                    for problem in self._adopt_linked_files(record.item):
+                        report.problems.append((int(getattr(record, "line", 0)), problem))
             keys: list[str] = []
             with self.db.transaction() as conn:
                 for record in pending:
@@ -616,6 +623,32 @@ class Library:
             shutil.rmtree(target.parent, ignore_errors=True)
             raise
         return attachment
+
+    def _adopt_linked_files(self, item: Item) -> list[str]:
+        """Copy each existing linked file of *item* into `files/` and make it a stored attachment."""
+        problems: list[str] = []
+        for att in item.attachments:
+            if att.link_mode != "linked_file" or not att.path:
+                continue
+            src = Path(att.path)
+            try:
+                if not src.is_file():
+                    problems.append(f"attachment not found, kept as a link: {att.path}")
+                    continue
+                digest = hashlib.sha256()
+                target = self.files_dir / att.key / (safe_filename(src.name) or "file")
+                with src.open("rb") as handle, atomic_write(target, "wb") as out:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
+                        out.write(block)
+            except OSError as exc:
+                problems.append(f"attachment could not be copied, kept as a link: {att.path} ({exc.strerror or exc})")
+                continue
+            att.sha256 = digest.hexdigest()
+            att.size = target.stat().st_size
+            att.path = target.relative_to(self.folder).as_posix()
+            att.link_mode = "imported_file"
+        return problems
 
     def attachment_path(self, attachment: Attachment) -> Path | None:
         """Absolute path of a stored or linked file (None for URL links or paths escaping the library)."""

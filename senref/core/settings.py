@@ -33,7 +33,7 @@ class Settings:
     default_collection: str = ""
     library: str = ""
     urls: dict[str, str] = field(default_factory=dict)
-    citation_key_pattern: str = "[auth:lower][year][shorttitle1:lower]"
+    citation_key_pattern: str = "[auth:lower][year][veryshorttitle:lower]"
     raw: dict[str, Any] = field(default_factory=dict)
 
     def url(self, service: str) -> str:

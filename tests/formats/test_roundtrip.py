@@ -131,7 +131,10 @@ def test_library_round_trip_rdf_collections_files_and_tag_types(library, tmp_pat
                    ["/".join(lib.collection_path(c)) for c in before.collections]
         pdf = by_title[lib.get_item(saved[0]).title].attachments
         assert len(pdf) == 1 and pdf[0].content_type == "application/pdf"
-        assert Path(pdf[0].path).read_bytes() == b"%PDF-1.4 test pdf"
+        # Import copies the file into the new library (as Zotero does by default).
+        assert pdf[0].link_mode == "imported_file"
+        stored = other.attachment_path(pdf[0])
+        assert stored is not None and stored.read_bytes() == b"%PDF-1.4 test pdf"
         # BibTeX export pins citation keys in the library.
         registry.get("bibtex").write(lib.iter_items(), tmp_path / "lib.bib", ctx)  # type: ignore[union-attr]
         assert all(lib.get_item(k).fields.get("citationKey") for k in saved)

@@ -256,3 +256,23 @@ def test_fast_counts_agree_with_the_general_queries(library: Library) -> None:
         assert {c.name: c.item_count for c in library.list_collections()} == {"Counted": live}
         assert {n: c for n, c, _ in library.tag_counts()} == general_tag_counts()
         assert sum(c for _, c, _ in library.tag_counts()) == live
+
+
+def test_saving_tags_topics_automatically_and_keeps_manual_tags(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "tagged") as lib:
+        item = flagship_crossref()
+        item.fields["abstractNote"] = ("Radiotherapy and chemotherapy such as doxorubicin induce senescence; the "
+                                       "senescence-associated secretory phenotype (SASP) drives relapse, and "
+                                       "senolytics such as navitoclax clear senescent cells.")
+        item.add_tag("to-read")
+        key = lib.save_item(item).key
+        saved = lib.get_item(key)
+        automatic = set(saved.tag_names(AUTOMATIC))
+        assert {"TIS", "SASP", "Senotherapeutics/Senolytics"} <= automatic
+        assert saved.tag_names(0) == ["to-read"]
+        assert set(saved.extras["topicEvidence"]) >= {"TIS", "SASP"}
+        lib.remove_tags(key, ["SASP"])
+        again = lib.get_item(key)
+        again.fields["title"] += " (SASP)"
+        lib.update_item(again)
+        assert "SASP" not in lib.get_item(key).tag_names()
