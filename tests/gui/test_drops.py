@@ -149,7 +149,8 @@ def test_bibliography_file_drop_asks_before_importing(window: Any, qtbot: Any, t
     bib.write_text("@article{x, title={Senescence escape}, year={2020}}\n", encoding="utf-8")
     drop(window.table, url_mime(QUrl.fromLocalFile(str(bib))), QPoint(10, 10))
     [dialog] = window.dialogs
-    qtbot.waitUntil(lambda: dialog.ok_button.isEnabled())
+    qtbot.waitUntil(lambda: dialog.inspection_done)
+    assert dialog.rows[bib].text() == "BibTeX — 1 entry"
     assert not window.jobs.model.jobs and window.library.count() == 3  # nothing imported before the answer
     with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000) as blocker:
         dialog.ok_button.click()

@@ -28,13 +28,13 @@ AU  - Demaria, Marco
 PY  - 2017
 T2  - Cancer Discovery
 DO  - 10.1158/2159-8290.cd-16-0241
-ER  - 
+ER  -
 
 TY  - JOUR
 TI  - Radiation-induced senescence in normal tissue
 AU  - Citrin, Deborah E.
 PY  - 2013
-ER  - 
+ER  -
 """
 
 CSL_JSON = """[
@@ -53,7 +53,7 @@ def import_dropped(win: Any, qtbot: Any, path: Path, *, on: str | None = None) -
     else:
         assert drop(win.table, mime, QPoint(10, 10))
     dialog = win.dialogs[-1]
-    qtbot.waitUntil(lambda: all(s.entries is not None or not s.readable for s in dialog.summaries.values()))
+    qtbot.waitUntil(lambda: dialog.inspection_done)
     with qtbot.waitSignal(win.jobs.job_finished, timeout=15_000) as blocker:
         dialog.ok_button.click()
     wait_idle(qtbot, win)
@@ -86,7 +86,7 @@ def test_ris_and_csl_json_dropped_together(window: Any, qtbot: Any, tmp_path: Pa
     mime = url_mime(QUrl.fromLocalFile(str(ris)), QUrl.fromLocalFile(str(csl)))
     assert drop(window.table, mime, QPoint(10, 10))
     dialog = window.dialogs[-1]
-    qtbot.waitUntil(lambda: "entr" in dialog.rows[csl].text() and "entr" in dialog.rows[ris].text())
+    qtbot.waitUntil(lambda: dialog.inspection_done)
     assert dialog.rows[ris].text() == "RIS — 2 entries"
     assert dialog.rows[csl].text() == "CSL-JSON — 1 entry"
     assert dialog.collection.key() is None
@@ -102,7 +102,7 @@ def test_unreadable_file_is_named_and_cannot_be_imported(window: Any, qtbot: Any
     odd.write_text("just some notes, no references\n", encoding="utf-8")
     assert drop(window.table, url_mime(QUrl.fromLocalFile(str(odd))), QPoint(10, 10))
     dialog = window.dialogs[-1]
-    qtbot.waitUntil(lambda: dialog.rows[odd].text() != "checking…")
+    qtbot.waitUntil(lambda: dialog.inspection_done)
     assert dialog.rows[odd].text() == "not a bibliography format senref reads"
     assert not dialog.ok_button.isEnabled()
     dialog.reject()

@@ -34,13 +34,13 @@ def test_second_launch_hands_its_file_to_the_running_window(window: Any, qtbot: 
                                 cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         # The running window must keep answering while the launch waits for it.
         qtbot.waitUntil(lambda: proc.poll() is not None, timeout=30_000)
-        out, err = proc.communicate()
+        _out, err = proc.communicate()
         assert proc.returncode == 0, err.decode()
         assert b"propagateSizeHints" not in err  # it never created a window of its own
         qtbot.waitUntil(lambda: bool(window.dialogs))
         dialog = window.dialogs[-1]
         assert dialog.paths == [ris.resolve()]
-        qtbot.waitUntil(lambda: dialog.ok_button.isEnabled())
+        qtbot.waitUntil(lambda: dialog.inspection_done)
         with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000):
             dialog.ok_button.click()
         qtbot.waitUntil(lambda: window.library.count() == 4)

@@ -17,7 +17,9 @@ def collection_labels(collections: list[Collection]) -> list[tuple[str, str]]:
     by_key = {c.key: c for c in collections}
 
     def path(col: Collection) -> list[str]:
-        names, seen, current = [], set(), col
+        names: list[str] = []
+        seen: set[str] = set()
+        current: Collection | None = col
         while current is not None and current.key not in seen:  # a cycle would loop forever
             seen.add(current.key)
             names.append(current.name)

@@ -53,6 +53,8 @@ class ImportFilesDialog(QDialog):
         self.paths = list(paths)
         self.summaries: dict[Path, FileSummary] = {p: FileSummary(p) for p in paths}
         self.rows: dict[Path, QLabel] = {}
+        #: every file sniffed and counted (or the inspection failed): the dialog says all it will say
+        self.inspection_done = False
         files = QFormLayout()
         for path in paths:
             label = QLabel("checking…", self)
@@ -98,12 +100,14 @@ class ImportFilesDialog(QDialog):
     def on_inspection_finished(self, summaries: list[FileSummary]) -> None:
         for summary in summaries:
             self.on_file_inspected(summary)
+        self.inspection_done = True
         self.inspected.emit()
 
     def on_inspection_failed(self, message: str, _details: str) -> None:
         for path, label in self.rows.items():
             if self.summaries[path].entries is None:
                 label.setText(f"cannot read: {message}")
+        self.inspection_done = True
         self.inspected.emit()
 
     def on_accepted(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItem
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap, QStandardItem
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QMenu, QTreeView, QVBoxLayout, QWidget
 
 from senref.gui.models.tag_tree import TAG_ROLE, TAG_TYPE_ROLE, TagTreeModel
@@ -138,7 +138,9 @@ class TagSelector(QWidget):
         colors = menu.addMenu("Assign Colour")
         current = self.model._colors.get(name)
         for label, color in self.color_palette:
-            action = colors.addAction(_swatch(color), label, lambda c=color: self.color_requested.emit(name, c))
+            action = QAction(_swatch(color), label, colors)
+            action.triggered.connect(lambda _checked=False, c=color: self.color_requested.emit(name, c))
+            colors.addAction(action)
             action.setCheckable(True)
             action.setChecked(color.lower() == (current or "").lower())
         colors.addSeparator()
