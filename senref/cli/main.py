@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sqlite3
 import sys
@@ -52,9 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="use the bundled demo library of TIS papers (created on first use)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
-        if importlib.util.find_spec(name) is None:
+        try:
+            module = importlib.import_module(name)
+        except Exception as exc:  # one broken command must not take the others down
+            print(f"senref: the '{name.rsplit('.', 1)[-1]}' commands are unavailable: {exc}", file=sys.stderr)
             continue
-        importlib.import_module(name).register(subparsers)
+        module.register(subparsers)
     return parser
 
 
