@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.left.setObjectName("leftSplitter")
         self.left.addWidget(self.collection_view)
         self.left.addWidget(self.tag_selector)
-        self.left.setSizes([420, 260])
+        self.left.setSizes([330, 350])  # the tag selector lists ~30 topic tags; the tree a dozen rows
 
         self.item_model = ItemTableModel(self.library, self)
         self.table = ItemTableView(self)
@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.centre)
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([220, 800, 380])
+        self.splitter.setSizes([220, 720, 460])  # the pane wide enough for all seven tabs
         self.setCentralWidget(self.splitter)
 
         self.search_box = QLineEdit(self)
