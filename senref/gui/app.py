@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from senref.core.library import Library, LibraryError
 from senref.core.settings import load_settings
+from senref.gui import clipboard
 from senref.gui.dialogs.error import error_box
 from senref.gui.drops import DropPayload, classify_path
 from senref.gui.gui_settings import ORGANIZATION
@@ -150,4 +151,6 @@ def run_gui(library_folder: Path, *, demo: bool, files: list[str]) -> int:
         return app.exec()
     finally:
         server.close()
+        clipboard.release()
         sys.excepthook = sys.__excepthook__
+

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QMimeData, QModelIndex, QPoint, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QColorDialog,
@@ -33,6 +33,7 @@ from senref.core.library import Collection, Library
 from senref.core.model import MANUAL, Creator, Item
 from senref.core.schema import IDENTIFIER_FIELDS
 from senref.core.settings import Settings, load_settings, save_settings
+from senref.gui import clipboard
 from senref.gui.dialogs.about import show_about
 from senref.gui.dialogs.add_identifier import AddIdentifierDialog
 from senref.gui.dialogs.error import error_box
@@ -671,7 +672,7 @@ class MainWindow(QMainWindow):
         mime = QMimeData()
         mime.setText(plain)
         mime.setHtml(rich)  # word processors paste the italics and links
-        QGuiApplication.clipboard().setMimeData(mime)
+        clipboard.put(mime)
         label = dict(BIBLIOGRAPHY_STYLES)[self.bibliography_style]
         entries = plain.count("\n")
         self.statusBar().showMessage(f"Copied {entries} reference{'s' if entries != 1 else ''} ({label})", 4000)
@@ -825,7 +826,7 @@ class MainWindow(QMainWindow):
     def on_copy_triggered(self) -> None:
         mime = self.item_model.mimeData([self.item_model.index(r, 0) for r in
                                          sorted(i.row() for i in self.table.selectionModel().selectedRows())])
-        QGuiApplication.clipboard().setMimeData(mime)
+        clipboard.put(mime)
 
     def on_search_focus_triggered(self) -> None:
         self.search_box.setFocus()

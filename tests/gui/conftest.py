@@ -19,6 +19,16 @@ from senref.core.settings import load_settings
 from tests.gui.replay import ReplayFetcher, serve_records
 
 
+@pytest.fixture(autouse=True)
+def clear_clipboard_after(qapp: Any) -> Iterator[None]:
+    """Empty the clipboard after each test: mime data the clipboard still owns when the test
+    process exits is freed twice during interpreter shutdown (a segfault after a green run)."""
+    yield
+    from senref.gui import clipboard
+
+    clipboard.release()
+
+
 @pytest.fixture
 def gui_library(tmp_path: Path) -> Library:
     """A fresh library (closed by the window that takes it)."""
