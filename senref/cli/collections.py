@@ -6,6 +6,7 @@ import argparse
 import json
 
 from senref.cli.context import Context
+from senref.cli.display import terminal_safe
 from senref.cli.items import collection_key
 from senref.core.library import Library
 
@@ -79,6 +80,6 @@ def _print_tree(lib: Library, as_json: bool) -> None:
 
     def walk(parent: str | None, depth: int) -> None:
         for col in children.get(parent, []):
-            print(f"{'  ' * depth}{col.name}  [{col.key}]  {col.item_count}")  # type: ignore[attr-defined]
+            print(f"{'  ' * depth}{terminal_safe(col.name)}  [{col.key}]  {col.item_count}")  # type: ignore[attr-defined]
             walk(col.key, depth + 1)  # type: ignore[attr-defined]
     walk(None, 0)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from senref.cli.display import terminal_safe
 from senref.core.settings import Settings
 from senref.paths import Paths
 
@@ -41,8 +42,8 @@ class Context:
     @staticmethod
     def err(message: str) -> None:
         """One line on stderr (the CLI never shows a traceback)."""
-        print(f"senref: {message}", file=sys.stderr, flush=True)
+        print(f"senref: {terminal_safe(message, keep_layout=True)}", file=sys.stderr, flush=True)
 
     @staticmethod
     def progress(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        print(terminal_safe(message, keep_layout=True), file=sys.stderr, flush=True)

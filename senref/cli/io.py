@@ -61,6 +61,8 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
                                     source=f"import:{fmt.name}", copy_files=not args.link_files)
         for line, message in report.problems:
             ctx.err(f"{name}:{line}: {message}" if line else f"{name}: {message}")
+        for line, message in report.warnings:
+            ctx.err(f"{name}:{line}: warning: {message}" if line else f"{name}: warning: {message}")
         ctx.progress(f"{name}: {fmt.label}: {report.created} added, {report.merged} merged into existing items, "
                      f"{len(report.problems)} skipped")
         if report.problems:

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from senref.cli.context import Context
+from senref.cli.display import json_safe, terminal_safe
 from senref.core.library import Library
 from senref.core.model import Item
 from senref.storage.queries import ItemQuery
@@ -67,12 +68,13 @@ def emit_items(items: Any, as_json: bool, lib: Library) -> int:
     if as_json:
         out.write("[")
         for item in items:
-            out.write(("\n" if count == 0 else ",\n") + json.dumps(item.to_json(), ensure_ascii=False))
+            out.write(("\n" if count == 0 else ",\n") + json_safe(json.dumps(item.to_json(), ensure_ascii=False)))
             count += 1
         out.write("\n]\n" if count else "]\n")
         return count
     for item in items:
-        out.write(f"{item.key}  {item.year or '----'}  {_short(_creators(item), 24):<24}  {item.title}\n")
+        creators = _short(terminal_safe(_creators(item)), 24)
+        out.write(f"{item.key}  {item.year or '----'}  {creators:<24}  {terminal_safe(item.title)}\n")
         count += 1
     return count
 
@@ -120,28 +122,33 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
     lib = ctx.library()
     item = lib.get_item(lib.resolve_key(args.key))
     if args.json:
-        print(json.dumps(item.to_json(), ensure_ascii=False, indent=2))
+        print(json_safe(json.dumps(item.to_json(), ensure_ascii=False, indent=2)))
         return 0
     data = item.to_json()
-    print(f"{item.title}\n  key: {item.key}   type: {item.item_type}   version: {item.version}"
-          + ("   (in trash)" if item.deleted else ""))
+    # Every line below shows record data: printed through terminal_safe, never raw.
+    _safe_print(f"{item.title}\n  key: {item.key}   type: {item.item_type}   version: {item.version}"
+                + ("   (in trash)" if item.deleted else ""))
     for creator in item.creators:
-        print(f"  {creator.creator_type}: {creator.display}")
+        _safe_print(f"  {creator.creator_type}: {creator.display}")
     for name, value in data["data"].items():
         if name in ("key", "version", "itemType", "title", "creators", "tags", "collections", "relations") or not value:
             continue
-        print(f"  {name}: {value}")
+        _safe_print(f"  {name}: {value}")
     for scheme, value in item.identifiers.items():
-        print(f"  {scheme}: {value}")
+        _safe_print(f"  {scheme}: {value}")
     if item.tags:
-        print("  tags: " + "; ".join(t.tag + (" (auto)" if t.type else "") for t in item.tags))
+        _safe_print("  tags: " + "; ".join(t.tag + (" (auto)" if t.type else "") for t in item.tags))
     if item.collections:
-        print("  collections: " + "; ".join("/".join(lib.collection_path(c)) for c in item.collections))
+        _safe_print("  collections: " + "; ".join("/".join(lib.collection_path(c)) for c in item.collections))
     for att in item.attachments:
-        print(f"  attachment: {att.title} [{att.content_type}] {att.path or att.url}")
+        _safe_print(f"  attachment: {att.title} [{att.content_type}] {att.path or att.url}")
     for note in item.notes:
-        print(f"  note: {note.html[:200]}")
+        _safe_print(f"  note: {note.html[:200]}")
     return 0
+
+
+def _safe_print(text: str) -> None:
+    sys.stdout.write(terminal_safe(text, keep_layout=True) + "\n")
 
 
 def run_delete(args: argparse.Namespace, ctx: Context) -> int:

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from senref.cli.context import Context
+from senref.cli.display import terminal_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -55,7 +56,7 @@ def run_tags(args: argparse.Namespace, ctx: Context) -> int:
                              ensure_ascii=False, indent=2))
         else:
             for name, count, kind in rows:
-                print(f"{count:6d}  {name}{'  (auto)' if kind else ''}")
+                print(f"{count:6d}  {terminal_safe(name)}{'  (auto)' if kind else ''}")
     elif args.action == "rename":
         ctx.progress(f"renamed on {lib.rename_tag(args.old, args.new)} item(s)")
     elif args.action == "delete":

@@ -15,6 +15,7 @@ from senref.core.atomic import atomic_write
 from senref.core.events import Events
 from senref.core.merge import find_duplicate, merge_into
 from senref.core.model import MANUAL, Attachment, Item, Note, new_key, now_iso
+from senref.core.sanitize import clean_item
 from senref.storage import items as rows
 from senref.storage import queries
 from senref.storage.db import Database
@@ -41,6 +42,8 @@ class SaveResult:
     merged: bool = False
     changes: list[str] = field(default_factory=list)
     matched_by: str = ""
+    #: fields that were too long for the library and were cut (see senref.core.sanitize)
+    cut: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +60,8 @@ class ImportReport:
     merged: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    #: (line, message) for entries imported with a field cut to its cap: imported, but the user is told
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 class LibraryError(Exception):
@@ -185,6 +190,8 @@ class Library:
 
     def _save(self, conn: sqlite3.Connection, item: Item, collections: list[str], source: str,
               tag: bool) -> SaveResult:
+        # Every path into the database passes here or update_item: clean text once, in the core.
+        cut = clean_item(item)
         for ckey in collections:
             if ckey not in item.collections:
                 item.collections.append(ckey)
@@ -205,7 +212,7 @@ class Library:
                     existing.date_modified = now_iso()
                     rows.write_item(conn, existing)
                 return SaveResult(existing.key, created=False, merged=True, changes=changes,
-                                  matched_by=matched_by)
+                                  matched_by=matched_by, cut=cut)
         if rows.item_id(conn, item.key) is not None:
             item.key = new_key()  # keys are random; a clash with another work gets a fresh one
         if tag:
@@ -213,13 +220,14 @@ class Library:
         item.version = self._next_version(conn)
         item.deleted = False
         rows.write_item(conn, item)
-        return SaveResult(item.key, created=True)
+        return SaveResult(item.key, created=True, cut=cut)
 
     def update_item(self, item: Item, *, tag: bool = True) -> Item:
         """Write an edited item back (its key must exist); bumps version and dateModified."""
         with self.db.transaction() as conn:
             if rows.item_id(conn, item.key) is None:
                 raise KeyError(item.key)
+            clean_item(item)
             if tag:
                 self._autotag(item)
             item.version = self._next_version(conn)
@@ -238,6 +246,7 @@ class Library:
                 if item is None:
                     raise KeyError(key)
                 if change(item):
+                    clean_item(item)
                     item.version = version
                     item.date_modified = now_iso()
                     rows.write_item(conn, item)
@@ -274,6 +283,8 @@ class Library:
                     for path in getattr(record, "collections", []) or []:
                         targets.append(self._ensure_path(conn, list(path), collection))
                     result = self._save(conn, record.item, targets, source, True)
+                    line = int(getattr(record, "line", 0))
+                    report.warnings.extend((line, message) for message in result.cut)
                     keys.append(result.key)
                     if result.created:
                         report.created += 1

@@ -14,6 +14,7 @@ from senref.formats.base import ExportContext, Format, ImportProblem, ImportReco
 from senref.formats.bibtex_map import zotero_field
 from senref.formats.dates import date_parts, iso_date
 from senref.formats.jsonstream import JsonStreamError, iter_array
+from senref.formats.textio import open_text
 
 #: Zotero item type -> CSL type (the inverse is used on import, with extra CSL-only types)
 TYPES: dict[str, str] = {
@@ -70,7 +71,7 @@ class CslJsonFormat(Format):
             re.search(r'"(issued|author|container-title|title|DOI|URL|id)"\s*:', head))
 
     def read(self, path: Path) -> Iterator[ImportRecord | ImportProblem]:
-        with path.open(encoding="utf-8-sig") as handle:
+        with open_text(path, errors="strict") as handle:
             try:
                 for line, value in iter_array(handle):
                     if not isinstance(value, dict):

@@ -11,6 +11,7 @@ from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Item, Note
 from senref.formats.base import ExportContext, Format, ImportProblem, ImportRecord, file_attachment
 from senref.formats.jsonstream import JsonStreamError, iter_array
+from senref.formats.textio import open_text
 
 
 class JsonFormat(Format):
@@ -23,7 +24,7 @@ class JsonFormat(Format):
         return text[:1] in "[{" and bool(text) and '"itemType"' in head
 
     def read(self, path: Path) -> Iterator[ImportRecord | ImportProblem]:
-        with path.open(encoding="utf-8-sig") as handle:
+        with open_text(path, errors="strict") as handle:
             try:
                 for line, value in iter_array(handle):
                     if isinstance(value, dict) and isinstance(value.get("items"), list) and "data" not in value:

@@ -7,6 +7,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from senref.formats.base import Format
+from senref.formats.textio import decode_head
 
 GROUP = "senref.formats"
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def sniff(path: Path) -> Format | None:
     """The readable format the file's CONTENT looks like (the name is not trusted)."""
     with path.open("rb") as handle:
         raw = handle.read(SNIFF_BYTES)
-    head = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    head = decode_head(raw)
     formats = _load()
     order = [n for n in SNIFF_ORDER if n in formats] + [n for n in formats if n not in SNIFF_ORDER]
     for name in order:

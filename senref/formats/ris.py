@@ -21,6 +21,7 @@ from senref.formats.base import (
 from senref.formats.bibtex_map import zotero_field
 from senref.formats.dates import date_parts
 from senref.formats.exportfiles import exported_path
+from senref.formats.textio import open_text
 
 _LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|\s*)$")
 IMPORT_TYPES: dict[str, str] = {
@@ -57,7 +58,7 @@ class RisFormat(Format):
         return any(re.match(r"^TY  ?- ", ln) for ln in lines)
 
     def read(self, path: Path) -> Iterator[ImportRecord | ImportProblem]:
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        with open_text(path) as handle:
             record: list[tuple[str, str]] | None = None
             start = found = 0
             stray = False
