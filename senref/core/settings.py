@@ -34,6 +34,13 @@ class Settings:
     library: str = ""
     urls: dict[str, str] = field(default_factory=dict)
     citation_key_pattern: str = "[auth:lower][year][veryshorttitle:lower]"
+    #: Network limits ([network] table): seconds to connect / between bytes, retries per request,
+    #: largest PDF kept and wall-clock limit per download (a drip-feeding server defeats a read timeout).
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 3
+    max_pdf_mb: float = 100.0
+    download_deadline: float = 120.0
     raw: dict[str, Any] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
@@ -62,10 +69,21 @@ def load_settings(paths: Paths | None = None, env: dict[str, str] | None = None)
         urls=urls,
         raw=raw,
     )
+    for name in ("connect_timeout", "read_timeout", "retries", "max_pdf_mb", "download_deadline"):
+        value = _positive(network.get(name))
+        if value is not None:
+            setattr(settings, name, int(value) if name == "retries" else value)
     pattern = (raw.get("export") or {}).get("citation_key_pattern") if isinstance(raw.get("export"), dict) else None
     if pattern:
         settings.citation_key_pattern = str(pattern)
     return settings
+
+
+def _positive(value: Any) -> float | None:
+    """A usable limit from the settings file: a finite number >= 0, else None (keep the default)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 <= value < 1e9 else None
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
@@ -76,7 +94,10 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
     raw["download_pdfs"] = settings.download_pdfs
     raw["default_collection"] = settings.default_collection
     raw["library"] = settings.library
-    raw.pop("network", None)
+    # email/download_pdfs moved to the top level; the limits stay in [network] (hand-edited, kept).
+    network = {k: v for k, v in (raw.pop("network", None) or {}).items() if k not in ("email", "download_pdfs")}
+    if network:
+        raw["network"] = network
     defaults = {name: default for name, (_, default) in SERVICE_URLS.items()}
     raw["urls"] = {k: v for k, v in settings.urls.items() if defaults.get(k) != v}
     with atomic_write(paths.settings_file) as handle:

@@ -298,7 +298,9 @@ def _save(lib: Library, resolved: _Resolved, collections: list[str], want_pdf: b
     stored = lib.get_item(result.key)
     if any(a.content_type == "application/pdf" for a in stored.attachments):
         return None, outcome
-    future = pool.submit(fetch_first_pdf, client, resolved.candidates, workdir, should_stop=stop)
+    settings = client.settings
+    future = pool.submit(fetch_first_pdf, client, resolved.candidates, workdir, should_stop=stop,
+                         max_bytes=int(settings.max_pdf_mb * 1024 * 1024), deadline=settings.download_deadline)
     return future, outcome
 
 

@@ -16,12 +16,13 @@ import math
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
+import urllib3
 from requests.structures import CaseInsensitiveDict
 
 from senref import __version__
@@ -331,7 +332,7 @@ class HttpClient:
             head = b""
             tail = b""
             with dest.open("wb") as out:
-                for chunk in raw.iter_content(64 * 1024):
+                for chunk in _arriving_chunks(raw, 64 * 1024):
                     size += len(chunk)
                     if size > max_bytes:
                         raise HttpError(f"file larger than {max_bytes // (1024 * 1024)} MB", url=url)
@@ -344,7 +345,7 @@ class HttpClient:
                     tail = (tail + chunk)[-1024:]
                     out.write(chunk)
             return Download(dest, size, raw.headers.get("Content-Type", ""), raw.url, head, tail)
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
             dest.unlink(missing_ok=True)
             raise HttpError(f"download from {_host(url)} broke off ({type(exc).__name__})", url=url) from exc
         except BaseException:
@@ -354,10 +355,30 @@ class HttpClient:
             raw.close()
 
 
+def _arriving_chunks(raw: requests.Response, size: int) -> Iterator[bytes]:
+    """The body in pieces as they arrive, each at most *size* bytes.
+
+    `iter_content(size)` blocks until *size* bytes are in, so a server dripping one byte per second
+    keeps every socket read inside the read timeout and the download deadline is never looked at.
+    urllib3's `read1` returns whatever has arrived, so the caller's checks run between pieces.
+    """
+    read1 = getattr(raw.raw, "read1", None)
+    if read1 is None:  # urllib3 before 2.3: no read1, fall back to the blocking reader
+        yield from raw.iter_content(size)
+        return
+    while True:
+        chunk = read1(size, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
+
+
 def _host(url: str) -> str:
     return urllib.parse.urlsplit(url).netloc or url
 
 
 def client_for(settings: Settings, cache_dir: Path | None, **kwargs: Any) -> HttpClient:
-    """Convenience for CLI and GUI: the client with the cache in `<cache>/http`."""
-    return HttpClient(settings, cache_dir=cache_dir / "http" if cache_dir else None, **kwargs)
+    """Convenience for CLI and GUI: the client with the cache in `<cache>/http` and the user's network limits."""
+    limits = {"connect_timeout": settings.connect_timeout, "read_timeout": settings.read_timeout,
+              "retries": settings.retries}
+    return HttpClient(settings, cache_dir=cache_dir / "http" if cache_dir else None, **{**limits, **kwargs})
