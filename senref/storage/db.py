@@ -37,6 +37,8 @@ class Database:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_mutex = threading.Lock()
+        #: connections that committed a write; only they run PRAGMA optimize at close (see close())
+        self._wrote: set[int] = set()
         self.backup_path: Path | None = None
         conn = self.conn
         self.lock.acquire(on_wait=on_wait)
@@ -78,6 +80,8 @@ class Database:
                 raise
             else:
                 conn.execute("COMMIT")
+                with self._all_mutex:
+                    self._wrote.add(id(conn))
             finally:
                 self._local.depth = 0
         finally:
@@ -86,10 +90,14 @@ class Database:
     def close(self) -> None:
         with self._all_mutex:
             conns, self._all = self._all, []
+            wrote, self._wrote = self._wrote, set()
         for conn in conns:
-            with contextlib.suppress(sqlite3.Error):
-                # Keeps the planner's statistics fresh as the library grows (cheap, incremental).
-                conn.execute("PRAGMA optimize")
+            if id(conn) in wrote:
+                with contextlib.suppress(sqlite3.Error):
+                    # Keeps the planner's statistics fresh as the library grows (cheap, incremental).
+                    # Not after read-only sessions: optimize may ANALYZE and write, and `senref list`
+                    # or `check` on a damaged database must leave the file exactly as it was.
+                    conn.execute("PRAGMA optimize")
             with contextlib.suppress(sqlite3.Error):
                 conn.close()
         self._local = threading.local()

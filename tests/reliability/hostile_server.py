@@ -14,25 +14,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.sources.conftest import make_pdf
+
 #: An 8-digit HAL id the extractor recognises; the record carries no DOI, so no other service is asked.
 HAL_ID = "hal-04000001"
 TITLE = "Senolytic clearance after doxorubicin-induced senescence"
-
-
-def small_pdf() -> bytes:
-    """A structurally valid one-page PDF (right xref offsets), as check_pdf requires."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
 
 
 class HostileServer:
@@ -93,7 +79,7 @@ class HostileServer:
         conn.sendall(head.encode() + body)
 
     def _pdf(self, conn: socket.socket) -> None:
-        pdf = small_pdf()
+        pdf = make_pdf()
         if self.mode == "hang":  # accepted, never answered
             self.stop.wait(30)
         elif self.mode == "reset":  # RST instead of an answer
