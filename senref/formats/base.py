@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from abc import ABC
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
+from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Item
 
 
@@ -50,6 +51,11 @@ class ExportContext:
 
     `collections` maps collection key -> (name, parent key); `library_dir` resolves stored files;
     `options` carries per-format settings (`citekey_pattern`, `bibtex_unicode`).
+
+    With `with_files`, attachments are referenced as `files/<attachment key>/<name>` relative to the
+    export: the writer copies them into `export_dir` (set by `write()` to the file's folder), unless
+    `files_placed` says the caller has already put every stored file there itself (sync hard-links
+    them beside its targets; a copy into a scratch folder would only be thrown away).
     """
 
     library_dir: Path
@@ -58,6 +64,10 @@ class ExportContext:
     progress: Callable[[int], None] | None = None
     citation_keys: CitationKeyStore | None = None
     options: dict[str, str] = field(default_factory=dict)
+    #: the folder the export is written to (relative attachment paths start there)
+    export_dir: Path | None = None
+    #: with `with_files`: stored files already sit at `files/<attachment key>/<name>`; reference, never copy
+    files_placed: bool = False
 
     def collection_path(self, key: str) -> tuple[str, ...]:
         """Names from the root down to collection *key* (empty if unknown; cycles cut)."""
@@ -77,7 +87,14 @@ class ExportContext:
 
 
 class Format(ABC):
-    """A file format: reads into ImportRecords (streaming), writes items atomically."""
+    """A file format: reads into ImportRecords (streaming), writes items atomically.
+
+    A format whose file is a sequence of independent entries may also render them one by one
+    (`per_entry`): the file is then exactly `header(ctx)`, the entries with `separator` between
+    them, and `footer(ctx)`. Each entry's text carries the whitespace that follows it in the file, so
+    `write()` built on these pieces and a file assembled from cached entries are byte-identical;
+    sync relies on that to re-render only the items that changed.
+    """
 
     name: str = ""
     label: str = ""
@@ -85,6 +102,12 @@ class Format(ABC):
     extensions: tuple[str, ...] = ()
     can_read: bool = True
     can_write: bool = True
+    #: True when `render_entries`, `header`, `separator` and `footer` describe the whole file
+    per_entry: bool = False
+    #: text between two entries
+    separator: str = ""
+    #: newline translation of the written file (None: the platform's; "" or "\n": written as rendered)
+    newline: str | None = None
 
     def sniff(self, head: str) -> bool:
         """True when the first few kilobytes of a file look like this format."""
@@ -94,7 +117,40 @@ class Format(ABC):
         raise NotImplementedError(f"{self.name} cannot be read")
 
     def write(self, items: Iterable[Item], path: Path, ctx: ExportContext) -> int:
-        raise NotImplementedError(f"{self.name} cannot be written")
+        if not self.per_entry:
+            raise NotImplementedError(f"{self.name} cannot be written")
+        return self.write_entries(items, path, ctx)
+
+    def header(self, ctx: ExportContext) -> str:
+        """Text before the first entry."""
+        return ""
+
+    def footer(self, ctx: ExportContext) -> str:
+        """Text after the last entry."""
+        return ""
+
+    def render_entries(self, items: Iterable[Item], ctx: ExportContext) -> Iterator[tuple[str, str]]:
+        """(item key, entry text) for each item, in order; an item the format cannot carry is left out.
+
+        Lazy: entries come as the items are consumed, so 100,000 items never sit in memory at once.
+        Citation keys assigned on the way are handed to `ctx.citation_keys` once the iterator is exhausted.
+        """
+        raise NotImplementedError(f"{self.name} cannot render entries one by one")
+
+    def write_entries(self, items: Iterable[Item], path: Path, ctx: ExportContext) -> int:
+        """The whole file from `header`, the rendered entries and `footer`, written atomically."""
+        ctx = replace(ctx, export_dir=path.parent)
+        count = 0
+        with atomic_write(path, newline=self.newline) as out:
+            out.write(self.header(ctx))
+            for _key, text in self.render_entries(items, ctx):
+                if count:
+                    out.write(self.separator)
+                out.write(text)
+                count += 1
+                ctx.report(count)
+            out.write(self.footer(ctx))
+        return count
 
 
 def attachment_file(att: Attachment, library_dir: Path) -> Path | None:

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Item, Note
 from senref.formats import bibtex_parse as bp
 from senref.formats.base import ExportContext, Format, ImportProblem, ImportRecord, file_attachment
@@ -51,11 +50,17 @@ class BibTeXFormat(Format):
     def sniff(self, head: str) -> bool:
         return bool(_SNIFF.search(head)) and not _BIBLATEX_ONLY.search(head)
 
+    per_entry = True
+    newline = "\n"  # LaTeX tools expect LF everywhere; no CRLF on Windows either
+
     def read(self, path: Path) -> Iterator[ImportRecord | ImportProblem]:
         return read_bib(path)
 
     def write(self, items: Iterable[Item], path: Path, ctx: ExportContext) -> int:
-        return write_bib(items, path, ctx, self.dialect)
+        return self.write_entries(items, path, ctx)
+
+    def render_entries(self, items: Iterable[Item], ctx: ExportContext) -> Iterator[tuple[str, str]]:
+        return render_bib_entries(items, ctx, self.dialect)
 
 
 class BibLaTeXFormat(BibTeXFormat):
@@ -269,24 +274,27 @@ def parse_file_field(value: str, base_dir: Path, *, bare: bool = False) -> list[
 
 # -- export ---------------------------------------------------------------------------------------------
 def write_bib(items: Iterable[Item], path: Path, ctx: ExportContext, dialect: str) -> int:
+    """Write *items* to *path* in *dialect* (`bibtex` or `biblatex`); the count written."""
+    fmt = BibLaTeXFormat() if dialect == "biblatex" else BibTeXFormat()
+    return fmt.write_entries(items, path, ctx)
+
+
+def render_bib_entries(items: Iterable[Item], ctx: ExportContext, dialect: str) -> Iterator[tuple[str, str]]:
+    """(item key, entry) per item; each entry ends with the blank line that follows it in the file."""
     default_unicode = dialect == "biblatex"
     flag = ctx.options.get("bibtex_unicode", "").lower()
     unicode = default_unicode if flag == "" else flag in ("1", "true", "yes", "unicode")
     taken = ctx.citation_keys.taken() if ctx.citation_keys is not None else set()
     keys = KeyAssigner(taken, ctx.options.get("citekey_pattern") or DEFAULT_PATTERN)
-    count = 0
-    with atomic_write(path, newline="\n") as out:
-        for item in items:
-            out.write(item_to_bib(item, keys.key_for(item), dialect, unicode=unicode, ctx=ctx, export_dir=path.parent))
-            out.write("\n")
-            count += 1
-            ctx.report(count)
+    for item in items:
+        text = item_to_bib(item, keys.key_for(item), dialect, unicode=unicode, ctx=ctx, export_dir=ctx.export_dir)
+        yield item.key, text + "\n"
     if ctx.citation_keys is not None and keys.assigned:
         ctx.citation_keys.persist(keys.assigned)
-    return count
 
 
-def item_to_bib(item: Item, key: str, dialect: str, *, unicode: bool, ctx: ExportContext, export_dir: Path) -> str:
+def item_to_bib(item: Item, key: str, dialect: str, *, unicode: bool, ctx: ExportContext,
+                export_dir: Path | None) -> str:
     latex = dialect == "biblatex"
     entry_type = (BIBLATEX_TYPES if latex else BIBTEX_TYPES).get(item.item_type, "misc")
     fields: list[tuple[str, str]] = []

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from senref.core.atomic import atomic_write
 from senref.core.model import AUTOMATIC, MANUAL, Creator, Item, Tag
 from senref.formats.base import ExportContext, Format, ImportProblem, ImportRecord, apply_extra, extra_with_identifiers
 from senref.formats.bibtex_map import zotero_field
@@ -86,17 +85,23 @@ class CslJsonFormat(Format):
             except JsonStreamError as exc:
                 yield ImportProblem(exc.line, f"invalid JSON: {exc}")
 
+    # One object per line: `[`, then "\n{...}" entries joined by ",", then "\n]". The newline sits at the
+    # start of each entry rather than in the separator so an empty export is still the two-line "[\n]\n".
+    per_entry = True
+    separator = ","
+
+    def header(self, ctx: ExportContext) -> str:
+        return "["
+
+    def footer(self, ctx: ExportContext) -> str:
+        return "\n]\n"
+
     def write(self, items: Iterable[Item], path: Path, ctx: ExportContext) -> int:
-        count = 0
-        with atomic_write(path) as out:
-            out.write("[")
-            for item in items:
-                out.write(",\n" if count else "\n")
-                out.write(json.dumps(item_to_csl(item, ctx), ensure_ascii=False))
-                count += 1
-                ctx.report(count)
-            out.write("\n]\n")
-        return count
+        return self.write_entries(items, path, ctx)
+
+    def render_entries(self, items: Iterable[Item], ctx: ExportContext) -> Iterator[tuple[str, str]]:
+        for item in items:
+            yield item.key, "\n" + json.dumps(item_to_csl(item, ctx), ensure_ascii=False)
 
 
 def _date_from_csl(value: Any) -> str:

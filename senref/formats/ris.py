@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Creator, Item, Note
 from senref.formats.base import (
     ExportContext,
@@ -102,19 +101,15 @@ class RisFormat(Format):
         except (ValueError, KeyError) as exc:
             return ImportProblem(line, f"RIS record unreadable: {exc}")
 
+    per_entry = True
+    newline = ""  # RIS lines end in CRLF on every platform (the spec, and what Zotero writes)
+
     def write(self, items: Iterable[Item], path: Path, ctx: ExportContext) -> int:
-        count = 0
-        with atomic_write(path, newline="") as out:
-            for item in items:
-                for tag, value in item_to_ris(item, ctx, path.parent):
-                    for part in str(value).splitlines() or [""]:
-                        out.write(f"{tag}  - {part}\r\n" if part or tag == "ER" else "")
-                        if tag not in ("N1", "AB", EXTRA_TAG):
-                            break
-                out.write("\r\n")
-                count += 1
-                ctx.report(count)
-        return count
+        return self.write_entries(items, path, ctx)
+
+    def render_entries(self, items: Iterable[Item], ctx: ExportContext) -> Iterator[tuple[str, str]]:
+        for item in items:
+            yield item.key, ris_entry(item, ctx)
 
 
 def _creator(value: str, creator_type: str) -> Creator:
@@ -238,7 +233,20 @@ def _name(c: Creator) -> str:
     return f"{c.name or c.last_name}," if c.name or not c.first_name else f"{c.last_name}, {c.first_name}"
 
 
-def item_to_ris(item: Item, ctx: ExportContext, export_dir: Path) -> list[tuple[str, str]]:
+def ris_entry(item: Item, ctx: ExportContext) -> str:
+    """One record, TY to ER, CRLF line ends, and the blank line that follows it in the file."""
+    lines: list[str] = []
+    for tag, value in item_to_ris(item, ctx, ctx.export_dir):
+        for part in str(value).splitlines() or [""]:
+            if part or tag == "ER":
+                lines.append(f"{tag}  - {part}\r\n")
+            if tag not in ("N1", "AB", EXTRA_TAG):
+                break  # only notes, abstracts and Extra keep their line breaks (as continuation lines)
+    lines.append("\r\n")
+    return "".join(lines)
+
+
+def item_to_ris(item: Item, ctx: ExportContext, export_dir: Path | None) -> list[tuple[str, str]]:
     t = item.item_type
     f = item.fields
     out: list[tuple[str, str]] = [("TY", EXPORT_TYPES.get(t, "GEN"))]

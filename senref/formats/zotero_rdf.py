@@ -169,7 +169,8 @@ def write_item(out: IO[str], item: Item, ctx: ExportContext, export_dir: Path) -
     for att in item.attachments:
         lines.append(f'    <z:Attachment rdf:about="#item_{att.key}">\n')
         _prop(lines, "z:itemType", "attachment")
-        rel = exported_path(att, ExportContext(ctx.library_dir, with_files=True), export_dir)
+        # Zotero RDF always points at files beside it (Zotero's layout), copied unless the caller placed them.
+        rel = exported_path(att, ExportContext(ctx.library_dir, with_files=True, files_placed=ctx.files_placed), export_dir)
         if rel:
             lines.append(f"        <z:path rdf:resource={quoteattr(_BAD_XML.sub('', rel))}/>\n")
         if att.url:

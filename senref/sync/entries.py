@@ -1,14 +1,15 @@
-"""Per-entry rendering on top of the formats' whole-file writers: render, split into entries, reassemble.
+"""Per-entry rendering for incremental sync, and cutting a file on disk back into its entries.
 
-The formats write whole files. For incremental exports sync needs one entry per item, so it asks the
-writer for a batch of items, splits the output at each format's entry boundary, and keeps every
-item's bytes; a file is then `header + entries + footer`, in senref's own framing, so a file
-assembled from cached entries is byte-identical to one rendered from scratch.
+Writing goes through the formats' own per-entry API (`Format.render_entries`, `header`, `separator`,
+`footer`): sync keeps every item's bytes and joins them exactly as `Format.write` does, so a file
+assembled from cached entries is byte-identical to one rendered from scratch. Cutting (`split`) is
+only for reading a target back after someone else edited it, where senref cannot know the spans.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import tempfile
 from collections.abc import Iterable
@@ -24,6 +25,8 @@ _BIB_SKIP = re.compile(rb"^[ \t]*@(?:comment|preamble|string)\b", re.IGNORECASE)
 _RIS_START = re.compile(rb"^TY  - ", re.MULTILINE)
 _BIB_KEY = re.compile(rb"@[A-Za-z]+[ \t]*[{(][ \t]*([^,\s]*)")
 _RIS_KEY = re.compile(rb"^ID  - (.*?)\r?$", re.MULTILINE)
+#: The id of a CSL object as senref writes it (first member); anything else is parsed in full.
+_CSL_ID = re.compile(rb'\s*\{"id": ("(?:[^"\\]|\\.)*")')
 
 
 @dataclass
@@ -35,31 +38,49 @@ class Rendered:
     citekey: str
 
 
+def _encoder(newline: str | None) -> tuple[str, str]:
+    """The newline translation a text-mode write with *newline* would apply, as (old, new)."""
+    if newline is None and os.linesep != "\n":
+        return "\n", os.linesep
+    if newline not in (None, "", "\n"):
+        return "\n", newline
+    return "", ""
+
+
 class EntryCodec:
-    """Cutting and joining the entries of one format; `incremental` says whether it can at all."""
+    """Rendering, joining and cutting the entries of one format; `incremental` says whether it can at all."""
 
     incremental = True
-    header = b""
-    footer = b""
-    separator = b"\n"
 
-    def __init__(self, fmt: Any) -> None:
+    def __init__(self, fmt: Any, ctx: Any) -> None:
         self.fmt = fmt
+        self._newline = _encoder(getattr(fmt, "newline", None))
+        if self.incremental:
+            self.header = self.encode(fmt.header(ctx))
+            self.footer = self.encode(fmt.footer(ctx))
+            self.separator = self.encode(fmt.separator)
+        else:
+            self.header = self.footer = self.separator = b""
+
+    def encode(self, text: str) -> bytes:
+        """*text* as the format's writer puts it on disk (UTF-8, its newline convention)."""
+        old, new = self._newline
+        return (text.replace(old, new) if old else text).encode("utf-8")
 
     # -- the pieces of a file ------------------------------------------------------------------
     def split(self, data: bytes) -> list[tuple[int, int]]:
         """Byte spans [start, end) of the entries in *data*, in file order."""
-        raise NotImplementedError
+        raise NotImplementedError(f"entries of {self.fmt.name} files cannot be cut apart")
 
     def citekey(self, entry: bytes) -> str:
-        raise NotImplementedError
+        return ""
 
     def normalise(self, entry: bytes) -> bytes:
-        """The entry as senref frames it (trimmed, one newline at the end)."""
+        """An entry cut from a file, trimmed to what the reader needs (one newline at the end)."""
         return entry.strip() + b"\n"
 
     def assemble(self, entries: Iterable[bytes]) -> tuple[bytes, list[tuple[int, int]]]:
-        """The file for *entries* and each entry's span in it."""
+        """The file for *entries* (framed as the format frames them) and each entry's span in it."""
         parts = [self.header]
         spans = []
         offset = len(self.header)
@@ -75,38 +96,33 @@ class EntryCodec:
         parts.append(self.footer)
         return b"".join(parts), spans
 
-    # -- rendering through the format's writer -------------------------------------------------
+    # -- rendering through the format --------------------------------------------------------
     def render(self, items: list[Item], ctx: Any) -> tuple[list[Rendered], list[tuple[str, str]]]:
-        """One entry per item; items the writer skipped come back as (key, reason) problems."""
+        """One entry per item; items the format left out or failed on come back as (key, reason) problems."""
         if not items:
             return [], []
-        got = self._cut(items, self._write(items, ctx))
-        if got is not None:
-            return got, []
-        if len(items) == 1:
-            return [], [(items[0].key, "the format's writer produced no entry for it")]
-        # Some item did not come out as exactly one entry (the writer skipped it): render one by
-        # one so the others are exported and the odd one is listed.
-        rendered: list[Rendered] = []
-        problems: list[tuple[str, str]] = []
-        for item in items:
-            one, bad = self.render([item], ctx)
-            rendered.extend(one)
-            problems.extend(bad)
-        return rendered, problems
-
-    def _cut(self, items: list[Item], data: bytes) -> list[Rendered] | None:
-        """The writer's output cut into one entry per item, or None when the counts differ."""
-        entries = [self.normalise(data[s:e]) for s, e in self.split(data)]
-        if len(entries) != len(items):
-            return None
-        return [Rendered(item.key, text, self.citekey(text)) for item, text in zip(items, entries, strict=True)]
+        try:
+            got = list(self.fmt.render_entries(items, ctx))
+        except Exception as exc:  # a writer bug on one record must not stop the other 99,999 (reliability A4)
+            if len(items) == 1:
+                return [], [(items[0].key, f"could not be rendered: {exc}")]
+            rendered: list[Rendered] = []
+            problems: list[tuple[str, str]] = []
+            for item in items:
+                one, bad = self.render([item], ctx)
+                rendered.extend(one)
+                problems.extend(bad)
+            return rendered, problems
+        out = []
+        for key, text in got:
+            data = self.encode(text)
+            out.append(Rendered(key, data, self.citekey(data)))
+        done = {r.key for r in out}
+        problems = [(i.key, "the format produced no entry for it") for i in items if i.key not in done]
+        return out, problems
 
     def write_all(self, items: list[Item], ctx: Any) -> bytes:
-        """The whole file as the format's writer makes it (formats that cannot be cut into entries)."""
-        return self._write(items, ctx)
-
-    def _write(self, items: list[Item], ctx: Any) -> bytes:
+        """The whole file as the format's writer makes it (formats that have no per-entry rendering)."""
         ext = self.fmt.extensions[0] if getattr(self.fmt, "extensions", None) else ".txt"
         with tempfile.TemporaryDirectory(prefix="senref-render-") as tmp:
             out = Path(tmp) / f"entries{ext}"
@@ -115,9 +131,7 @@ class EntryCodec:
 
 
 class BibCodec(EntryCodec):
-    """BibTeX and BibLaTeX: an entry starts at `@type{` at the start of a line; blank line between."""
-
-    separator = b"\n"
+    """BibTeX and BibLaTeX: an entry starts at `@type{` at the start of a line."""
 
     def split(self, data: bytes) -> list[tuple[int, int]]:
         starts = [m.start() for m in _BIB_START.finditer(data) if not _BIB_SKIP.match(data, m.start())]
@@ -141,25 +155,7 @@ class RisCodec(EntryCodec):
 
 
 class CslJsonCodec(EntryCodec):
-    """CSL-JSON: one array; senref frames it itself so entries can be joined without reparsing."""
-
-    header = b"[\n"
-    footer = b"\n]\n"
-    separator = b",\n"
-
-    def _cut(self, items: list[Item], data: bytes) -> list[Rendered] | None:
-        try:
-            objects = json.loads(data or b"[]")
-        except ValueError:
-            return None
-        if not isinstance(objects, list) or len(objects) != len(items):
-            return None
-        out = []
-        for item, obj in zip(items, objects, strict=True):
-            # Re-serialised by senref so the framing of every entry is the same, cached or fresh.
-            text = json.dumps(obj, ensure_ascii=False, indent=2).encode("utf-8")
-            out.append(Rendered(item.key, text, str(obj.get("id") or "") if isinstance(obj, dict) else ""))
-        return out
+    """CSL-JSON: the top-level objects of one array."""
 
     def normalise(self, entry: bytes) -> bytes:
         return entry.strip()
@@ -194,11 +190,13 @@ class CslJsonCodec(EntryCodec):
         return spans
 
     def citekey(self, entry: bytes) -> str:
+        # senref's own entries start with the id: no full parse of 100,000 objects just for it.
+        m = _CSL_ID.match(entry)
         try:
-            obj = json.loads(entry)
-        except ValueError:
+            value = json.loads(m.group(1)) if m else json.loads(entry).get("id")
+        except (ValueError, AttributeError):
             return ""
-        return str(obj.get("id") or "") if isinstance(obj, dict) else ""
+        return str(value or "")
 
 
 class WholeFileCodec(EntryCodec):
@@ -206,19 +204,16 @@ class WholeFileCodec(EntryCodec):
 
     incremental = False
 
-    def split(self, data: bytes) -> list[tuple[int, int]]:
-        return []
 
-    def citekey(self, entry: bytes) -> str:
-        return ""
-
-
-def codec_for(fmt: Any) -> EntryCodec:
+def codec_for(fmt: Any, ctx: Any) -> EntryCodec:
+    """The codec for *fmt*; *ctx* gives the header and footer (the same for every write of a target)."""
+    if not getattr(fmt, "per_entry", False):
+        return WholeFileCodec(fmt, ctx)
     name = getattr(fmt, "name", "")
     if name in ("bibtex", "biblatex"):
-        return BibCodec(fmt)
+        return BibCodec(fmt, ctx)
     if name == "ris":
-        return RisCodec(fmt)
+        return RisCodec(fmt, ctx)
     if name == "csljson":
-        return CslJsonCodec(fmt)
-    return WholeFileCodec(fmt)
+        return CslJsonCodec(fmt, ctx)
+    return EntryCodec(fmt, ctx)

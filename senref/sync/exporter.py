@@ -2,7 +2,8 @@
 
 The previous write (manifest + its bytes) is kept in memory by a long-running process and read
 from `sync/<id>.written` by a fresh one; either way an edit to one item of 100,000 costs one
-rendered entry, a byte join and one write.
+rendered entry, a byte join and one write. Attachments are placed by sync itself (hard links into
+`files/`), so the writers only reference them and never copy into a scratch folder.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from senref.sync.targets import Target
 if TYPE_CHECKING:
     from senref.core.library import Library
 
-#: Items rendered per call of the format's writer.
+#: Items rendered per call of the format's `render_entries`.
 RENDER_BATCH = 2000
 
 
@@ -45,7 +46,8 @@ def describe_os_error(exc: OSError, path: Path) -> str:
 def signature(target: Target) -> str:
     """What the entries depend on besides the items: change it and every entry is rendered again."""
     s = target.scope
-    return f"v1|{target.format}|{s.kind}|{s.value}|{int(s.recursive)}|{int(target.with_files)}"
+    # v2: entries come from Format.render_entries, framed exactly as Format.write frames them.
+    return f"v2|{target.format}|{s.kind}|{s.value}|{int(s.recursive)}|{int(target.with_files)}"
 
 
 def scope_rows(lib: Library, target: Target) -> list[tuple[str, int]]:
@@ -72,15 +74,19 @@ class Exporter:
     def __init__(self, lib: Library, fmt: Any, *, options: dict[str, str] | None = None) -> None:
         self.lib = lib
         self.fmt = fmt
-        self.codec: EntryCodec = codec_for(fmt)
         self.options = dict(options or {})
+        from senref.formats.base import ExportContext
+
+        self.codec: EntryCodec = codec_for(fmt, ExportContext(library_dir=lib.folder, options=dict(self.options)))
 
     def context(self, target: Target, keys: LibraryCitationKeys) -> Any:
         from senref.formats.base import ExportContext
 
+        # files_placed: `write` hard-links each stored file to files/<attachment key>/<name> itself.
         return ExportContext(library_dir=self.lib.folder,
                              collections={c.key: (c.name, c.parent_key) for c in self.lib.list_collections()},
-                             with_files=target.with_files, citation_keys=keys, options=dict(self.options))
+                             with_files=target.with_files, files_placed=target.with_files, citation_keys=keys,
+                             options=dict(self.options), export_dir=target.file.parent)
 
     def render_items(self, target: Target, items: list[Any]) -> list[bytes | None]:
         """Entries for *items* as they would be written now (for the merge's library side)."""

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Protocol
 
 from senref.core.atomic import atomic_write
-from senref.core.library import safe_filename
-from senref.core.model import Attachment, Item, is_key
+from senref.core.model import Attachment, Item
+from senref.formats.exportfiles import placed_path
 
 
 class AttachmentSource(Protocol):
@@ -23,16 +23,20 @@ class AttachmentSource(Protocol):
 
 
 def wanted_files(source: AttachmentSource, item: Item) -> dict[str, Path]:
-    """Relative destination ("files/KEY/name.pdf") -> source file, for the item's stored files."""
+    """Relative destination ("files/KEY/name.pdf") -> source file, for the item's stored files.
+
+    The destination is the formats' `placed_path`, the path the writers reference when told the
+    files are already placed, so the entry and the file beside it can never disagree.
+    """
     out: dict[str, Path] = {}
     for att in item.attachments:
-        if att.link_mode not in ("imported_file", "imported_url") or not is_key(att.key):
+        rel = placed_path(att)
+        if not rel:
             continue
         src = source.attachment_path(att)
         if src is None or not src.is_file():
             continue
-        name = safe_filename(Path(att.path).name) or "file"
-        out[f"files/{att.key}/{name}"] = src
+        out[rel] = src
     return out
 
 
