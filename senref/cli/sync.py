@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
+import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from senref.cli.context import Context
@@ -37,8 +41,10 @@ def register(subparsers: Any) -> None:
         p.add_argument("target_id", metavar="ID")
     p = sub.add_parser("run", help="bring every target up to date now")
     p.add_argument("target_ids", nargs="*", metavar="ID")
-    p.add_argument("--watch", action="store_true", help="keep running: write on library changes, read back edited files")
-    p.add_argument("--interval", type=float, default=0.5, help=argparse.SUPPRESS)
+    p.add_argument("--watch", action="store_true",
+                   help="keep running: write on library changes, read back edited files (stop with Ctrl+C or SIGTERM)")
+    p.add_argument("--interval", type=float, default=0.5, metavar="S",
+                   help="with --watch: seconds between looks at the library and the files (default 0.5)")
     p.add_argument("--watch-seconds", type=float, default=0.0, help=argparse.SUPPRESS)
     sub.add_parser("conflicts", help="list changes that wait for a decision")
     p = sub.add_parser("resolve", help="decide a conflict, then sync its target")
@@ -129,7 +135,10 @@ def _pause(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
 
 
 def _report(ctx: Context, target: Target, outcome: SyncOutcome) -> None:
-    if outcome.state == "ok":
+    if outcome.error and outcome.state != "error":
+        # Skipped, not failed (stopping, or another process holds the target): the state is unchanged.
+        ctx.progress(f"{target.id}: not written now: {outcome.error}")
+    elif outcome.state == "ok":
         what = "written" if outcome.written else "already current"
         extra = f", {outcome.rendered} rendered" if outcome.written else ""
         merged = f", {outcome.merged} merged from the file, {outcome.imported} new from the file" \
@@ -158,18 +167,48 @@ def _run(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
     if not targets:
         ctx.progress("no sync targets; add one with 'senref sync add'")
         return 0
+    if args.watch:
+        if args.interval <= 0:
+            raise UsageError("--interval must be more than 0 seconds")
+        with _stop_on_signals() as stop:
+            for target in targets:
+                if stop.is_set():
+                    break
+                _report(ctx, target, engine.sync(target, should_stop=stop.is_set))
+            return _watch(args, ctx, engine, [t.id for t in targets], stop)
     failed = 0
     for target in targets:
         outcome = engine.sync(target)
         _report(ctx, target, outcome)
         failed += outcome.state in ("error", "conflict")
-    if args.watch:
-        return _watch(args, ctx, engine, [t.id for t in targets])
     return 1 if failed else 0
 
 
-def _watch(args: argparse.Namespace, ctx: Context, engine: SyncEngine, ids: list[str]) -> int:
-    """Poll the library version and the files' stamps; write through the debouncing scheduler."""
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGINT or SIGTERM, so a watcher ends between writes instead of in the middle of one.
+
+    A write in progress still completes (or, while rendering, stops before touching the file): the
+    target is always the old or the new complete file, and no temp file is left behind.
+    """
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signal handlers can only be installed from the main thread
+        return
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop.set()
+    wanted = [signal.SIGINT, signal.SIGTERM]
+    previous = {sig: signal.signal(sig, on_signal) for sig in wanted}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _watch(args: argparse.Namespace, ctx: Context, engine: SyncEngine, ids: list[str], stop: threading.Event) -> int:
+    """Poll the library version and the files' stamps; write through the debouncing scheduler until *stop*."""
     from senref.sync.changes import file_stamp
     from senref.sync.scheduler import Scheduler
 
@@ -179,7 +218,8 @@ def _watch(args: argparse.Namespace, ctx: Context, engine: SyncEngine, ids: list
     stop_at = time.monotonic() + args.watch_seconds if args.watch_seconds else None
     ctx.progress("watching the library and the target files (Ctrl+C to stop)")
     while stop_at is None or time.monotonic() < stop_at:
-        time.sleep(args.interval)
+        if stop.wait(args.interval):
+            break
         targets = {t.id: t for t in engine.targets.load() if t.id in ids}
         now_version = engine.lib.library_version()
         if now_version != version:
@@ -195,10 +235,13 @@ def _watch(args: argparse.Namespace, ctx: Context, engine: SyncEngine, ids: list
             if found is None:
                 scheduler.finished(tid, True)
                 continue
-            outcome = engine.sync(found)
+            if stop.is_set():
+                break
+            outcome = engine.sync(found, should_stop=stop.is_set)
             _report(ctx, found, outcome)
             stamps[tid] = file_stamp(found.file)
             scheduler.finished(tid, outcome.state in ("ok", "paused", "conflict"))
+    ctx.progress("stopped watching")
     return 0
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from senref.core.model import Item, now_iso
 from senref.sync.conflicts import Conflict, ConflictStore
-from senref.sync.exporter import Exporter, SyncFailure, WriteResult, describe_os_error, signature
+from senref.sync.exporter import Exporter, SyncFailure, SyncStopped, WriteResult, describe_os_error, signature
 from senref.sync.manifest import Manifest, ManifestStore
 from senref.sync.merge import MergePlan, apply_unit, plan_merge
 from senref.sync.state import StateStore, TargetState
@@ -126,6 +126,11 @@ class SyncEngine:
                     outcome.state = state.state
                     return outcome
                 self._sync_locked(target, outcome, should_stop)
+        except SyncStopped as exc:
+            # Shutting down is no fault of the target: its state stays what it was, no retry counted.
+            outcome.error = str(exc)
+            outcome.seconds = time.perf_counter() - start
+            return outcome
         except SyncFailure as exc:
             outcome.state, outcome.error = "error", str(exc)
         except OSError as exc:

@@ -34,6 +34,10 @@ class SyncFailure(Exception):
     """A target could not be brought up to date; the message is the reason shown to the user."""
 
 
+class SyncStopped(SyncFailure):
+    """The caller asked to stop (shutdown) before anything was written: not a failure of the target."""
+
+
 def describe_os_error(exc: OSError, path: Path) -> str:
     """A plain reason for the panel and the CLI ("disk full", "read-only"...)."""
     reasons = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded", errno.EROFS: "read-only file system",
@@ -126,7 +130,7 @@ class Exporter:
                 todo.append(key)
         for start in range(0, len(todo), RENDER_BATCH):
             if should_stop is not None and should_stop():
-                raise SyncFailure("stopped")
+                raise SyncStopped("stopped before writing; the file is as it was")
             chunk = todo[start:start + RENDER_BATCH]
             items = list(self.lib.iter_items(keys=chunk))
             # Items with pinned keys need no look at every key in the library (0.4 s at 100,000).

@@ -133,21 +133,28 @@ def plan_merge(lib: MergeLibrary, fmt: Any, codec: EntryCodec, *, target_id: str
     by_citekey = {e.citekey: e for e in manifest.entries if e.citekey}
     by_key = manifest.by_key()
     seen: set[str] = set()
-    changed: list[tuple[Entry, Item]] = []
+    # One slot per readable file entry, in file order: the manifest entry it stands for (None: new),
+    # and whether it is byte-for-byte what senref wrote.
+    slots: list[_Slot] = []
     for text, item in zip(texts, parsed, strict=True):
         if item is None:
             plan.problems.append(f"an entry could not be read: {text[:60].decode('utf-8', 'replace')!r}")
             continue
         entry = by_hash.get(entry_hash(text))
         if entry is not None and entry.key not in seen:
-            seen.add(entry.key)  # byte-for-byte what senref wrote
+            seen.add(entry.key)
+            slots.append(_Slot(entry, item, same=True, keyless=False))
             continue
-        entry = _match(lib, item, codec.citekey(codec.normalise(text)), by_citekey=by_citekey, by_key=by_key, seen=seen)
-        if entry is None:
-            plan.new_items.append(item)
-            continue
-        seen.add(entry.key)
-        changed.append((entry, item))
+        citekey = codec.citekey(codec.normalise(text))
+        entry = _match(lib, item, citekey, by_citekey=by_citekey, by_key=by_key, seen=seen)
+        if entry is not None:
+            seen.add(entry.key)
+        slots.append(_Slot(entry, item, same=False, keyless=not citekey and not item.fields.get("citationKey")))
+    if base:
+        _match_by_place(slots, manifest, seen, lambda entries: parse_entries(
+            fmt, codec, [base[e.start:e.end] for e in entries]))
+    changed = [(s.entry, s.item) for s in slots if s.entry is not None and not s.same]
+    plan.new_items.extend(s.item for s in slots if s.entry is None)
 
     base_items = parse_entries(fmt, codec, [base[e.start:e.end] for e, _ in changed]) if base else []
     lib_items: dict[str, Item] = {}
@@ -212,6 +219,60 @@ def plan_merge(lib: MergeLibrary, fmt: Any, codec: EntryCodec, *, target_id: str
                 plan.removals.append(entry.key)
         plan.conflicts.append(conflict)
     return plan
+
+
+@dataclass
+class _Slot:
+    entry: Entry | None
+    item: Item
+    same: bool  # byte-for-byte what senref wrote
+    keyless: bool  # carries no citation key (RIS): only identifiers or its place can match it
+
+
+def _match_by_place(slots: list[_Slot], manifest: Manifest, seen: set[str],
+                    read_base: Callable[[list[Entry]], list[Item | None]]) -> None:
+    """Match keyless entries that stand where written entries now missing stood (RIS has no key field).
+
+    A run of unmatched file entries between two matched neighbours is paired, in order, with the
+    unseen manifest entries between the same neighbours, when the counts agree and each entry still
+    resembles what senref wrote there; otherwise they stay new entries and the old ones deletions,
+    which the user is asked about, so a wrong guess here can never delete anything silently.
+    """
+    order = {e.key: n for n, e in enumerate(manifest.entries)}
+    i = 0
+    while i < len(slots):
+        if slots[i].entry is not None:
+            i += 1
+            continue
+        j = i
+        while j < len(slots) and slots[j].entry is None:
+            j += 1
+        before, after = slots[i - 1].entry if i else None, slots[j].entry if j < len(slots) else None
+        lo = order[before.key] if before is not None else -1
+        hi = order[after.key] if after is not None else len(manifest.entries)
+        gap = [e for e in manifest.entries[lo + 1:hi] if e.key not in seen]
+        run = slots[i:j]
+        if gap and len(gap) == len(run) and all(s.keyless for s in run):
+            for slot, entry, written in zip(run, gap, read_base(gap), strict=True):
+                if written is not None and _resembles(written, slot.item):
+                    slot.entry = entry
+                    seen.add(entry.key)
+        i = j
+
+
+def _resembles(written: Item, edited: Item) -> bool:
+    """True when at most half of the comparable pieces differ (a title edit, not another work).
+
+    >>> from senref.core.model import Creator
+    >>> a = Item(fields={"title": "A", "date": "2020"}, creators=[Creator("author", "Ana", "Gil")])
+    >>> b = Item(fields={"title": "B", "date": "2020"}, creators=[Creator("author", "Ana", "Gil")])
+    >>> _resembles(a, b), _resembles(a, Item(fields={"title": "C", "date": "1999"}))
+    (True, False)
+    """
+    before, after = units(written), units(edited)
+    names = set(before) | set(after)
+    differing = sum(before.get(n) != after.get(n) for n in names)
+    return differing * 2 <= len(names)
 
 
 def _match(lib: MergeLibrary, item: Item, citekey: str, *, by_citekey: dict[str, Entry], by_key: dict[str, Entry],

@@ -41,6 +41,15 @@ def out_dir(tmp_path: Path) -> Path:
     return folder
 
 
+def retitle(lib: Library, ending: str, title: str) -> str:
+    """Edit, in the library, the title of the item whose title ends with *ending*; its key."""
+    key = next(i.key for i in lib.iter_items() if i.title.endswith(ending))
+    item = lib.get_item(key)
+    item.fields["title"] = title
+    lib.update_item(item)
+    return key
+
+
 def cli(lib: Library, *args: str) -> int:
     from senref.cli.main import main
 

@@ -10,7 +10,7 @@ import bibtexparser
 import pytest
 
 from senref.core.library import Library
-from tests.sync.conftest import cli, make_item
+from tests.sync.conftest import cli, make_item, retitle
 
 
 def _entries(path: Path) -> dict[str, dict[str, str]]:
@@ -76,10 +76,7 @@ def test_same_field_edited_on_both_sides_is_a_conflict_and_changes_neither(
     assert cli(lib, "sync", "run") == 0
     _hand_edit(target, "Therapy-induced senescence study 2", "Title from the file")
     on_disk = target.read_bytes()
-    key = next(i.key for i in lib.iter_items() if i.title.endswith("study 2"))
-    item = lib.get_item(key)
-    item.fields["title"] = "Title from the library"
-    lib.update_item(item)
+    key = retitle(lib, "study 2", "Title from the library")
     capsys.readouterr()
     assert cli(lib, "sync", "run") == 1
     assert "conflict" in capsys.readouterr().err
@@ -100,10 +97,7 @@ def test_keep_library_rewrites_the_file(lib: Library, tis: str, out_dir: Path,
     cli(lib, "sync", "add", "--collection", "TIS", "--format", "bibtex", "-o", str(target))
     cli(lib, "sync", "run")
     _hand_edit(target, "Therapy-induced senescence study 0", "file says hello")
-    key = next(i.key for i in lib.iter_items() if i.title.endswith("study 0"))
-    item = lib.get_item(key)
-    item.fields["title"] = "library says goodbye"
-    lib.update_item(item)
+    key = retitle(lib, "study 0", "library says goodbye")
     assert cli(lib, "sync", "run") == 1
     capsys.readouterr()
     cli(lib, "sync", "conflicts")
