@@ -14,6 +14,8 @@ import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -80,21 +82,19 @@ class EntryCodec:
         return entry.strip() + b"\n"
 
     def assemble(self, entries: Iterable[bytes]) -> tuple[bytes, list[tuple[int, int]]]:
-        """The file for *entries* (framed as the format frames them) and each entry's span in it."""
-        parts = [self.header]
-        spans = []
-        offset = len(self.header)
-        first = True
-        for entry in entries:
-            if not first:
-                parts.append(self.separator)
-                offset += len(self.separator)
-            first = False
-            parts.append(entry)
-            spans.append((offset, offset + len(entry)))
-            offset += len(entry)
-        parts.append(self.footer)
-        return b"".join(parts), spans
+        """The file for *entries* (framed as the format frames them) and each entry's span in it.
+
+        >>> codec = EntryCodec.__new__(EntryCodec)
+        >>> codec.header, codec.separator, codec.footer = b"[", b",", b"]"
+        >>> codec.assemble([b"1", b"22"])
+        (b'[1,22]', [(1, 2), (3, 5)])
+        """
+        texts = list(entries)
+        lengths = list(map(len, texts))
+        # Offsets by C-level accumulation: a Python loop over 100,000 entries was a third of a one-item sync.
+        starts = list(accumulate(map(add, lengths, repeat(len(self.separator))), initial=len(self.header)))[:-1]
+        spans = list(zip(starts, map(add, starts, lengths), strict=True))
+        return self.header + self.separator.join(texts) + self.footer, spans
 
     # -- rendering through the format --------------------------------------------------------
     def render(self, items: list[Item], ctx: Any) -> tuple[list[Rendered], list[tuple[str, str]]]:
