@@ -10,6 +10,7 @@ from pathlib import Path
 from senref.cli.context import Context
 from senref.cli.items import collection_key
 from senref.cli.main import UsageError
+from senref.core.importfiles import FileRoots
 from senref.storage.queries import ItemQuery
 
 
@@ -20,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", metavar="F", help="skip format detection")
     p.add_argument("--link-files", action="store_true",
                    help="link attached files where they are instead of copying them into the library")
+    p.add_argument("--files-from", metavar="DIR", action="append", default=[],
+                   help="also take attached files from inside DIR (by default only from the imported file's folder)")
     p.set_defaults(func=run_import)
 
     p = sub.add_parser("export", help="export the library, a collection, a tag or a search")
@@ -42,11 +45,20 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     if args.collection:
         target = lib.find_collection(args.collection) or lib.ensure_collection_path(
             [part for part in args.collection.split("/") if part])
+    extra_roots = tuple(Path(folder).expanduser() for folder in args.files_from)
+    for folder in extra_roots:
+        if not folder.is_dir():
+            raise UsageError(f"--files-from {folder}: not a folder")
     failed = 0
     for name in args.files:
         path = Path(name)
         if not path.is_file():
             ctx.err(f"{name}: no such file")
+            failed += 1
+            continue
+        refused = registry.too_large(path, ctx.settings.max_import_mb)
+        if refused:
+            ctx.err(f"{name}: {refused}")
             failed += 1
             continue
         fmt = registry.get(args.format) if args.format else registry.sniff(path)
@@ -57,8 +69,9 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
 
         def progress(done: int, name: str = name) -> None:
             ctx.progress(f"{name}: {done} entries")
+        roots = FileRoots(path.absolute().parent, extra_roots)
         report = lib.import_records(fmt.read(path), collection=target, progress=progress,
-                                    source=f"import:{fmt.name}", copy_files=not args.link_files)
+                                    source=f"import:{fmt.name}", copy_files=not args.link_files, file_roots=roots)
         for line, message in report.problems:
             ctx.err(f"{name}:{line}: {message}" if line else f"{name}: {message}")
         for line, message in report.warnings:

@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--recursive", action="store_true", help="with --collection: include subcollections")
     p.add_argument("--format", required=True, metavar="F", help="bibtex, biblatex, csljson, ris or zotero-rdf")
     p.add_argument("-o", "--output", required=True, metavar="PATH")
-    p.add_argument("--with-files", action="store_true", help="hard-link or copy attachments into files/ beside PATH")
+    p.add_argument("--with-files", action="store_true", help="copy attachments into files/ beside PATH")
     for name, text in (("list", "list targets"), ("status", "state of each target")):
         sub.add_parser(name, help=text)
     p = sub.add_parser("remove", help="stop keeping a target (the file stays)")

@@ -1,44 +1,145 @@
-"""`senref check`: SQLite integrity, foreign keys, full-text index in step, files present and intact."""
+"""`senref check`: SQLite integrity, foreign keys, full-text index in step, stored files present,
+intact and accounted for; `--repair` moves what no row points to into `lost+found/`, never deleting.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from senref.core.confine import real_dir, stored_folder
+from senref.core.digest import file_sha256
+from senref.core.model import is_key
 
 if TYPE_CHECKING:
     from senref.core.library import Library
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One problem: its kind (integrity, foreign-key, search-index, path, missing, changed, orphan)."""
+
+    kind: str
+    message: str
+    #: for orphans: the path under files/ that no row points to
+    orphan: str = ""
+
+
 def check_library(lib: Library, *, verify_hashes: bool = False) -> list[str]:
     """Problems found, one line each; an empty list means the library is healthy."""
+    return [finding.message for finding in inspect_library(lib, verify_hashes=verify_hashes)]
+
+
+def inspect_library(lib: Library, *, verify_hashes: bool = False) -> list[Finding]:
     conn = lib.conn
-    problems: list[str] = []
+    findings = _database(conn)
+    findings += _search_index(conn)
+    findings += _stored_files(lib, verify_hashes)
+    findings += _orphans(lib)
+    return findings
+
+
+def repair_library(lib: Library) -> tuple[list[str], list[Finding]]:
+    """Mend what can be mended without losing anything; returns (what was done, what is left).
+
+    Orphan files go to `lost+found/<time>/`; the search index is brought in step. Damage to the
+    database itself, missing files and changed files are only reported: the cure for those is a
+    backup (`senref backup restore`) or the user's own copy, never a guess.
+    """
+    done: list[str] = []
+    with lib.db.transaction() as conn:
+        settled = lib._settle_files(conn)
+        if settled:
+            done.append(f"removed {len(settled)} folder(s) left by an interrupted import or Empty Trash")
+        orphans = [f.orphan for f in _orphans(lib)]
+        moved_to = lib.files.move_to_lost_and_found(orphans, lib.folder)
+        if moved_to is not None:
+            done.append(f"moved {len(orphans)} file(s) no item points to into {moved_to}")
+        fixed = _mend_search_index(conn)
+        if fixed:
+            done.append(f"search index: {fixed} entries brought in step")
+    return done, inspect_library(lib)
+
+
+def _database(conn: sqlite3.Connection) -> list[Finding]:
+    findings: list[Finding] = []
     result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     if result != ["ok"]:
-        problems.extend(f"integrity: {line}" for line in result[:20])
+        findings += [Finding("integrity", f"integrity: {line}") for line in result[:20]]
     for row in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
-        problems.append(f"foreign key: table {row[0]} row {row[1]} points at a missing {row[2]}")
-    missing_fts = conn.execute("SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)").fetchone()[0]
-    orphan_fts = conn.execute("SELECT COUNT(*) FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)").fetchone()[0]
-    if missing_fts:
-        problems.append(f"search index: {missing_fts} items are not indexed")
-    if orphan_fts:
-        problems.append(f"search index: {orphan_fts} entries point at deleted items")
+        findings.append(Finding("foreign-key", f"foreign key: table {row[0]} row {row[1]} points at a missing {row[2]}"))
+    return findings
+
+
+def _search_index(conn: sqlite3.Connection) -> list[Finding]:
+    findings: list[Finding] = []
+    missing = conn.execute("SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)").fetchone()[0]
+    orphan = conn.execute("SELECT COUNT(*) FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)").fetchone()[0]
+    if missing:
+        findings.append(Finding("search-index", f"search index: {missing} items are not indexed"))
+    if orphan:
+        findings.append(Finding("search-index", f"search index: {orphan} entries point at deleted items"))
     try:
         conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
-    except Exception as exc:  # FTS5 reports corruption as an SQL error
-        problems.append(f"search index: {exc}")
-    for row in conn.execute(
-        "SELECT i.key, a.key, a.path, a.sha256, a.link_mode FROM attachments a JOIN items i ON i.id = a.item_id "
+    except sqlite3.Error as exc:  # FTS5 reports corruption as an SQL error
+        if "readonly" not in str(exc):  # the check is an INSERT in form: a read-only library cannot run it
+            findings.append(Finding("search-index", f"search index: {exc}"))
+    return findings
+
+
+def _mend_search_index(conn: sqlite3.Connection) -> int:
+    from senref.storage import items as rows
+
+    conn.execute("DELETE FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)")
+    gone = conn.execute("SELECT changes()").fetchone()[0]
+    missing = [str(r[0]) for r in conn.execute("SELECT key FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)")]
+    for key in missing:
+        item = rows.read_item(conn, key)
+        rid = rows.item_id(conn, key)
+        if item is not None and rid is not None:
+            rows.index_fts(conn, rid, item)
+    return int(gone) + len(missing)
+
+
+def _stored_files(lib: Library, verify_hashes: bool) -> list[Finding]:
+    findings: list[Finding] = []
+    for row in lib.conn.execute(
+        "SELECT i.key, a.key, a.path, a.sha256, a.size FROM attachments a JOIN items i ON i.id = a.item_id "
         "WHERE a.link_mode IN ('imported_file', 'imported_url')"
     ):
-        target = lib._inside_files(row[2]) if row[2] else None
-        if target is None:
-            problems.append(f"item {row[0]}: attachment {row[1]} has a path outside the library: {row[2]!r}")
-        elif not target.is_file():
-            problems.append(f"item {row[0]}: file missing: {row[2]}")
-        elif verify_hashes and row[3]:
-            digest = hashlib.sha256(target.read_bytes()).hexdigest()
-            if digest != row[3]:
-                problems.append(f"item {row[0]}: file changed on disk (sha256 differs): {row[2]}")
-    return problems
+        item_key, att_key, rel, sha, size = str(row[0]), str(row[1]), str(row[2] or ""), str(row[3] or ""), row[4]
+        if not rel:
+            continue
+        if stored_folder(lib.files_dir, att_key, rel) is None:
+            findings.append(Finding("path", f"item {item_key}: attachment {att_key} is not stored in its own folder "
+                                            f"(files/{att_key}/): {rel!r}"))
+            continue
+        target = lib.files_dir / att_key / Path(rel).name
+        if target.is_symlink() or not target.is_file():
+            findings.append(Finding("missing", f"item {item_key}: file missing: {rel}"))
+        elif size is not None and target.stat().st_size != size:
+            findings.append(Finding("changed", f"item {item_key}: file changed on disk (size differs): {rel}"))
+        elif verify_hashes and sha and file_sha256(target) != sha:
+            findings.append(Finding("changed", f"item {item_key}: file changed on disk (sha256 differs): {rel}"))
+    return findings
+
+
+def _orphans(lib: Library) -> list[Finding]:
+    """Entries of files/ that no attachment row accounts for (folders, stray files, links, temp files)."""
+    wanted: dict[str, str] = {}
+    for row in lib.conn.execute("SELECT key, path FROM attachments WHERE link_mode IN ('imported_file', 'imported_url')"):
+        wanted[str(row[0])] = Path(str(row[1] or "")).name
+    findings: list[Finding] = []
+    for entry in lib.files.entries():
+        folder = lib.files_dir / entry
+        if not is_key(entry) or entry not in wanted or not real_dir(folder):
+            findings.append(Finding("orphan", f"files/{entry}: no item points to it", orphan=entry))
+            continue
+        for inner in sorted(folder.iterdir()):
+            if inner.name != wanted[entry]:
+                findings.append(Finding("orphan", f"files/{entry}/{inner.name}: no item points to it",
+                                        orphan=f"{entry}/{inner.name}"))
+    return findings
+

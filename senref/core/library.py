@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from senref.core.atomic import atomic_write
+from senref.core import checkpoints
+from senref.core.confine import own_folder_path
+from senref.core.digest import file_sha256
 from senref.core.events import Events
-from senref.core.merge import find_duplicate, merge_into
-from senref.core.model import MANUAL, Attachment, Item, Note, new_key, now_iso
+from senref.core.filestore import FileStore
+from senref.core.importfiles import FileRoots, admit_attachments
+from senref.core.merge import find_duplicate, merge_into, same_identity
+from senref.core.model import MANUAL, Attachment, Item, Note, is_key, new_key, now_iso
 from senref.core.sanitize import clean_item
 from senref.storage import items as rows
 from senref.storage import queries
@@ -75,6 +78,7 @@ class Library:
                  autotag: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
         self.folder = folder
         self.files_dir = folder / FILES_DIR
+        self.files = FileStore(self.files_dir)
         self.lock = LibraryLock(folder / "library.lock", role=role)
         self.db = Database(folder / DB_NAME, self.lock, on_wait=on_wait)
         self.events = Events()
@@ -106,7 +110,9 @@ class Library:
                 raise LibraryError(f"{folder} is not a folder")
         folder.mkdir(parents=True, exist_ok=True)
         (folder / FILES_DIR).mkdir(exist_ok=True)
-        return cls(folder, role=role, autotag=autotag, on_wait=on_wait)
+        library = cls(folder, role=role, autotag=autotag, on_wait=on_wait)
+        library.settle_leftovers()
+        return library
 
     def close(self) -> None:
         self.db.close()
@@ -192,6 +198,7 @@ class Library:
               tag: bool) -> SaveResult:
         # Every path into the database passes here or update_item: clean text once, in the core.
         cut = clean_item(item)
+        self._own_child_keys(conn, item, set())
         for ckey in collections:
             if ckey not in item.collections:
                 item.collections.append(ckey)
@@ -199,7 +206,9 @@ class Library:
             for name, value in item.fields.items():
                 if value:
                     item.provenance.setdefault(name, source)
-        match = find_duplicate(conn, item)
+        if not is_key(item.key):
+            item.key = new_key()
+        match = self._same_key_match(conn, item) or find_duplicate(conn, item)
         if match is not None:
             existing_key, matched_by = match
             existing = rows.read_item(conn, existing_key)
@@ -221,6 +230,28 @@ class Library:
         item.deleted = False
         rows.write_item(conn, item)
         return SaveResult(item.key, created=True, cut=cut)
+
+    @staticmethod
+    def _same_key_match(conn: sqlite3.Connection, item: Item) -> tuple[str, str] | None:
+        """A re-imported item of ours: the same key *and* the same work (a key alone proves nothing)."""
+        existing = rows.read_item(conn, item.key)
+        if existing is None or existing.deleted or not same_identity(existing, item):
+            return None
+        return existing.key, "key"
+
+    @staticmethod
+    def _own_child_keys(conn: sqlite3.Connection, item: Item, taken: set[str]) -> None:
+        """Give an incoming note or attachment a new key when its key is invalid or already used.
+
+        Keys in an imported file are proposals: one that belongs to another item's note or file
+        (an edited re-import of our own export, a hostile file) must never move or overwrite it.
+        """
+        for table, children in (("notes", item.notes), ("attachments", item.attachments)):
+            for child in children:
+                if not is_key(child.key) or child.key in taken or conn.execute(
+                        f"SELECT 1 FROM {table} WHERE key = ?", (child.key,)).fetchone():
+                    child.key = new_key()
+                taken.add(child.key)
 
     def update_item(self, item: Item, *, tag: bool = True) -> Item:
         """Write an edited item back (its key must exist); bumps version and dateModified."""
@@ -258,13 +289,15 @@ class Library:
     def import_records(self, records: Iterable[Any], *, collection: str | None = None,
                        progress: Callable[[int], None] | None = None, batch: int = 500,
                        should_stop: Callable[[], bool] | None = None, source: str = "import",
-                       copy_files: bool = True) -> ImportReport:
+                       copy_files: bool = True, file_roots: FileRoots | None = None) -> ImportReport:
         """Save a stream of ImportRecord / ImportProblem, one transaction per batch.
 
         Records carry `item`, `collections` (tuples of collection names, created on demand) and
-        `line`; problems carry `line` and `message` and are only reported. With *copy_files*,
-        files the records link to are copied into the library (Zotero's default on import), so
-        the library stays whole when the imported folder moves or goes.
+        `line`; problems carry `line` and `message` and are only reported. Files the records name
+        are taken in only from inside *file_roots* (see `senref.core.importfiles`; None: no file is
+        read); with *copy_files* they are copied into the library (Zotero's default on import), so
+        the library stays whole when the imported folder moves or goes, else linked where they are.
+        Keys in the records are proposals: a note or attachment key already in use gets a new one.
         """
         report = ImportReport()
         pending: list[Any] = []
@@ -272,24 +305,41 @@ class Library:
         def flush() -> None:
             if not pending:
                 return
-            if copy_files:
-                for record in pending:
-                    for problem in self._adopt_linked_files(record.item):
-                        report.problems.append((int(getattr(record, "line", 0)), problem))
             keys: list[str] = []
-            with self.db.transaction() as conn:
-                for record in pending:
-                    targets = [collection] if collection else []
-                    for path in getattr(record, "collections", []) or []:
-                        targets.append(self._ensure_path(conn, list(path), collection))
-                    result = self._save(conn, record.item, targets, source, True)
-                    line = int(getattr(record, "line", 0))
-                    report.warnings.extend((line, message) for message in result.cut)
-                    keys.append(result.key)
-                    if result.created:
-                        report.created += 1
-                    else:
-                        report.merged += 1
+            marked: list[str] = []
+            try:
+                with self.db.transaction() as conn:
+                    self._settle_files(conn)
+                    taken: set[str] = set()
+                    for record in pending:
+                        line = int(getattr(record, "line", 0))
+                        self._own_child_keys(conn, record.item, taken)
+                        report.warnings.extend((line, message) for message in
+                                               self._take_files(record.item, file_roots, copy_files, marked))
+                    for record in pending:
+                        targets = [collection] if collection else []
+                        for path in getattr(record, "collections", []) or []:
+                            targets.append(self._ensure_path(conn, list(path), collection))
+                        result = self._save(conn, record.item, targets, source, True)
+                        line = int(getattr(record, "line", 0))
+                        report.warnings.extend((line, message) for message in result.cut)
+                        keys.append(result.key)
+                        if result.created:
+                            report.created += 1
+                        else:
+                            report.merged += 1
+                    # Copies whose attachment was merged away (the same file was already there).
+                    for key in marked:
+                        if not _has_attachment(conn, key):
+                            self.files.delete_folder(key)
+                    checkpoints.reached("import_before_commit")
+                checkpoints.reached("import_after_commit")
+            except BaseException:
+                for key in marked:
+                    self.files.delete_folder(key)
+                self.files.unmark(marked)
+                raise
+            self.files.unmark(marked)
             report.keys.extend(keys)
             pending.clear()
             self.events.emit("items_changed", keys)
@@ -309,6 +359,39 @@ class Library:
         if any(getattr(r, "collections", None) for r in pending) or report.created:
             self.events.emit("collections_changed")
         return report
+
+    def _take_files(self, item: Item, roots: FileRoots | None, copy: bool, marked: list[str]) -> list[str]:
+        """Copy (or link) the files an imported item may bring; warnings for the ones it may not."""
+        admitted, warnings = admit_attachments(item, roots)
+        if copy:
+            keys = [a.attachment.key for a in admitted]
+            self.files.mark(keys)
+            marked.extend(keys)
+        for entry in admitted:
+            att = entry.attachment
+            if not copy:
+                att.link_mode, att.path = "linked_file", str(entry.source)
+                continue
+            try:
+                att.path, att.sha256, att.size = self.files.write(
+                    att.key, safe_filename(entry.source.name) or "file", entry.source)
+            except OSError as exc:
+                warnings.append(f"attachment could not be copied, skipped: {entry.source} ({exc.strerror or exc})")
+                item.attachments.remove(att)
+                self.files.delete_folder(att.key)
+                continue
+            att.link_mode = "imported_file"
+        return warnings
+
+    def settle_leftovers(self) -> None:
+        """At open: finish what a killed import or Empty Trash left (only when it left something)."""
+        if self.files.journal.is_dir() and any(self.files.journal.iterdir()):
+            with self.db.transaction() as conn:
+                self._settle_files(conn)
+
+    def _settle_files(self, conn: sqlite3.Connection) -> list[str]:
+        """Remove files a killed import or Empty Trash left behind (see senref.core.filestore)."""
+        return self.files.settle(lambda key: _has_attachment(conn, key))
 
     def _next_version(self, conn: sqlite3.Connection) -> int:
         row = conn.execute("SELECT value FROM settings WHERE key = 'library_version'").fetchone()
@@ -561,21 +644,29 @@ class Library:
         return changed
 
     def empty_trash(self) -> int:
-        """Delete trashed items for good, with their stored files."""
+        """Delete trashed items for good, with their stored files.
+
+        A file is deleted only through its own attachment's folder (`files/<key>/`): a stored path
+        that points elsewhere (another item's folder, a link) never makes senref delete it.
+        """
         with self.db.transaction() as conn:
+            self._settle_files(conn)
             doomed = conn.execute("SELECT id, key FROM items WHERE deleted = 1").fetchall()
-            paths = [str(r[0]) for r in conn.execute(
-                "SELECT a.path FROM attachments a JOIN items i ON i.id = a.item_id "
+            stored = [(str(r[0]), str(r[1])) for r in conn.execute(
+                "SELECT a.key, a.path FROM attachments a JOIN items i ON i.id = a.item_id "
                 "WHERE i.deleted = 1 AND a.link_mode IN ('imported_file', 'imported_url') AND a.path != ''")]
+            # A folder is removed only by its own attachment (a link there is unlinked, not followed).
+            folders = [key for key, rel in stored if own_folder_path(rel, key, self.files_dir.name)]
+            # Named before the rows go: a kill after the commit leaves folders the next open removes.
+            self.files.mark(folders)
             for row in doomed:
                 conn.execute("DELETE FROM items_fts WHERE rowid = ?", (row[0],))
             conn.execute("DELETE FROM items WHERE deleted = 1")
             conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
-        # Files go only after the commit: a crash before it leaves files, never dangling rows.
-        for rel in paths:
-            target = self._inside_files(rel)
-            if target is not None and target.exists():
-                shutil.rmtree(target.parent, ignore_errors=True) if target.parent != self.files_dir else target.unlink()
+        checkpoints.reached("empty_trash_after_commit")
+        for key in folders:
+            self.files.delete_folder(key)
+        self.files.unmark(folders)
         if doomed:
             self.events.emit("items_removed", [str(r[1]) for r in doomed])
             self.events.emit("collections_changed")
@@ -597,69 +688,29 @@ class Library:
 
         The same content (sha256) already attached to the item is not stored twice.
         """
-        data_path = src if isinstance(src, Path) else None
-        digest = hashlib.sha256()
-        if data_path is not None:
-            with data_path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            size = data_path.stat().st_size
-        else:
-            assert isinstance(src, bytes)
-            digest.update(src)
-            size = len(src)
-        sha = digest.hexdigest()
-        existing = self.get_item(item_key)
-        for att in existing.attachments:
+        sha = file_sha256(src) if isinstance(src, Path) else hashlib.sha256(src).hexdigest()
+        for att in self.get_item(item_key).attachments:
             if att.sha256 == sha:
                 return att
         attachment = Attachment(title=title or filename, link_mode="imported_file", content_type=content_type,
-                                size=size, sha256=sha, url=url, source=source)
+                                url=url, source=source)
         name = safe_filename(filename) or "file"
-        target = self.files_dir / attachment.key / name
-        with atomic_write(target, "wb") as out:
-            if data_path is not None:
-                with data_path.open("rb") as handle:
-                    shutil.copyfileobj(handle, out, 1 << 20)
-            else:
-                assert isinstance(src, bytes)
-                out.write(src)
-        attachment.path = target.relative_to(self.folder).as_posix()
+
         def change(item: Item) -> bool:
             item.attachments.append(attachment)
             return True
-        try:
-            self.edit_items([item_key], change)
-        except BaseException:
-            shutil.rmtree(target.parent, ignore_errors=True)
-            raise
-        return attachment
-
-    def _adopt_linked_files(self, item: Item) -> list[str]:
-        """Copy each existing linked file of *item* into `files/` and make it a stored attachment."""
-        problems: list[str] = []
-        for att in item.attachments:
-            if att.link_mode != "linked_file" or not att.path:
-                continue
-            src = Path(att.path)
+        with self.db.transaction() as conn:
+            self._settle_files(conn)
+            self.files.mark([attachment.key])
             try:
-                if not src.is_file():
-                    problems.append(f"attachment not found, kept as a link: {att.path}")
-                    continue
-                digest = hashlib.sha256()
-                target = self.files_dir / att.key / (safe_filename(src.name) or "file")
-                with src.open("rb") as handle, atomic_write(target, "wb") as out:
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        digest.update(block)
-                        out.write(block)
-            except OSError as exc:
-                problems.append(f"attachment could not be copied, kept as a link: {att.path} ({exc.strerror or exc})")
-                continue
-            att.sha256 = digest.hexdigest()
-            att.size = target.stat().st_size
-            att.path = target.relative_to(self.folder).as_posix()
-            att.link_mode = "imported_file"
-        return problems
+                attachment.path, attachment.sha256, attachment.size = self.files.write(attachment.key, name, src)
+                self.edit_items([item_key], change)
+            except BaseException:
+                self.files.delete_folder(attachment.key)
+                self.files.unmark([attachment.key])
+                raise
+        self.files.unmark([attachment.key])
+        return attachment
 
     def attachment_path(self, attachment: Attachment) -> Path | None:
         """Absolute path of a stored or linked file (None for URL links or paths escaping the library)."""
@@ -670,9 +721,11 @@ class Library:
         return self._inside_files(attachment.path)
 
     def _inside_files(self, rel: str) -> Path | None:
-        target = (self.folder / rel).resolve()
-        root = self.files_dir.resolve()
-        return target if root in target.parents else None
+        """The stored file at *rel*, resolved, when it lies inside `files/` (a symlink loop is outside)."""
+        from senref.core.confine import resolved, within
+
+        target = resolved(self.folder / rel)
+        return target if target is not None and within(target, self.files_dir) else None
 
     # -- maintenance ---------------------------------------------------------------------------
     def check(self) -> list[str]:
@@ -680,6 +733,10 @@ class Library:
         from senref.core.check import check_library
 
         return check_library(self)
+
+
+def _has_attachment(conn: sqlite3.Connection, key: str) -> bool:
+    return conn.execute("SELECT 1 FROM attachments WHERE key = ?", (key,)).fetchone() is not None
 
 
 def _drop_tag(item: Item, name: str) -> bool:

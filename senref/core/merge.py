@@ -44,6 +44,25 @@ def find_duplicate(conn: sqlite3.Connection, item: Item) -> tuple[str, str] | No
     return None
 
 
+def same_identity(existing: Item, incoming: Item) -> bool:
+    """True when two records with the same key describe the same work, so one may update the other.
+
+    A shared unique identifier with none disagreeing is proof; records with no unique identifier
+    must agree on the folded title and the first author.
+    """
+    theirs = {s: existing.identifiers[s] for s in _UNIQUE_SCHEMES if existing.identifiers.get(s)}
+    ours = {s: incoming.identifiers[s] for s in _UNIQUE_SCHEMES if incoming.identifiers.get(s)}
+    shared = theirs.keys() & ours.keys()
+    if any(theirs[s] != ours[s] for s in shared):
+        return False
+    if shared:
+        return True
+    if theirs or ours:
+        return False
+    return bool(title_key(existing.title)) and title_key(existing.title) == title_key(incoming.title) \
+        and first_author_key(existing.creators) == first_author_key(incoming.creators)
+
+
 def _conflicting_identifiers(conn: sqlite3.Connection, rid: int, item: Item) -> bool:
     """Two records with different DOIs (or HAL ids) are different works, whatever their titles say."""
     theirs = {r[0]: r[1] for r in conn.execute("SELECT scheme, value FROM identifiers WHERE item_id = ?", (rid,))}

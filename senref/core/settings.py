@@ -41,6 +41,8 @@ class Settings:
     retries: int = 3
     max_pdf_mb: float = 100.0
     download_deadline: float = 120.0
+    #: Largest bibliography file an import reads ([import] max_file_mb); larger ones are refused unread.
+    max_import_mb: float = 500.0
     raw: dict[str, Any] = field(default_factory=dict)
 
     def url(self, service: str) -> str:
@@ -73,6 +75,10 @@ def load_settings(paths: Paths | None = None, env: dict[str, str] | None = None)
         value = _positive(network.get(name))
         if value is not None:
             setattr(settings, name, int(value) if name == "retries" else value)
+    imports: dict[str, Any] = raw["import"] if isinstance(raw.get("import"), dict) else {}
+    max_import = _positive(imports.get("max_file_mb"))
+    if max_import is not None:
+        settings.max_import_mb = max_import
     pattern = (raw.get("export") or {}).get("citation_key_pattern") if isinstance(raw.get("export"), dict) else None
     if pattern:
         settings.citation_key_pattern = str(pattern)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from abc import ABC
 from collections.abc import Callable, Iterable, Iterator
@@ -54,7 +55,7 @@ class ExportContext:
 
     With `with_files`, attachments are referenced as `files/<attachment key>/<name>` relative to the
     export: the writer copies them into `export_dir` (set by `write()` to the file's folder), unless
-    `files_placed` says the caller has already put every stored file there itself (sync hard-links
+    `files_placed` says the caller has already put every stored file there itself (sync copies
     them beside its targets; a copy into a scratch folder would only be thrown away).
     """
 
@@ -155,14 +156,15 @@ class Format(ABC):
 
 def attachment_file(att: Attachment, library_dir: Path) -> Path | None:
     """The local file behind an attachment, if it has one that exists and stays inside the library."""
+    from senref.core.confine import allowed_file, resolved
+
     if att.link_mode == "linked_url" or not att.path:
         return None
     if att.link_mode == "linked_file":
-        target = Path(att.path)
-        return target if target.is_file() else None
-    target = (library_dir / att.path).resolve()
-    root = library_dir.resolve()
-    return target if root in target.parents and target.is_file() else None
+        target = resolved(Path(att.path))
+        return target if target is not None and target.is_file() else None
+    found, _why = allowed_file(library_dir / att.path, [library_dir])
+    return found
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
@@ -171,12 +173,14 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
 def resolve_import_path(raw: str, base_dir: Path) -> Path | None:
     """Resolve a file path found in an imported file as Zotero does (absolute, file: URI, relative).
 
-    Returns None when the file does not exist (Zotero then creates no file attachment).
+    A path inside *base_dir* (the imported file's folder) that does not exist gives None (Zotero
+    then creates no file attachment). A path elsewhere is returned unchecked, never looked at: the
+    library decides at import whether it may be read (`senref.core.confine`), and says so if not.
     """
     from urllib.parse import unquote, urlparse
 
     raw = raw.strip()
-    if not raw:
+    if not raw or "\x00" in raw:
         return None
     if raw.lower().startswith("file:"):
         candidate = Path(unquote(urlparse(raw).path))
@@ -185,9 +189,23 @@ def resolve_import_path(raw: str, base_dir: Path) -> Path | None:
     else:
         text = raw.replace("\\", "/")
         candidate = Path(text) if text.startswith("/") else base_dir / text
-        if not candidate.exists() and "%" in text:
+        # Some writers percent-encode relative names; the decoded name is tried when the plain one
+        # is missing (both looked at only inside the folder; a decoded `../` is judged as outside).
+        if "%" in text and not text.startswith("/") and _lexically_within(candidate, base_dir) \
+                and not candidate.exists():
             candidate = base_dir / unquote(text)
-    return candidate if candidate.is_file() else None
+    candidate = Path(os.path.normpath(candidate))
+    if not _lexically_within(candidate, base_dir):
+        return candidate
+    return candidate if candidate.is_file() or candidate.is_symlink() else None
+
+
+def _lexically_within(path: Path, base_dir: Path) -> bool:
+    """Inside *base_dir* by the names alone (no file system access): `a/../../b` is outside."""
+    # abspath, not resolve: the names are judged as written; links are resolved later, by the library.
+    base = os.path.normpath(os.path.abspath(base_dir))  # noqa: PTH100
+    target = os.path.normpath(os.path.abspath(path))  # noqa: PTH100
+    return target.startswith(base.rstrip(os.sep) + os.sep)
 
 
 def file_attachment(raw: str, base_dir: Path, *, title: str = "", content_type: str = "") -> Attachment | None:
@@ -201,7 +219,7 @@ def file_attachment(raw: str, base_dir: Path, *, title: str = "", content_type: 
     found = resolve_import_path(raw, base_dir)
     if found is None:
         return None
-    return Attachment(title=title or found.name, link_mode="linked_file", path=str(found.resolve()),
+    return Attachment(title=title or found.name, link_mode="linked_file", path=str(found),
                       content_type=content_type or guess_type(found.name))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from senref.core.atomic import atomic_write
+from senref.core.digest import file_sha256
 from senref.core.model import Attachment, is_key
 from senref.formats.base import ExportContext, attachment_file
 
@@ -49,8 +51,25 @@ def exported_path(att: Attachment, ctx: ExportContext, export_dir: Path | None =
     if folder is None:
         raise ValueError("an export with files needs the folder it is written to (ExportContext.export_dir)")
     rel = Path(FILES_FOLDER) / att.key / source.name
-    target = folder / rel
-    if not (target.exists() and target.stat().st_size == source.stat().st_size):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+    copy_attachment(source, folder / rel, att.sha256)
     return rel.as_posix()
+
+
+def copy_attachment(source: Path, target: Path, sha256: str = "") -> bool:
+    """Copy a stored file beside an export, atomically; returns False when *target* was current.
+
+    A copy is current when its bytes hash to the library's (*sha256*, else the source's own hash):
+    a size alone would keep a truncated or edited copy forever. The copy is never a link, so a
+    reader annotating the exported PDF can never change the library's file, and a link planted at
+    the target is replaced, not written through.
+    """
+    expected = sha256 or file_sha256(source)
+    if target.is_file() and not target.is_symlink() and target.stat().st_size == source.stat().st_size \
+            and file_sha256(target) == expected:
+        return False
+    if target.is_symlink():
+        target.unlink()
+    with atomic_write(target, "wb") as out, source.open("rb") as handle:
+        shutil.copyfileobj(handle, out, 1 << 20)
+    return True
+

@@ -99,3 +99,15 @@ def sniff(path: Path) -> Format | None:
         if fmt.can_read and fmt.sniff(head):
             return fmt
     return None
+
+
+def too_large(path: Path, max_mb: float) -> str:
+    """Why *path* is refused unread for being over the import size cap ("" when it is not)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return ""
+    if size <= max_mb * 1024 * 1024:
+        return ""
+    return (f"{size / 1024 / 1024:,.0f} MB is over the import limit of {max_mb:,.0f} MB "
+            "([import] max_file_mb in settings.toml); nothing was read")

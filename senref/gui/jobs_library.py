@@ -58,19 +58,24 @@ def retry_add_job(library: Library, *, collection: str | None, settings: Setting
     return make
 
 
-def import_files_job(library: Library, paths: list[Path], *, collection: str | None) -> JobFunction:
+def import_files_job(library: Library, paths: list[Path], *, collection: str | None,
+                     max_import_mb: float = 500.0) -> JobFunction:
     """Import bibliography files (BibTeX, RIS, CSL-JSON, Zotero RDF, PubMed XML) into the library.
 
     Each batch commits on its own, so items show while a large file is still being read; entries
     that cannot be read are reported with their line and the rest of the file still imports.
     """
     def run(progress: Callable[[Any], None], should_stop: Callable[[], bool]) -> Any:
-        from senref.formats.registry import sniff
+        from senref.core.importfiles import FileRoots
+        from senref.formats.registry import sniff, too_large
 
         reports = []
         for done, path in enumerate(paths):
             if should_stop():
                 break
+            refused = too_large(path, max_import_mb)
+            if refused:
+                raise FeatureMissing(f"{path.name}: {refused}")
             fmt = sniff(path)
             if fmt is None:
                 raise FeatureMissing(f"{path.name}: not a bibliography format senref can read")
@@ -79,10 +84,12 @@ def import_files_job(library: Library, paths: list[Path], *, collection: str | N
             def counted(n: int, name: str = path.name) -> None:
                 progress(f"{name}: {n} records")
             report = library.import_records(fmt.read(path), collection=collection, progress=counted,
-                                            should_stop=should_stop, source=f"import:{fmt.name}")
+                                            should_stop=should_stop, source=f"import:{fmt.name}",
+                                            file_roots=FileRoots(path.absolute().parent))
             # Problems named by file when several files were dropped together.
             if len(paths) > 1:
                 report.problems = [(line, f"{path.name}: {message}") for line, message in report.problems]
+                report.warnings = [(line, f"{path.name}: {message}") for line, message in report.warnings]
             reports.append(report)
         progress((len(paths), len(paths)))
         return reports[0] if len(reports) == 1 else _merge_reports(reports)
@@ -206,5 +213,6 @@ def _merge_reports(reports: list[Any]) -> Any:
         total.created += report.created
         total.merged += report.merged
         total.problems.extend(report.problems)
+        total.warnings.extend(report.warnings)
         total.keys.extend(report.keys)
     return total

@@ -612,7 +612,8 @@ class MainWindow(QMainWindow):
     def start_import(self, paths: list[Path], collection: str | None) -> Job:
         names = ", ".join(p.name for p in paths)
         self.statusBar().showMessage(f"Importing {names}…", 4000)
-        return self.jobs.submit(f"Import {names}", import_files_job(self.library, paths, collection=collection))
+        return self.jobs.submit(f"Import {names}", import_files_job(self.library, paths, collection=collection,
+                                                                    max_import_mb=self.settings.max_import_mb))
 
     def confirm_import(self, paths: list[Path], collection: str | None) -> ImportFilesDialog:
         """Show what the files hold and where they go; the import starts when the user confirms."""

@@ -76,11 +76,12 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
         [(rid, ckey) for ckey in item.collections],
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO notes (key, item_id, html, date_added, date_modified) VALUES (?,?,?,?,?)",
+        # Plain INSERT: a note or file key owned by another item must fail loudly, never move.
+        "INSERT INTO notes (key, item_id, html, date_added, date_modified) VALUES (?,?,?,?,?)",
         [(n.key, rid, n.html, n.date_added, n.date_modified) for n in item.notes],
     )
     conn.executemany(
-        "INSERT OR REPLACE INTO attachments (key, item_id, title, link_mode, path, url, content_type, size,"
+        "INSERT INTO attachments (key, item_id, title, link_mode, path, url, content_type, size,"
         " sha256, source, date_added) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [(a.key, rid, a.title, a.link_mode, a.path, a.url, a.content_type, a.size, a.sha256, a.source,
           a.date_added) for a in item.attachments],

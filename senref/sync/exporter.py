@@ -86,7 +86,7 @@ class Exporter:
     def context(self, target: Target, keys: LibraryCitationKeys) -> Any:
         from senref.formats.base import ExportContext
 
-        # files_placed: `write` hard-links each stored file to files/<attachment key>/<name> itself.
+        # files_placed: `write` copies each stored file to files/<attachment key>/<name> itself.
         return ExportContext(library_dir=self.lib.folder,
                              collections={c.key: (c.name, c.parent_key) for c in self.lib.list_collections()},
                              with_files=target.with_files, files_placed=target.with_files, citation_keys=keys,

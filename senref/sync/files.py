@@ -1,4 +1,4 @@
-"""Attachments beside a target: `files/<attachment key>/<name>`, hard-linked when possible, else copied.
+"""Attachments beside a target: `files/<attachment key>/<name>`, copied atomically and checked by hash.
 
 Relative paths let Zotero import the PDFs with the records and let the folder move between
 machines. Only stored files inside the library are placed; a path escaping the library is skipped.
@@ -7,15 +7,12 @@ machines. Only stored files inside the library are placed; a path escaping the l
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Item
-from senref.formats.exportfiles import placed_path
+from senref.formats.exportfiles import copy_attachment, placed_path
 
 
 class AttachmentSource(Protocol):
@@ -41,25 +38,9 @@ def wanted_files(source: AttachmentSource, item: Item) -> dict[str, Path]:
 
 
 def place(src: Path, dest: Path) -> None:
-    """Hard-link *src* at *dest* (instant, no extra space), or copy it atomically across devices."""
-    if dest.exists():
-        with contextlib.suppress(OSError):
-            s, d = src.stat(), dest.stat()
-            if (s.st_ino, s.st_dev) == (d.st_ino, d.st_dev) or s.st_size == d.st_size:
-                return
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.link")
-    with contextlib.suppress(OSError):
-        tmp.unlink()
-    try:
-        os.link(src, tmp)
-        os.replace(tmp, dest)
-        return
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-    with atomic_write(dest, "wb") as out, src.open("rb") as handle:
-        shutil.copyfileobj(handle, out, 1 << 20)
+    """Copy *src* to *dest* atomically unless an identical copy is there (never a hard link: a PDF
+    annotated beside the export must not change the library's own file)."""
+    copy_attachment(src, dest)
 
 
 def remove(target_dir: Path, rel_paths: Iterable[str]) -> None:

@@ -99,6 +99,7 @@ def test_citation_keys_stable_unique_and_pinned(tmp_path: Path, export_ctx: Expo
 
 def test_library_round_trip_rdf_collections_files_and_tag_types(library, tmp_path: Path) -> None:
     """The must-show: a nested collection exported to Zotero RDF comes back whole into an empty library."""
+    from senref.core.importfiles import FileRoots
     from senref.core.library import Library
     from senref.formats.citekeys import LibraryCitationKeys
 
@@ -116,7 +117,7 @@ def test_library_round_trip_rdf_collections_files_and_tag_types(library, tmp_pat
     assert (out.parent / "files").is_dir()
     other = Library.open(tmp_path / "other", autotag=False)  # compare what the file carries, not fresh topic tags
     try:
-        report = other.import_records(fmt.read(out))
+        report = other.import_records(fmt.read(out), file_roots=FileRoots(out.parent))
         assert report.created == 3 and not report.problems
         paths = {"/".join(other.collection_path(c.key)) for c in other.list_collections()}
         assert paths == {"TIS", "TIS/Radiation-induced"}

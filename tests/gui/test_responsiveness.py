@@ -41,6 +41,9 @@ class StarvationProbe:
         self.timer.stop()
 
 
+# A timing probe: on a busy shared machine it measures the machine as much as senref, so it runs apart
+# from the suite (`python -m pytest -m starvation -s`, as .ci/run does) and prints its figure.
+@pytest.mark.starvation
 def test_event_loop_never_starved_during_200_identifier_batch(window: Any, qtbot: Any, replay: Any) -> None:
     window.fetch_texts = replay
     text = "\n".join(f"https://doi.org/10.5555/batch.{n}" for n in range(200))
@@ -55,18 +58,18 @@ def test_event_loop_never_starved_during_200_identifier_batch(window: Any, qtbot
     assert blocker.args[0].summary == "200 added, 0 merged, 0 unchanged, 0 failed"
     assert window.item_model.rowCount() == 203
     assert probe.ticks > 10
-    # On a shared 2-core machine the OS alone can pause a process for ~100 ms now and then, so the
-    # bar is: the loop ticks on time most of the time (median <= 15 ms), at most three gaps over
-    # 100 ms, none over 500 ms. A GUI thread that fetched or saved itself fails all three by far.
+    # The bar: the loop ticks on time most of the time (median <= 15 ms), at most one gap over
+    # 100 ms, none over 300 ms. A GUI thread that fetched or saved itself fails all three by far.
     gaps = sorted(probe.gaps)
     p99 = gaps[int(len(gaps) * 0.99) - 1]
     median = gaps[len(gaps) // 2]
     long_gaps = [g for g in gaps if g > 0.100]
     detail = (f"worst {probe.worst * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {len(long_gaps)} gaps over 100 ms, "
               f"{len(gaps)} ticks, median {gaps[len(gaps) // 2] * 1000:.0f} ms, top {[round(g * 1000) for g in gaps[-8:]]}")
-    assert median <= 0.020, detail
-    assert len(long_gaps) <= 3, detail
-    assert probe.worst < 0.500, detail
+    print(f"\nstarvation probe: {detail}")
+    assert median <= 0.015, detail
+    assert len(long_gaps) <= 1, detail
+    assert probe.worst < 0.300, detail
 
 
 def test_cancel_stops_a_batch(window: Any, qtbot: Any, replay: Any) -> None:

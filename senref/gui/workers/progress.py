@@ -49,7 +49,8 @@ def summarize(result: Any) -> str:
         return str(result.summary())
     if hasattr(result, "created"):  # ImportReport
         text = f"{result.created} added, {result.merged} merged"
-        return text + (f", {len(result.problems)} problems" if result.problems else "")
+        text += f", {len(result.problems)} problems" if result.problems else ""
+        return text + (f", {len(result.warnings)} warnings" if getattr(result, "warnings", None) else "")
     return str(result)
 
 
@@ -62,6 +63,8 @@ def report_lines(result: Any) -> list[str]:
             lines.extend(f"    no PDF: {reason}" for reason in outcome.pdf_reasons)
     for line_no, message in getattr(result, "problems", None) or []:
         lines.append(f"problem at line {line_no}: {message}")
+    for line_no, message in getattr(result, "warnings", None) or []:
+        lines.append(f"warning at line {line_no}: {message}" if line_no else f"warning: {message}")
     return lines
 
 
