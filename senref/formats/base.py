@@ -173,15 +173,17 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]+:")
 def resolve_import_path(raw: str, base_dir: Path) -> Path | None:
     """Resolve a file path found in an imported file as Zotero does (absolute, file: URI, relative).
 
-    A path inside *base_dir* (the imported file's folder) that does not exist gives None (Zotero
-    then creates no file attachment). A path elsewhere is returned unchecked, never looked at: the
-    library decides at import whether it may be read (`senref.core.confine`), and says so if not.
+    The path is returned as written (made absolute against *base_dir*), never looked at outside
+    that folder: the library decides at import whether it may be read (`senref.core.confine`) and
+    names every path it skips, a missing file included.
     """
     from urllib.parse import unquote, urlparse
 
     raw = raw.strip()
-    if not raw or "\x00" in raw:
+    if not raw:
         return None
+    if "\x00" in raw:
+        return Path(raw)  # refused and named by the library, never opened
     if raw.lower().startswith("file:"):
         candidate = Path(unquote(urlparse(raw).path))
     elif _SCHEME.match(raw) and not re.match(r"^[a-zA-Z]:[\\/]", raw):
@@ -194,10 +196,7 @@ def resolve_import_path(raw: str, base_dir: Path) -> Path | None:
         if "%" in text and not text.startswith("/") and _lexically_within(candidate, base_dir) \
                 and not candidate.exists():
             candidate = base_dir / unquote(text)
-    candidate = Path(os.path.normpath(candidate))
-    if not _lexically_within(candidate, base_dir):
-        return candidate
-    return candidate if candidate.is_file() or candidate.is_symlink() else None
+    return Path(os.path.normpath(candidate))
 
 
 def _lexically_within(path: Path, base_dir: Path) -> bool:
