@@ -152,6 +152,10 @@ def _report(ctx: Context, target: Target, outcome: SyncOutcome) -> None:
         ctx.progress(f"{target.id}: paused")
     else:
         ctx.err(f"{target.id}: not written: {outcome.error}")
+        from senref.sync.merge import UnreadableFile
+
+        if outcome.error.startswith(UnreadableFile.PREFIX):
+            ctx.err(f"{target.id}: {target.path} is left exactly as it is; fix it and run 'senref sync run' again")
     for problem in outcome.problems:
         ctx.err(f"{target.id}: {problem}")
 

@@ -35,6 +35,9 @@ class Block:
     opener: str
     text: str  # from after the opening delimiter to before the closing one
     line: int
+    #: offsets in the stream read: the "@" and just past the closing delimiter
+    start: int = 0
+    end: int = 0
 
 
 class BibSyntaxError(ValueError):
@@ -43,65 +46,115 @@ class BibSyntaxError(ValueError):
         self.offset = offset
 
 
+#: Braces nested deeper than this make an entry unreadable (no real value comes near it; the LaTeX
+#: decoder and every tool after it would otherwise pay for pathological input).
+MAX_DEPTH = 100
+#: What matters inside a block, per opener: escapes, braces, and ")" closing a parenthesised block.
+_INSIDE = {"{": re.compile(r"[\\{}]"), "(": re.compile(r"[\\{})]")}
+
+
+@dataclass
+class _Open:
+    """The block being read: where it started, how deep its braces are, the text so far."""
+
+    kind: str
+    opener: str
+    line: int
+    start: int
+    key: str
+    depth: int = 1
+    deep_line: int = 0  # the line where the braces first went past MAX_DEPTH
+    parts: list[str] = field(default_factory=list)
+
+    def label(self) -> str:
+        """How a problem names the block: `@article{key`, or `@article` when the key is not on its line."""
+        return f"@{self.kind}{{{self.key}" if self.key else f"@{self.kind}"
+
+
 def iter_blocks(handle: IO[str]) -> Iterator[Block | Problem]:
-    """Split the stream into @-blocks; unbalanced blocks are reported at their first line."""
+    """Split the stream into @-blocks; unbalanced or too deeply nested blocks are reported as problems.
+
+    Offsets count characters of the stream as read (the first line's byte-order mark included), so a
+    caller that decodes bytes one-to-one (latin-1) gets byte offsets.
+    """
     lineno = 0
-    current: list[str] = []
-    kind = opener = ""
-    start_line = depth = 0
-    in_block = False
+    offset = 0  # of the current line in the stream
+    block: _Open | None = None
     for raw in handle:
         lineno += 1
-        line = raw.lstrip("\ufeff") if lineno == 1 else raw
+        line = raw
         pos = 0
-        if in_block and depth > 0 and _START.match(line) and not line.startswith((" ", "\t")):
+        if lineno == 1 and raw.startswith("\ufeff"):
+            pos = len(raw) - len(raw.lstrip("\ufeff"))
+        if block is not None and _START.match(line) and not line.startswith((" ", "\t")):
             # A new entry starts at column 0 while the previous one is still open: that one is broken.
-            yield Problem(start_line, f"@{kind} entry is not closed (unbalanced braces); skipped")
-            in_block = False
-            current = []
+            yield Problem(block.line, f"{block.label()}: entry is not closed (unbalanced braces); skipped")
+            block = None
         while pos < len(line):
-            if not in_block:
-                at = line.find("@", pos)
-                if at < 0:
+            if block is None:
+                block, pos = _open_block(line, pos, lineno, offset)
+                if block is None:
                     break
-                match = _START.match(line, at)
-                if not match:
-                    pos = at + 1
-                    continue
-                kind, opener = match.group(1).lower(), match.group(2)
-                in_block, depth, start_line = True, 1, lineno
-                current = []
-                pos = match.end()
                 continue
-            closer = "}" if opener == "{" else ")"
-            i = pos
-            end = -1
-            while i < len(line):
-                ch = line[i]
-                if ch == "\\":
-                    i += 2
-                    continue
-                if ch == "{":
-                    depth += 1
-                elif ch == "}":
-                    depth -= 1
-                    if opener == "{" and depth == 0:
-                        end = i
-                        break
-                elif ch == closer and opener == "(" and depth == 1:
-                    end = i
-                    break
-                i += 1
+            end = _scan(block, line, pos, lineno)
             if end < 0:
-                current.append(line[pos:])
+                if not block.deep_line:
+                    block.parts.append(line[pos:])
                 break
-            current.append(line[pos:end])
-            yield Block(kind, opener, "".join(current), start_line)
-            in_block = False
-            current = []
+            yield _close(block, line[pos:end], offset + end + 1)
+            block = None
             pos = end + 1
-    if in_block:
-        yield Problem(start_line, f"@{kind} entry is not closed before the end of the file; skipped")
+        offset += len(raw)
+    if block is not None:
+        yield Problem(block.line, f"{block.label()}: entry is not closed before the end of the file; skipped")
+
+
+def _open_block(line: str, pos: int, lineno: int, offset: int) -> tuple[_Open | None, int]:
+    """The block starting at the next `@type{` of *line* from *pos*, and where its body starts."""
+    while True:
+        at = line.find("@", pos)
+        if at < 0:
+            return None, len(line)
+        match = _START.match(line, at)
+        if match:
+            key = _safe_key(line[match.end():])
+            return _Open(match.group(1).lower(), match.group(2), lineno, offset + at, key), match.end()
+        pos = at + 1
+
+
+def _scan(block: _Open, line: str, pos: int, lineno: int) -> int:
+    """Follow braces from *pos*; the index of the block's closing delimiter, or -1 if not on this line."""
+    special = _INSIDE[block.opener]
+    paren = block.opener == "("
+    i = pos
+    while True:
+        match = special.search(line, i)
+        if match is None:
+            return -1
+        j = match.start()
+        ch = line[j]
+        if ch == "\\":
+            i = j + 2
+            continue
+        if ch == "{":
+            block.depth += 1
+            if block.depth > MAX_DEPTH + 1 and not block.deep_line:
+                block.deep_line = lineno
+        elif ch == "}":
+            block.depth -= 1
+            if block.depth == 0 and not paren:
+                return j
+        elif block.depth == 1:  # ")" of a parenthesised block
+            return j
+        i = j + 1
+
+
+def _close(block: _Open, last: str, end: int) -> Block | Problem:
+    if block.deep_line:
+        return Problem(block.deep_line, f"{block.label()}: braces nested more than {MAX_DEPTH} levels deep; "
+                                        "entry skipped")
+    block.parts.append(last)
+    return Block(block.kind, block.opener, "".join(block.parts), block.line, block.start, end)
 
 
 class _Reader:

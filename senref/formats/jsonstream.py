@@ -44,6 +44,8 @@ def iter_array(handle: IO[str]) -> Iterator[tuple[int, Any]]:
         while True:
             try:
                 value, end = decoder.raw_decode(buf, pos)
+            except RecursionError:
+                raise JsonStreamError(line, "values nested too deeply to read") from None
             except json.JSONDecodeError as exc:
                 more = handle.read(CHUNK)
                 if not more:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
+from collections.abc import Iterator
 
 #: accent command -> combining character
 ACCENTS: dict[str, str] = {
@@ -52,18 +54,40 @@ SUPERSCRIPTS = dict(zip("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻�
 SUBSCRIPTS = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True))
 
 
+#: Groups, commands and math the decoder follows inside one another before it gives up on structure; each
+#: level costs a few Python frames, so this stays far below the recursion limit and far above real values.
+MAX_NESTING = 64
+_COMMAND_NAME = re.compile(r"[A-Za-z]+")
+
+
+class _TooDeep(Exception):
+    """The value nests deeper than MAX_NESTING (decoded flat instead)."""
+
+
 class _Decoder:
     def __init__(self, text: str, html: bool) -> None:
         self.s = text
         self.i = 0
         self.html = html
+        self.depth = 0
+
+    @contextlib.contextmanager
+    def _level(self) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise _TooDeep
+        try:
+            yield
+        finally:
+            self.depth -= 1
 
     def group(self) -> str:
         """Decode a {...} group starting at self.i (the brace) and return its content."""
-        self.i += 1
-        out = self.run(stop="}")
-        self.i += 1
-        return out
+        with self._level():
+            self.i += 1
+            out = self.run(stop="}")
+            self.i += 1
+            return out
 
     def arg(self) -> str:
         while self.i < len(self.s) and self.s[self.i] == " ":
@@ -79,6 +103,10 @@ class _Decoder:
         return ch
 
     def command(self) -> str:
+        with self._level():
+            return self._command()
+
+    def _command(self) -> str:
         s = self.s
         self.i += 1
         if self.i >= len(s):
@@ -92,7 +120,7 @@ class _Decoder:
             if ch == "\\":
                 return "\n"
             return ESCAPES.get(ch, ch)
-        match = re.match(r"[A-Za-z]+", s[self.i:])
+        match = _COMMAND_NAME.match(s, self.i)  # no slice: a value of 100,000 commands stays linear
         assert match
         name = match.group(0)
         self.i += len(name)
@@ -129,6 +157,10 @@ class _Decoder:
         return self.arg() if self.i < len(s) and s[self.i] == "{" else ""
 
     def math(self) -> str:
+        with self._level():
+            return self._math()
+
+    def _math(self) -> str:
         self.i += 1
         out: list[str] = []
         s = self.s
@@ -195,7 +227,30 @@ def to_unicode(text: str, *, html: bool = False) -> str:
     """Decode LaTeX to Unicode; braces (case protection) are dropped. `html` keeps \\emph etc. as <i>."""
     if not _NEEDS_DECODE.search(text):
         return text
-    return _Decoder(text, html).run()
+    try:
+        return _Decoder(text, html).run()
+    except _TooDeep:
+        return _flat(text)
+
+
+_FLAT_TOKEN = re.compile(r"\\([A-Za-z]+|.)|[{}$]|~", re.S)
+
+
+def _flat(text: str) -> str:
+    """A plain reading of a pathologically nested value: known symbols and escapes kept, other commands,
+    braces and math shifts dropped, in one pass (no recursion, linear time).
+
+    >>> _flat(r"{{{\\'e\\ss{}\\{x\\}}}}")
+    'eß{x}'
+    """
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "\u00a0" if match.group(0) == "~" else ""
+        if name == "\\":
+            return "\n"
+        return SYMBOLS.get(name, ESCAPES.get(name, ""))
+    return _FLAT_TOKEN.sub(one, text)
 
 
 def to_unicode_verbatim(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -96,6 +97,10 @@ class SyncPanel(QWidget):
             if col == COL_TARGET:
                 cell.setData(Qt.ItemDataRole.UserRole, target.id)
                 cell.setToolTip(str(target.file))
+            elif col == COL_ERROR and text:
+                # The whole reason ("file has an error at line N: ..."), which the column may cut;
+                # escaped, since a tooltip always guesses rich text.
+                cell.setToolTip(f"<qt>{html.escape(text)}</qt>")
             self.table.setItem(row, col, cell)
 
     def selected_target(self) -> str | None:

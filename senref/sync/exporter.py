@@ -4,6 +4,10 @@ The previous write (manifest + its bytes) is kept in memory by a long-running pr
 from `sync/<id>.written` by a fresh one; either way an edit to one item of 100,000 costs one
 rendered entry, a byte join and one write. Attachments are placed by sync itself (hard links into
 `files/`), so the writers only reference them and never copy into a scratch folder.
+
+Entries keep the order they have in the file (the user may have sorted or moved them); items new
+to the target follow, in library order. The user's text between entries goes back in front of the
+entry it preceded.
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from senref.core.atomic import atomic_write
 from senref.core.model import now_iso
 from senref.sync import files as filemirror
 from senref.sync.citekeys import LibraryCitationKeys
-from senref.sync.entries import EntryCodec, codec_for
-from senref.sync.manifest import Entry, Manifest, entry_hash
+from senref.sync.entries import EntryCodec, Layout, codec_for
+from senref.sync.manifest import Entry, Kept, Manifest, entry_hash
 from senref.sync.targets import Target
 
 if TYPE_CHECKING:
@@ -100,8 +104,13 @@ class Exporter:
         return [by_key.get(i.key) for i in items]
 
     def build(self, target: Target, previous: Manifest | None, previous_bytes: bytes | None,
-              should_stop: Callable[[], bool] | None = None) -> tuple[Manifest, bytes, WriteResult]:
-        """The new file content and its manifest (nothing is written yet)."""
+              should_stop: Callable[[], bool] | None = None, layout: Layout | None = None
+              ) -> tuple[Manifest, bytes, WriteResult]:
+        """The new file content and its manifest (nothing is written yet).
+
+        *layout* is the user's text and entry order as just read from the file; without it, those
+        of the previous write are kept.
+        """
         result = WriteResult()
         rows = scope_rows(self.lib, target)
         keys = LibraryCitationKeys(self.lib)
@@ -142,8 +151,16 @@ class Exporter:
                 citekeys[rendered.key] = rendered.citekey
         result.rendered = len(todo)
         versions.update({k: v for k, v in keys.pinned_versions.items() if k in versions})
-        order = [k for k, _ in rows if k in texts]
-        data, spans = self.codec.assemble(texts[k] for k in order)
+        if layout is None:
+            layout = previous_layout(previous, previous_bytes)
+        order = _order([k for k, _ in rows if k in texts], layout)
+        if layout is not None and layout.blocks and self.codec.keeps_text:
+            before, tail = layout.placed(order)
+            data, spans, kept = self.codec.assemble_layout([texts[k] for k in order],
+                                                           [before.get(k, []) for k in order], tail)
+            manifest.kept = [Kept(order[i] if i >= 0 else "", s, e) for i, s, e in kept]
+        else:
+            data, spans = self.codec.assemble(texts[k] for k in order)
         manifest.entries = [Entry(k, versions[k], citekeys[k], s, e,
                                   reusable[k].hash if k in reusable and k not in todo else entry_hash(data[s:e]))
                             for k, (s, e) in zip(order, spans, strict=True)]
@@ -164,7 +181,8 @@ class Exporter:
             st = path.stat()
         except OSError as exc:
             raise SyncFailure(describe_os_error(exc, path)) from exc
-        manifest.sha256 = hashlib.sha256(data).hexdigest()
+        if not manifest.sha256:  # the engine hashes once, before the write, for its pending record
+            manifest.sha256 = hashlib.sha256(data).hexdigest()
         manifest.size = st.st_size
         manifest.mtime_ns = st.st_mtime_ns
         manifest.written_at = now_iso()
@@ -188,3 +206,25 @@ class Exporter:
                 if wanted:
                     manifest.files[item.key] = sorted(wanted)
 
+
+
+def previous_layout(previous: Manifest | None, previous_bytes: bytes | None) -> Layout | None:
+    """The user's text and entry order as senref last wrote them."""
+    if previous is None:
+        return None
+    blocks = [(k.anchor, previous_bytes[k.start:k.end]) for k in previous.kept] if previous_bytes is not None else []
+    return Layout(blocks, [e.key for e in previous.entries])
+
+
+def _order(in_scope: list[str], layout: Layout | None) -> list[str]:
+    """The file's order for the entries it already has, then the others in library order.
+
+    >>> _order(["a", "b", "c", "d"], Layout([], ["c", "x", "a"]))
+    ['c', 'a', 'b', 'd']
+    """
+    if layout is None or not layout.order:
+        return in_scope
+    wanted = set(in_scope)
+    first = list(dict.fromkeys(k for k in layout.order if k in wanted))
+    placed = set(first)
+    return first + [k for k in in_scope if k not in placed]

@@ -3,7 +3,12 @@
 It is the ground truth for two questions: "did someone else change the file?" (file hash against
 the manifest) and "which entries did we write for which items at which version?" (entries). A copy
 of the written bytes (`sync/<id>.written`) lets a later process reuse unchanged entries and gives
-the common ancestor for a three-way merge.
+the common ancestor for a three-way merge. `kept` records where the user's own text between
+entries sits in that copy, so an unchanged file's comments go into the next write too.
+
+Replacing the target and saving its manifest cannot be one atomic step, so a write goes in three
+(`ManifestStore.save_pending`, the target's atomic replace, `ManifestStore.promote`), and a pending
+record left by a killed process is settled by the next one (see `SyncEngine._settle_pending`).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from senref.core import checkpoints
 from senref.core.digest import file_sha256
 from senref.sync.storage import read_json, sync_dir, write_json
 
@@ -47,6 +53,23 @@ class Entry:
         return cls(str(row[0]), int(row[1]), str(row[2]), int(row[3]), int(row[4]), str(row[5]))
 
 
+@dataclass(slots=True)
+class Kept:
+    """A piece of the user's text in the written file: span [start, end) and the item key of the entry
+    it stands in front of ("" after the last entry)."""
+
+    anchor: str
+    start: int
+    end: int
+
+    def to_json(self) -> list[Any]:
+        return [self.anchor, self.start, self.end]
+
+    @classmethod
+    def from_json(cls, row: list[Any]) -> Kept:
+        return cls(str(row[0]), int(row[1]), int(row[2]))
+
+
 @dataclass
 class Manifest:
     target_id: str
@@ -59,9 +82,20 @@ class Manifest:
     entries: list[Entry] = field(default_factory=list)
     #: item key -> files/ paths (relative to the target's folder) that senref placed there for it
     files: dict[str, list[str]] = field(default_factory=dict)
+    #: the user's text between entries, in file order
+    kept: list[Kept] = field(default_factory=list)
 
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}
+
+    def matches_bytes(self, path: Path) -> bool:
+        """True when *path* holds the content this manifest describes, whatever its time stamp."""
+        try:
+            if path.stat().st_size != self.size:
+                return False
+            return file_sha256(path) == self.sha256
+        except OSError:
+            return False
 
     def matches_disk(self, path: Path) -> bool:
         """True when *path* is still exactly what senref wrote (cheap stat first, hash only if needed)."""
@@ -80,7 +114,7 @@ class Manifest:
         return {"version": 1, "target_id": self.target_id, "signature": self.signature, "sha256": self.sha256,
                 "size": self.size, "mtime_ns": self.mtime_ns, "written_at": self.written_at,
                 "library_version": self.library_version, "files": self.files,
-                "entries": [e.to_json() for e in self.entries]}
+                "entries": [e.to_json() for e in self.entries], "kept": [k.to_json() for k in self.kept]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
@@ -89,7 +123,8 @@ class Manifest:
                    mtime_ns=int(data.get("mtime_ns") or 0), written_at=str(data.get("written_at") or ""),
                    library_version=int(data.get("library_version") or 0),
                    entries=[Entry.from_json(r) for r in data.get("entries") or []],
-                   files={str(k): [str(f) for f in v] for k, v in (data.get("files") or {}).items()})
+                   files={str(k): [str(f) for f in v] for k, v in (data.get("files") or {}).items()},
+                   kept=[Kept.from_json(r) for r in data.get("kept") or []])
 
 
 class ManifestStore:
@@ -104,8 +139,24 @@ class ManifestStore:
     def written_path(self, target_id: str) -> Path:
         return self.folder / f"{target_id}.written"
 
+    def pending_path(self, target_id: str) -> Path:
+        return self.folder / f"{target_id}.pending.json"
+
+    def pending_written_path(self, target_id: str) -> Path:
+        return self.folder / f"{target_id}.pending.written"
+
     def load(self, target_id: str) -> Manifest | None:
-        data = read_json(self.manifest_path(target_id), None)
+        return self._load(self.manifest_path(target_id))
+
+    def load_pending(self, target_id: str) -> Manifest | None:
+        """The manifest of a write that was started and not confirmed (the process died in between)."""
+        return self._load(self.pending_path(target_id))
+
+    def has_pending(self, target_id: str) -> bool:
+        return self.pending_path(target_id).exists()
+
+    def _load(self, path: Path) -> Manifest | None:
+        data = read_json(path, None)
         if not isinstance(data, dict):
             return None
         try:
@@ -118,16 +169,62 @@ class ManifestStore:
         manifest's hash rejects, which only costs a full re-render, never a wrong merge base."""
         # No fsync for the copy: it is checked against the manifest's hash before any use, so a
         # copy lost in a power cut only costs a full render; an fsync of 90 MB costs every write.
-        path = self.written_path(manifest.target_id)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(written)
-        os.replace(tmp, path)
+        self._write_copy(manifest.target_id, written)
         write_json(self.manifest_path(manifest.target_id), manifest.to_json(), compact=True)
+
+    def _write_copy(self, target_id: str, data: bytes) -> None:
+        path = self.written_path(target_id)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+
+    def save_pending(self, manifest: Manifest, data: bytes) -> None:
+        """Before the target is replaced: the new content (copy, then hashes and entries) as "pending".
+
+        *manifest* already carries the new content's sha256 and size; its mtime is unknown yet (0).
+        """
+        tmp = self.pending_written_path(manifest.target_id).with_name(
+            self.pending_written_path(manifest.target_id).name + ".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, self.pending_written_path(manifest.target_id))
+        write_json(self.pending_path(manifest.target_id), manifest.to_json(), compact=True)
+
+    def promote(self, manifest: Manifest, data: bytes) -> None:
+        """After the target was replaced: the pending record becomes the manifest, then is removed.
+
+        The pending copy is renamed rather than written again (a 90 MB target costs one write, not two).
+        """
+        pending_copy = self.pending_written_path(manifest.target_id)
+        try:
+            os.replace(pending_copy, self.written_path(manifest.target_id))
+        except OSError:
+            self._write_copy(manifest.target_id, data)
+        checkpoints.reached("sync_after_copy")
+        write_json(self.manifest_path(manifest.target_id), manifest.to_json(), compact=True)
+        checkpoints.reached("sync_after_manifest")
+        self.clear_pending(manifest.target_id)
+
+    def clear_pending(self, target_id: str) -> None:
+        for path in (self.pending_path(target_id), self.pending_written_path(target_id)):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
     def load_written(self, manifest: Manifest) -> bytes | None:
         """The bytes senref last wrote for *manifest*, or None if the copy is missing or stale."""
+        return self._checked(self.written_path(manifest.target_id), manifest)
+
+    def load_pending_written(self, manifest: Manifest) -> bytes | None:
+        """The content a pending *manifest* describes, from its own copy or the promoted one."""
+        for path in (self.pending_written_path(manifest.target_id), self.written_path(manifest.target_id)):
+            data = self._checked(path, manifest)
+            if data is not None:
+                return data
+        return None
+
+    @staticmethod
+    def _checked(path: Path, manifest: Manifest) -> bytes | None:
         try:
-            data = self.written_path(manifest.target_id).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
         if len(data) != manifest.size or hashlib.sha256(data).hexdigest() != manifest.sha256:
@@ -135,6 +232,7 @@ class ManifestStore:
         return data
 
     def remove(self, target_id: str) -> None:
+        self.clear_pending(target_id)
         for path in (self.manifest_path(target_id), self.written_path(target_id)):
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)

@@ -103,3 +103,86 @@ def test_latex_and_crossref_and_jabref_groups(tmp_path: Path) -> None:
     assert item.fields["pages"] == "1–9"
     assert child.collections == [("TIS", "Radiation")]
     assert item.attachments[0].title == "Paper" and item.attachments[0].content_type == "application/pdf"
+
+
+# -- deep nesting: a clear per-entry problem, never a RecursionError that loses the whole file ----------------
+def _bib_with_deep_entry(depth: int) -> str:
+    return ("@article{before, title = {Before the deep one}, year = 2020}\n\n"
+            "@article{deep,\n  title = {" + "{" * depth + "x" + "}" * depth + "},\n  year = 2021\n}\n\n"
+            "@article{after, title = {After the deep one}, year = 2022}\n")
+
+
+@pytest.mark.parametrize("depth", [2_000, 100_000])
+def test_deeply_nested_bibtex_entry_is_a_problem_and_the_rest_imports(depth: int, tmp_path: Path) -> None:
+    path = tmp_path / "deep.bib"
+    path.write_text(_bib_with_deep_entry(depth), encoding="utf-8")
+    fmt = registry.get("bibtex")
+    assert fmt is not None
+    results = list(fmt.read(path))
+    assert [r.item.title for r in results if isinstance(r, ImportRecord)] == ["Before the deep one",
+                                                                              "After the deep one"]
+    problems = [r for r in results if isinstance(r, ImportProblem)]
+    assert len(problems) == 1 and problems[0].line == 4
+    assert "deep" in problems[0].message and "nested" in problems[0].message
+    assert str(problems[0]).startswith("line 4: ")
+
+
+def test_unclosed_deep_braces_do_not_hide_the_next_entry(tmp_path: Path) -> None:
+    path = tmp_path / "open.bib"
+    path.write_text("@article{open, title = " + "{" * 100_000 + "\n@article{next, title = {Next}}\n",
+                    encoding="utf-8")
+    fmt = registry.get("bibtex")
+    assert fmt is not None
+    results = list(fmt.read(path))
+    assert [r.item.title for r in results if isinstance(r, ImportRecord)] == ["Next"]
+    assert [r.line for r in results if isinstance(r, ImportProblem)] == [1]
+
+
+def test_many_blank_lines_and_comment_lines_are_harmless(tmp_path: Path) -> None:
+    path = tmp_path / "blank.bib"
+    path.write_text("\n" * 100_000 + "%\n" * 50_000 + "@article{a, title = {A}}\n" + "\n" * 100_000,
+                    encoding="utf-8")
+    fmt = registry.get("bibtex")
+    assert fmt is not None
+    assert [r.item.title for r in fmt.read(path) if isinstance(r, ImportRecord)] == ["A"]
+
+
+@pytest.mark.parametrize("text", [
+    "{" * 100_000 + "x" + "}" * 100_000,
+    "\\'" * 100_000 + "e",
+    "\\emph" * 100_000 + "{x}",
+    "\\textbf{" * 100_000 + "x" + "}" * 100_000,
+    "$" + "^{" * 100_000 + "x" + "}" * 100_000 + "$",
+    "\\'{" * 100_000,
+    "{" * 100_000,
+], ids=["braces", "accent-chain", "markup-chain", "markup-groups", "math-superscripts", "accent-groups", "unclosed"])
+def test_latex_decoding_survives_100k_deep_input(text: str) -> None:
+    from senref.formats.latex import to_unicode
+    from senref.formats.names import parse_names
+
+    decoded = to_unicode(text, html=True)
+    assert isinstance(decoded, str) and "\\" not in decoded and "{" not in decoded
+    assert parse_names(text, "author")  # names decode their parts through the same code
+
+
+def test_latex_decoding_of_ordinary_values_is_unchanged() -> None:
+    from senref.formats.latex import to_unicode
+
+    assert to_unicode(r"M\"{u}ller and \emph{in vivo} {p53} $\beta$-gal--assay", html=True) == \
+        "Müller and <i>in vivo</i> p53 β-gal–assay"
+    assert to_unicode(r"\textbf{\textit{{\'e}t\'{e}}}", html=True) == "<b><i>été</i></b>"
+
+
+@pytest.mark.parametrize("fmt", ["csljson", "json"])
+def test_deeply_nested_json_value_is_a_problem_and_what_came_before_imports(fmt: str, tmp_path: Path) -> None:
+    """A 100k-deep array inside a JSON item list raised RecursionError in the stream decoder."""
+    first = ('{"type": "article-journal", "title": "Before the deep one"}' if fmt == "csljson" else
+             '{"key": "AAAA2222", "data": {"itemType": "journalArticle", "title": "Before the deep one"}, "meta": {}}')
+    path = tmp_path / "deep.json"
+    path.write_text("[" + first + ", " + "[" * 100_000 + "]" * 100_000 + "]", encoding="utf-8")
+    reader = registry.get(fmt)
+    assert reader is not None
+    results = list(reader.read(path))
+    assert [r.item.title for r in results if isinstance(r, ImportRecord)] == ["Before the deep one"]
+    problems = [r for r in results if isinstance(r, ImportProblem)]
+    assert len(problems) == 1 and "nested too deeply" in problems[0].message

@@ -44,3 +44,35 @@ def test_panel_shows_state_and_the_file_follows_the_library(qtbot: Any, lib: Lib
         qtbot.waitUntil(lambda: panel.table.item(0, COL_STATE).text() == "paused", timeout=5000)
     finally:
         assert service.shutdown()
+
+
+def test_panel_shows_the_line_of_a_broken_hand_edit_and_recovers(qtbot: Any, lib: Library, tis: str,
+                                                                  out_dir: Path) -> None:
+    from senref.gui.sync_panel import COL_ERROR, COL_STATE, SyncPanel
+    from senref.gui.sync_service import SyncService
+
+    service = SyncService(lib, delay=0.05)
+    panel = SyncPanel(service)
+    qtbot.addWidget(panel)
+    try:
+        target_path = out_dir / "tis.bib"
+        service.add_target(Target(path=str(target_path), format="bibtex", scope=Scope("collection", tis)))
+        qtbot.waitUntil(lambda: panel.table.item(0, COL_STATE) is not None
+                        and panel.table.item(0, COL_STATE).text() == "ok", timeout=10000)
+        good = target_path.read_text(encoding="utf-8")
+        broken = good + "\n@article{broken2024,\n  title = {never closed,\n  year = 2024\n"
+        target_path.write_text(broken, encoding="utf-8")
+        line = good.count("\n") + 2
+        qtbot.waitUntil(lambda: panel.table.item(0, COL_STATE).text() == "error", timeout=10000)
+        cell = panel.table.item(0, COL_ERROR)
+        assert cell.text().startswith(f"file has an error at line {line}: ")
+        assert "broken2024" in cell.toolTip()
+        assert target_path.read_text(encoding="utf-8") == broken
+        # Fixed in the editor: the watcher notices, the entry is imported, the error goes.
+        target_path.write_text(good + "\n@article{fixed2024,\n  title = {Closed now},\n  year = 2024\n}\n",
+                               encoding="utf-8")
+        qtbot.waitUntil(lambda: panel.table.item(0, COL_STATE).text() == "ok", timeout=10000)
+        assert panel.table.item(0, COL_ERROR).text() == ""
+        assert any(i.title == "Closed now" for i in lib.iter_items())
+    finally:
+        assert service.shutdown()

@@ -162,3 +162,13 @@ def test_sigkill_during_a_large_export_leaves_a_complete_file(tmp_path: Path, ou
         engine = SyncEngine(lib)
         assert engine.sync(engine.targets.load()[0]).state == "ok"
     assert target_path.read_text(encoding="utf-8").count("Rewritten") >= 3000
+
+
+def test_deleted_target_is_written_again_even_without_library_changes(lib: Library, tis: str, out_dir: Path) -> None:
+    target_path = out_dir / "tis.bib"
+    _, target = _engine_with_target(lib, tis, target_path)
+    before = target_path.read_bytes()
+    target_path.unlink()
+    outcome = SyncEngine(lib).sync(target)
+    assert outcome.state == "ok" and outcome.written
+    assert target_path.read_bytes() == before
