@@ -38,6 +38,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         for reason in outcome.pdf_reasons:
             ctx.progress(f"  no PDF for {outcome.key}: {reason}")
     ctx.progress(f"senref add: {report.summary()}")
-    for outcome in report.failed:
-        ctx.err(f"failed: {outcome.label}: {outcome.reason}")
+    for reason, labels in report.failures_by_reason():
+        if len(labels) == 1:
+            ctx.err(f"failed: {labels[0]}: {reason}")
+        else:
+            shown = ", ".join(labels[:10]) + (f" and {len(labels) - 10} more" if len(labels) > 10 else "")
+            ctx.err(f"failed ({len(labels)}): {reason}: {shown}")
     return 1 if report.failed else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Literal, overload
@@ -28,10 +29,16 @@ def atomic_write(path: Path, mode: str = "w", *, encoding: str = "utf-8",
     return _atomic(Path(path), mode, encoding, newline)
 
 
+#: A temp file older than this is a leftover whatever its name says.
+STALE_TEMP_SECONDS = 24 * 3600
+
+
 @contextlib.contextmanager
 def _atomic(path: Path, mode: str, encoding: str, newline: str | None) -> Iterator[IO]:  # type: ignore[type-arg]
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    remove_stale_temps(path)
+    # The pid in the name tells a later write whether this writer still runs (see remove_stale_temps).
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".part", dir=path.parent)
     tmp = Path(tmp_name)
     try:
         if "b" in mode:
@@ -67,3 +74,43 @@ def fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def remove_stale_temps(path: Path) -> int:
+    """Delete the temps of earlier writes of *path* that a killed process left (`.<name>.<pid>-*.part`).
+
+    A temp whose writer no longer runs is stale, and so is any older than a day; the temp of a
+    senref writing the same file right now stays. Returns how many went.
+    """
+    removed = 0
+    prefix = f".{path.name}."
+    now = time.time()
+    try:
+        siblings = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".part")]
+    except OSError:
+        return 0
+    for temp in siblings:
+        owner = temp.name[len(prefix):].split("-", 1)[0]
+        try:
+            old = now - temp.lstat().st_mtime > STALE_TEMP_SECONDS
+            if old or not owner.isdigit() or not process_running(int(owner)):
+                temp.unlink()
+                removed += 1
+        except OSError:  # gone meanwhile, or not ours: never fail a write over it
+            continue
+    return removed
+
+
+def process_running(pid: int) -> bool:
+    """Whether process *pid* exists (POSIX; elsewhere assume it does and let the age rule decide)."""
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, under another user
+        return True
+    return True

@@ -34,13 +34,21 @@ class Settings:
     library: str = ""
     urls: dict[str, str] = field(default_factory=dict)
     citation_key_pattern: str = "[auth:lower][year][veryshorttitle:lower]"
-    #: Network limits ([network] table): seconds to connect / between bytes, retries per request,
-    #: largest PDF kept and wall-clock limit per download (a drip-feeding server defeats a read timeout).
-    connect_timeout: float = 10.0
+    #: Network limits ([network] table, see NETWORK_LIMITS): seconds to connect / between bytes,
+    #: retries per request, largest PDF kept and wall-clock limit per download (a drip-feeding server
+    #: defeats a read timeout); the same two limits for metadata answers; redirects followed; and the
+    #: per-host circuit breaker (failures in a row within the window, then skipped for the cool-down).
+    connect_timeout: float = 5.0
     read_timeout: float = 30.0
     retries: int = 3
     max_pdf_mb: float = 100.0
     download_deadline: float = 120.0
+    max_metadata_mb: float = 20.0
+    request_deadline: float = 60.0
+    max_redirects: int = 10
+    breaker_failures: int = 5
+    breaker_window: float = 60.0
+    breaker_cooldown: float = 60.0
     #: Largest bibliography file an import reads ([import] max_file_mb); larger ones are refused unread.
     max_import_mb: float = 500.0
     raw: dict[str, Any] = field(default_factory=dict)
@@ -71,10 +79,10 @@ def load_settings(paths: Paths | None = None, env: dict[str, str] | None = None)
         urls=urls,
         raw=raw,
     )
-    for name in ("connect_timeout", "read_timeout", "retries", "max_pdf_mb", "download_deadline"):
-        value = _positive(network.get(name))
+    for name, (kind, low, high) in NETWORK_LIMITS.items():
+        value = _limit(network.get(name), low, high)
         if value is not None:
-            setattr(settings, name, int(value) if name == "retries" else value)
+            setattr(settings, name, int(value) if kind is int else value)
     imports: dict[str, Any] = raw["import"] if isinstance(raw.get("import"), dict) else {}
     max_import = _positive(imports.get("max_file_mb"))
     if max_import is not None:
@@ -90,6 +98,39 @@ def _positive(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return float(value) if 0 <= value < 1e9 else None
+
+
+#: [network] keys: type, smallest accepted value (smaller or not a number = keep the default), largest
+#: (larger = this). Zero is refused for timeouts and sizes (it would mean "fail everything"); zero
+#: breaker failures turns the breaker off. More than 10 redirects is never followed.
+NETWORK_LIMITS: dict[str, tuple[type, float, float]] = {
+    "connect_timeout": (float, 0.001, 300.0),
+    "read_timeout": (float, 0.001, 3600.0),
+    "retries": (int, 0, 10),
+    "max_pdf_mb": (float, 0.001, 100_000.0),
+    "download_deadline": (float, 0.001, 86_400.0),
+    "max_metadata_mb": (float, 0.001, 1024.0),
+    "request_deadline": (float, 0.001, 3600.0),
+    "max_redirects": (int, 0, 10),
+    "breaker_failures": (int, 0, 1000),
+    "breaker_window": (float, 0.001, 86_400.0),
+    "breaker_cooldown": (float, 0.0, 86_400.0),
+}
+
+
+def _limit(value: Any, low: float, high: float) -> float | None:
+    """A usable limit from the settings file, clamped to *high*; None (keep the default) when unusable.
+
+    >>> _limit(25, 0, 10), _limit(0.5, 0.001, 10), _limit(-1, 0, 10), _limit("5", 0, 10), _limit(True, 0, 10)
+    (10.0, 0.5, None, None, None)
+    >>> _limit(float("nan"), 0, 10) is None
+    True
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not value >= low:  # also NaN
+        return None
+    return float(min(value, high))
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:

@@ -65,6 +65,13 @@ class AddReport:
     def failed(self) -> list[AddOutcome]:
         return self.by_status("failed")
 
+    def failures_by_reason(self) -> list[tuple[str, list[str]]]:
+        """(reason, labels) for the failed works, one entry per reason: a dead host is said once."""
+        grouped: dict[str, list[str]] = {}
+        for outcome in self.failed:
+            grouped.setdefault(outcome.reason, []).append(outcome.label)
+        return list(grouped.items())
+
     def summary(self) -> str:
         parts = [f"{len(self.by_status(s))} {s}" for s in ("added", "merged", "unchanged", "failed")]
         return ", ".join(parts) + (" (cancelled)" if self.cancelled else "")

@@ -9,6 +9,7 @@ from lxml import etree
 from senref.core.model import Creator, Item
 from senref.sources.base import NotFound, PdfCandidate, Source, SourceError, SourceResult, squash
 from senref.sources.http import HttpError
+from senref.sources.netguard import is_web_link
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -53,7 +54,7 @@ def parse_feed(content: bytes) -> list[tuple[Item, list[PdfCandidate]]]:
         if journal_ref:
             item.fields["extra"] = f"Journal reference: {journal_ref}"
         pdfs = [PdfCandidate(str(link.get("href")), "arxiv", "arxiv", "arXiv preprint")
-                for link in entry.findall(f"{ATOM}link") if link.get("title") == "pdf" and link.get("href")]
+                for link in entry.findall(f"{ATOM}link") if link.get("title") == "pdf" and is_web_link(link.get("href"))]
         out.append((item, pdfs))
     return out
 

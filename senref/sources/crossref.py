@@ -9,6 +9,7 @@ from senref.core.model import Creator, Item
 from senref.sources.base import NotFound, PdfCandidate, SourceError, squash
 from senref.sources.fields import clean_markup, date_from_parts, first_text, set_container
 from senref.sources.http import HttpClient, HttpError
+from senref.sources.netguard import is_web_link
 
 #: Crossref work types and CSL types -> Zotero item types.
 WORK_TYPES = {
@@ -86,7 +87,7 @@ def publisher_pdfs(data: dict[str, Any]) -> list[PdfCandidate]:
     """Publisher links Crossref lists as `application/pdf` (text-mining links; often paywalled)."""
     out: list[PdfCandidate] = []
     for link in data.get("link") or []:
-        if isinstance(link, dict) and link.get("content-type") == "application/pdf" and link.get("URL"):
+        if isinstance(link, dict) and link.get("content-type") == "application/pdf" and is_web_link(link.get("URL")):
             out.append(PdfCandidate(str(link["URL"]), "crossref", "publisher", "publisher link in Crossref"))
     return out
 

@@ -9,6 +9,7 @@ from senref.core.model import Creator, Item
 from senref.sources.base import NotFound, PdfCandidate, SourceError, squash
 from senref.sources.fields import clean_markup, set_container
 from senref.sources.http import HttpClient, HttpError
+from senref.sources.netguard import is_web_link
 
 #: DataCite resourceTypeGeneral -> Zotero item type.
 RESOURCE_TYPES = {
@@ -78,7 +79,7 @@ def item_from_datacite(data: Any) -> tuple[Item, list[PdfCandidate]]:
     pdfs = []
     content = attrs.get("contentUrl")
     for url in content if isinstance(content, list) else [content] if content else []:
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
+        if isinstance(url, str) and is_web_link(url):
             pdfs.append(PdfCandidate(url, "datacite", "repository", "content URL in DataCite"))
     return item, pdfs
 

@@ -16,6 +16,7 @@ from senref.core.model import Creator, Item
 from senref.sources.base import NotFound, PdfCandidate, Source, SourceError, SourceResult, squash
 from senref.sources.fields import set_container
 from senref.sources.http import HttpError
+from senref.sources.netguard import is_web_link
 
 #: The fields we read; HAL returns only docid and label_s without an explicit list.
 FIELDS = (
@@ -128,10 +129,12 @@ def _clean_pages(value: str) -> str:
 
 def pdfs_from_doc(doc: dict[str, Any]) -> list[PdfCandidate]:
     """`fileMain_s` first, then the direct file links; a metadata-only record has neither."""
-    urls = [_first(doc.get("fileMain_s"))] + [str(u) for u in doc.get("files_s") or []]
+    files = doc.get("files_s")
+    urls = [_first(doc.get("fileMain_s"))] + [str(u) for u in (files if isinstance(files, list) else [])]
     seen: list[str] = []
     for url in urls:
-        if url and url not in seen:
+        # A record is someone else's data: only http(s) links become candidates (the client checks the rest).
+        if is_web_link(url) and url not in seen:
             seen.append(url)
     return [PdfCandidate(url, "hal", "hal", "HAL deposit") for url in seen]
 
@@ -185,7 +188,8 @@ def parse_tei(content: bytes) -> tuple[Item, list[PdfCandidate]]:
     if abstract is not None:
         item.fields["abstractNote"] = squash(" ".join(abstract.itertext()))
     files = [ref.get("target", "") for ref in bibl.iter(f"{TEI}ref") if ref.get("type") == "file"]
-    return item, [PdfCandidate(url, "hal", "hal", "HAL deposit (TEI)") for url in dict.fromkeys(files) if url]
+    return item, [PdfCandidate(url, "hal", "hal", "HAL deposit (TEI)") for url in dict.fromkeys(files)
+                  if is_web_link(url)]
 
 
 class HalSource(Source):

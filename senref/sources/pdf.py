@@ -10,16 +10,20 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from senref.core.atomic import process_running
 from senref.sources.base import PdfCandidate
 from senref.sources.http import HttpClient, HttpError
 
 #: Default size cap for a downloaded PDF.
 MAX_PDF_BYTES = 100 * 1024 * 1024
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
+#: A download temp older than this is removed whoever made it (where a process cannot be asked whether it runs).
+STALE_TEMP_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -87,11 +91,13 @@ def fetch_first_pdf(client: HttpClient, candidates: Iterable[PdfCandidate], work
     """Try candidates in rank order; the first valid PDF wins and is returned as a temp file in *workdir*."""
     outcome = PdfOutcome()
     workdir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(workdir)
     for candidate in rank(candidates):
         if should_stop():
             outcome.reasons.append("cancelled")
             break
-        fd, name = tempfile.mkstemp(prefix=".pdf-", suffix=".part", dir=workdir)
+        # The pid in the name tells a later run whether the writer still runs (see remove_stale_temps).
+        fd, name = tempfile.mkstemp(prefix=f".pdf-{os.getpid()}-", suffix=".part", dir=workdir)
         tmp = Path(name)
         os.close(fd)
         try:
@@ -114,3 +120,23 @@ def fetch_first_pdf(client: HttpClient, candidates: Iterable[PdfCandidate], work
     if not outcome.reasons:
         outcome.reasons.append("no open-access PDF location known")
     return outcome
+
+
+def remove_stale_temps(workdir: Path) -> int:
+    """Delete the download temps (`.pdf-<pid>-*.part`) a killed senref left in *workdir*; how many went.
+
+    A temp whose process no longer runs is stale; so is one without a pid (older versions) and any
+    older than a day. Temps of a senref running beside this one (the window and a CLI command) stay.
+    """
+    removed = 0
+    now = time.time()
+    for path in workdir.glob(".pdf-*.part"):
+        owner = path.name[len(".pdf-"):].split("-", 1)[0]
+        try:
+            old = now - path.stat().st_mtime > STALE_TEMP_SECONDS
+            if old or not owner.isdigit() or not process_running(int(owner)):
+                path.unlink()
+                removed += 1
+        except OSError:  # gone meanwhile, or not ours to delete: never fail a download over it
+            continue
+    return removed

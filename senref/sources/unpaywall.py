@@ -8,6 +8,7 @@ from typing import Any
 from senref.core.model import Item
 from senref.sources.base import NotFound, PdfCandidate, Source, SourceError, SourceResult
 from senref.sources.http import HttpError
+from senref.sources.netguard import is_web_link
 
 
 def pdfs_from_record(data: Any) -> list[PdfCandidate]:
@@ -27,7 +28,8 @@ def pdfs_from_record(data: Any) -> list[PdfCandidate]:
     seen: set[str] = set()
     for loc in locations:
         url = loc.get("url_for_pdf")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")) or url in seen:
+        # The client checks each link again when fetching it (address after DNS, redirects).
+        if not isinstance(url, str) or not is_web_link(url) or url in seen:
             continue
         seen.add(url)
         kind = "repository" if loc.get("host_type") == "repository" else "publisher"
