@@ -13,6 +13,7 @@ from senref.paths import Paths
 
 if TYPE_CHECKING:
     from senref.core.library import Library
+    from senref.storage.backup import BackupPolicy
 
 
 @dataclass
@@ -31,8 +32,15 @@ class Context:
                 from senref.demo import ensure_demo_library
 
                 ensure_demo_library(self.paths)
-            self._library = Library.open(self.library_folder, role="cli", on_wait=self.err)
+            self._library = Library.open(self.library_folder, role="cli", on_wait=self.err,
+                                         backups=self.backup_policy())
         return self._library
+
+    def backup_policy(self) -> BackupPolicy:
+        """`[backup]` in settings.toml: how many backups to keep, how often to make one on close."""
+        from senref.storage.backup import BackupPolicy
+
+        return BackupPolicy.from_settings(self.settings.raw)
 
     def close(self) -> None:
         if self._library is not None:

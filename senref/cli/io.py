@@ -11,7 +11,7 @@ from senref.cli.context import Context
 from senref.cli.items import collection_key
 from senref.cli.main import UsageError
 from senref.core.importfiles import FileRoots
-from senref.storage.queries import ItemQuery
+from senref.core.query import ItemQuery
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -103,7 +103,7 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
         raise UsageError(f"senref reads {fmt.name} but does not write it")
     query = ItemQuery(collection=collection_key(lib, args.collection), recursive=args.recursive,
                       tags=[args.tag] if args.tag else [], search=args.search or "")
-    from senref.formats.citekeys import LibraryCitationKeys
+    from senref.core.citekeys import LibraryCitationKeys
 
     export_ctx = ExportContext(
         library_dir=lib.folder,

@@ -11,7 +11,7 @@ from senref.cli.context import Context
 from senref.cli.display import json_safe, terminal_safe
 from senref.core.library import Library
 from senref.core.model import Item
-from senref.storage.queries import ItemQuery
+from senref.core.query import ItemQuery
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

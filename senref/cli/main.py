@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "senref.cli.sync",
     "senref.cli.desktop",
     "senref.cli.maintenance",
+    "senref.cli.backup",
 )
 
 

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from senref.core.confine import real_dir, stored_folder
 from senref.core.digest import file_sha256
 from senref.core.model import is_key
+from senref.storage import checks
+from senref.storage import items as rows
 
 if TYPE_CHECKING:
     from senref.core.library import Library
@@ -57,7 +59,7 @@ def repair_library(lib: Library) -> tuple[list[str], list[Finding]]:
         moved_to = lib.files.move_to_lost_and_found(orphans, lib.folder)
         if moved_to is not None:
             done.append(f"moved {len(orphans)} file(s) no item points to into {moved_to}")
-        fixed = _mend_search_index(conn)
+        fixed = checks.mend_search_index(conn)
         if fixed:
             done.append(f"search index: {fixed} entries brought in step")
     return done, inspect_library(lib)
@@ -65,51 +67,30 @@ def repair_library(lib: Library) -> tuple[list[str], list[Finding]]:
 
 def _database(conn: sqlite3.Connection) -> list[Finding]:
     findings: list[Finding] = []
-    result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    result = checks.integrity(conn)
     if result != ["ok"]:
         findings += [Finding("integrity", f"integrity: {line}") for line in result[:20]]
-    for row in conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
-        findings.append(Finding("foreign-key", f"foreign key: table {row[0]} row {row[1]} points at a missing {row[2]}"))
+    for table, rowid, parent in checks.foreign_key_problems(conn):
+        findings.append(Finding("foreign-key", f"foreign key: table {table} row {rowid} points at a missing {parent}"))
     return findings
 
 
 def _search_index(conn: sqlite3.Connection) -> list[Finding]:
     findings: list[Finding] = []
-    missing = conn.execute("SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)").fetchone()[0]
-    orphan = conn.execute("SELECT COUNT(*) FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)").fetchone()[0]
+    missing, orphan = checks.search_index_gaps(conn)
     if missing:
         findings.append(Finding("search-index", f"search index: {missing} items are not indexed"))
     if orphan:
         findings.append(Finding("search-index", f"search index: {orphan} entries point at deleted items"))
-    try:
-        conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.Error as exc:  # FTS5 reports corruption as an SQL error
-        if "readonly" not in str(exc):  # the check is an INSERT in form: a read-only library cannot run it
-            findings.append(Finding("search-index", f"search index: {exc}"))
+    error = checks.search_index_error(conn)
+    if error:
+        findings.append(Finding("search-index", f"search index: {error}"))
     return findings
-
-
-def _mend_search_index(conn: sqlite3.Connection) -> int:
-    from senref.storage import items as rows
-
-    conn.execute("DELETE FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)")
-    gone = conn.execute("SELECT changes()").fetchone()[0]
-    missing = [str(r[0]) for r in conn.execute("SELECT key FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)")]
-    for key in missing:
-        item = rows.read_item(conn, key)
-        rid = rows.item_id(conn, key)
-        if item is not None and rid is not None:
-            rows.index_fts(conn, rid, item)
-    return int(gone) + len(missing)
 
 
 def _stored_files(lib: Library, verify_hashes: bool) -> list[Finding]:
     findings: list[Finding] = []
-    for row in lib.conn.execute(
-        "SELECT i.key, a.key, a.path, a.sha256, a.size FROM attachments a JOIN items i ON i.id = a.item_id "
-        "WHERE a.link_mode IN ('imported_file', 'imported_url')"
-    ):
-        item_key, att_key, rel, sha, size = str(row[0]), str(row[1]), str(row[2] or ""), str(row[3] or ""), row[4]
+    for item_key, att_key, rel, sha, size in rows.stored_attachments(lib.conn):
         if not rel:
             continue
         if stored_folder(lib.files_dir, att_key, rel) is None:
@@ -128,9 +109,7 @@ def _stored_files(lib: Library, verify_hashes: bool) -> list[Finding]:
 
 def _orphans(lib: Library) -> list[Finding]:
     """Entries of files/ that no attachment row accounts for (folders, stray files, links, temp files)."""
-    wanted: dict[str, str] = {}
-    for row in lib.conn.execute("SELECT key, path FROM attachments WHERE link_mode IN ('imported_file', 'imported_url')"):
-        wanted[str(row[0])] = Path(str(row[1] or "")).name
+    wanted = {att_key: Path(rel).name for _item, att_key, rel, _sha, _size in rows.stored_attachments(lib.conn)}
     findings: list[Finding] = []
     for entry in lib.files.entries():
         folder = lib.files_dir / entry

@@ -16,14 +16,17 @@ from senref.core.digest import file_sha256
 from senref.core.events import Events
 from senref.core.filestore import FileStore
 from senref.core.importfiles import FileRoots, admit_attachments
-from senref.core.merge import find_duplicate, merge_into, same_identity
+from senref.core.merge import merge_into, same_identity
 from senref.core.model import MANUAL, Attachment, Item, Note, is_key, new_key, now_iso
+from senref.core.query import ItemQuery
 from senref.core.sanitize import clean_item
+from senref.storage import collections as collection_rows
 from senref.storage import items as rows
-from senref.storage import queries
-from senref.storage.db import Database
+from senref.storage import queries, versions
+from senref.storage import tags as tag_rows
+from senref.storage.db import BackupPolicy, Database
+from senref.storage.duplicates import find_duplicate
 from senref.storage.lock import LibraryLock
-from senref.storage.queries import ItemQuery
 
 DB_NAME = "library.sqlite"
 FILES_DIR = "files"
@@ -75,12 +78,15 @@ class Library:
     """A library folder: `library.sqlite` plus `files/` with the stored attachments."""
 
     def __init__(self, folder: Path, *, role: str = "senref", tagger: Tagger | None = None,
-                 autotag: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
+                 autotag: bool = False, on_wait: Callable[[str], None] | None = None,
+                 backups: BackupPolicy | None = None) -> None:
         self.folder = folder
         self.files_dir = folder / FILES_DIR
         self.files = FileStore(self.files_dir)
         self.lock = LibraryLock(folder / "library.lock", role=role)
-        self.db = Database(folder / DB_NAME, self.lock, on_wait=on_wait)
+        self.db = Database(folder / DB_NAME, self.lock, on_wait=on_wait, backups=backups)
+        #: True when this process may not write the folder or the database: reads work, writes raise
+        self.read_only = self.db.read_only
         self.events = Events()
         self._tagger = tagger
         # The vocabulary is compiled on the first save, so read-only commands never pay for it.
@@ -101,20 +107,43 @@ class Library:
     # -- opening -------------------------------------------------------------------------------
     @classmethod
     def open(cls, folder: Path | str, *, create: bool = True, autotag: bool = True, role: str = "senref",
-             on_wait: Callable[[str], None] | None = None) -> Library:
+             on_wait: Callable[[str], None] | None = None, backups: BackupPolicy | None = None) -> Library:
+        """Open (or, with *create*, start) the library in *folder*.
+
+        A database that is missing beside the remains of a library, empty, damaged or from a newer
+        senref is never replaced: LibraryError says what happened and which backup can be restored.
+        """
+        from senref.storage import health
+        from senref.storage.backup import offer as offer_backup
+        from senref.storage.db import create_database
+
         folder = Path(folder).expanduser()
-        if not (folder / DB_NAME).exists():
-            if not create:
-                raise LibraryError(f"no senref library in {folder}")
+        db_path = folder / DB_NAME
+        try:
             if folder.exists() and not folder.is_dir():
                 raise LibraryError(f"{folder} is not a folder")
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / FILES_DIR).mkdir(exist_ok=True)
-        library = cls(folder, role=role, autotag=autotag, on_wait=on_wait)
-        library.settle_leftovers()
+            if db_path.is_dir():
+                raise LibraryError(f"{db_path} is a folder, not a library database")
+            if not db_path.exists():
+                signs = health.library_signs(folder, DB_NAME)
+                if signs:
+                    raise LibraryError(f"{db_path} is missing, but the folder holds a library ({', '.join(signs)}); "
+                                       f"senref will not start an empty one over it; {offer_backup(folder)}")
+                if not create:
+                    raise LibraryError(f"no senref library in {folder}")
+                folder.mkdir(parents=True, exist_ok=True)
+                create_database(db_path)
+            if not (folder / FILES_DIR).is_dir() and not health.is_read_only(db_path):
+                (folder / FILES_DIR).mkdir(exist_ok=True)
+            library = cls(folder, role=role, autotag=autotag, on_wait=on_wait, backups=backups)
+        except health.StorageProblem as exc:
+            raise LibraryError(str(exc)) from exc
+        if not library.read_only:
+            library.settle_leftovers()
         return library
 
     def close(self) -> None:
+        """Close every connection; first a backup, if the library changed and the newest is old enough."""
         self.db.close()
 
     def __enter__(self) -> Library:
@@ -152,12 +181,7 @@ class Library:
         raise KeyError(text)
 
     def find_by_identifier(self, scheme: str, value: str, *, include_trash: bool = False) -> str | None:
-        row = self.conn.execute(
-            "SELECT i.key FROM identifiers d JOIN items i ON i.id = d.item_id "
-            "WHERE d.scheme = ? AND d.value = ? AND (? OR i.deleted = 0) ORDER BY i.id LIMIT 1",
-            (scheme, value, include_trash),
-        ).fetchone()
-        return str(row[0]) if row else None
+        return rows.find_by_identifier(self.conn, scheme, value, include_trash=include_trash)
 
     def query(self, query: ItemQuery, offset: int = 0, limit: int = 100) -> list[sqlite3.Row]:
         """One sorted page of table rows (key, title, creator_summary, year, ...)."""
@@ -167,9 +191,33 @@ class Library:
         return queries.count(self.conn, query or ItemQuery())
 
     def keys(self, query: ItemQuery) -> list[str]:
-        where, params = query.where(self.conn)
-        sql = f"SELECT i.key FROM items i WHERE {where} ORDER BY {query.order_by()}"
-        return [str(r[0]) for r in self.conn.execute(sql, params)]
+        return queries.keys(self.conn, query)
+
+    def key_versions(self, query: ItemQuery) -> list[tuple[str, int]]:
+        """(key, version) of every matching item, oldest first: enough to tell what changed."""
+        return queries.key_versions(self.conn, query)
+
+    def any_match(self, query: ItemQuery) -> bool:
+        return queries.any_match(self.conn, query)
+
+    def citation_keys_in_use(self) -> set[str]:
+        return rows.pinned_citation_keys(self.conn)
+
+    def pin_citation_keys(self, assigned: dict[str, str]) -> dict[str, int]:
+        """Pin *assigned* (item key -> citation key) on items that have none; returns their new versions."""
+        def pin(item: Item) -> bool:
+            if item.fields.get("citationKey") or not assigned.get(item.key):
+                return False
+            item.fields["citationKey"] = assigned[item.key]
+            return True
+        pinned: dict[str, int] = {}
+        pending = [key for key in assigned if self.has_item(key)]
+        for start in range(0, len(pending), 500):
+            # One transaction per chunk: the versions read back are the ones the pinning wrote.
+            with self.db.transaction() as conn:
+                changed = self.edit_items(pending[start:start + 500], pin)
+                pinned.update(rows.versions_of(conn, changed))
+        return pinned
 
     def iter_items(self, *, collection: str | None = None, recursive: bool = False, tag: str | None = None,
                    search: str | None = None, keys: list[str] | None = None, trash: bool = False,
@@ -246,10 +294,9 @@ class Library:
         Keys in an imported file are proposals: one that belongs to another item's note or file
         (an edited re-import of our own export, a hostile file) must never move or overwrite it.
         """
-        for table, children in (("notes", item.notes), ("attachments", item.attachments)):
+        for kind, children in (("note", item.notes), ("attachment", item.attachments)):
             for child in children:
-                if not is_key(child.key) or child.key in taken or conn.execute(
-                        f"SELECT 1 FROM {table} WHERE key = ?", (child.key,)).fetchone():
+                if not is_key(child.key) or child.key in taken or rows.child_key_in_use(conn, kind, child.key):
                     child.key = new_key()
                 taken.add(child.key)
 
@@ -393,15 +440,12 @@ class Library:
         """Remove files a killed import or Empty Trash left behind (see senref.core.filestore)."""
         return self.files.settle(lambda key: _has_attachment(conn, key))
 
-    def _next_version(self, conn: sqlite3.Connection) -> int:
-        row = conn.execute("SELECT value FROM settings WHERE key = 'library_version'").fetchone()
-        version = int(row[0]) + 1 if row else 1
-        conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('library_version', ?)", (str(version),))
-        return version
+    @staticmethod
+    def _next_version(conn: sqlite3.Connection) -> int:
+        return versions.next_version(conn)
 
     def library_version(self) -> int:
-        row = self.conn.execute("SELECT value FROM settings WHERE key = 'library_version'").fetchone()
-        return int(row[0]) if row else 0
+        return versions.current_version(self.conn)
 
     def _autotag(self, item: Item) -> None:
         if self.tagger is not None:
@@ -454,8 +498,8 @@ class Library:
             return True
         changed = self.edit_items(keys, change)
         with self.db.transaction() as conn:
-            conn.execute("DELETE FROM tags WHERE name = ? AND id NOT IN (SELECT tag_id FROM item_tags)", (old,))
-            conn.execute("UPDATE OR IGNORE tag_colors SET name = ? WHERE name = ?", (new, old))
+            tag_rows.forget_if_unused(conn, old)
+            tag_rows.rename_color(conn, old, new)
         self.events.emit("tags_changed")
         return len(changed)
 
@@ -463,8 +507,7 @@ class Library:
         keys = self.keys(ItemQuery(tags=[name])) + self.keys(ItemQuery(tags=[name], trash=True))
         changed = self.edit_items(keys, lambda item: _drop_tag(item, name))
         with self.db.transaction() as conn:
-            conn.execute("DELETE FROM tags WHERE name = ?", (name,))
-            conn.execute("DELETE FROM tag_colors WHERE name = ?", (name,))
+            tag_rows.forget(conn, name)
         self.events.emit("tags_changed")
         return len(changed)
 
@@ -472,27 +515,15 @@ class Library:
         if color is not None and not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
             raise LibraryError(f"not a colour: {color!r} (use #RRGGBB)")
         with self.db.transaction() as conn:
-            if color is None:
-                conn.execute("DELETE FROM tag_colors WHERE name = ?", (name,))
-            else:
-                conn.execute("INSERT OR REPLACE INTO tag_colors (name, color) VALUES (?, ?)", (name, color))
+            tag_rows.set_color(conn, name, color)
         self.events.emit("tags_changed")
 
     def tag_colors(self) -> dict[str, str]:
-        return {r[0]: r[1] for r in self.conn.execute("SELECT name, color FROM tag_colors ORDER BY position, name")}
+        return tag_rows.colors(self.conn)
 
     # -- collections ---------------------------------------------------------------------------
     def list_collections(self) -> list[Collection]:
-        conn = self.conn
-        # Membership counts from the index alone, minus the (usually few) trashed members.
-        counts = dict(conn.execute("SELECT collection_id, COUNT(*) FROM collection_items GROUP BY collection_id").fetchall())
-        if not queries.trash_is_empty(conn):
-            for cid, n in conn.execute("SELECT ci.collection_id, COUNT(*) FROM items i JOIN collection_items ci "
-                                       "ON ci.item_id = i.id WHERE i.deleted = 1 GROUP BY ci.collection_id"):
-                counts[cid] = counts.get(cid, 0) - n
-        sql = ("SELECT c.id, c.key, c.name, p.key AS parent FROM collections c "
-               "LEFT JOIN collections p ON p.id = c.parent_id ORDER BY c.name COLLATE NOCASE")
-        return [Collection(r[1], r[2], r[3], int(counts.get(r[0], 0))) for r in conn.execute(sql)]
+        return [Collection(*row) for row in collection_rows.listing(self.conn)]
 
     def collection_path(self, key: str) -> list[str]:
         names: list[str] = []
@@ -529,13 +560,11 @@ class Library:
     def _create_collection(self, conn: sqlite3.Connection, name: str, parent_key: str | None) -> str:
         parent_id = None
         if parent_key:
-            row = conn.execute("SELECT id FROM collections WHERE key = ?", (parent_key,)).fetchone()
-            if row is None:
+            parent_id = collection_rows.row_id(conn, parent_key)
+            if parent_id is None:
                 raise LibraryError(f"no collection {parent_key}")
-            parent_id = row[0]
         key = new_key()
-        conn.execute("INSERT INTO collections (key, name, parent_id, version, date_modified) VALUES (?,?,?,?,?)",
-                     (key, name, parent_id, self._next_version(conn), now_iso()))
+        collection_rows.insert(conn, key, name, parent_id=parent_id, version=self._next_version(conn), when=now_iso())
         return key
 
     def ensure_collection_path(self, names: list[str], parent_key: str | None = None) -> str:
@@ -548,12 +577,7 @@ class Library:
         current = parent_key
         for raw in names:
             name = raw.strip() or "Unnamed"
-            if current is None:
-                row = conn.execute("SELECT key FROM collections WHERE name = ? AND parent_id IS NULL", (name,)).fetchone()
-            else:
-                row = conn.execute("SELECT c.key FROM collections c JOIN collections p ON p.id = c.parent_id "
-                                   "WHERE c.name = ? AND p.key = ?", (name, current)).fetchone()
-            current = str(row[0]) if row else self._create_collection(conn, name, current)
+            current = collection_rows.child_named(conn, name, current) or self._create_collection(conn, name, current)
         if current is None:
             raise LibraryError("empty collection path")
         return current
@@ -562,9 +586,7 @@ class Library:
         if not name.strip():
             raise LibraryError("a collection name cannot be empty")
         with self.db.transaction() as conn:
-            cur = conn.execute("UPDATE collections SET name = ?, date_modified = ?, version = ? WHERE key = ?",
-                               (name.strip(), now_iso(), self._next_version(conn), key))
-            if not cur.rowcount:
+            if not collection_rows.rename(conn, key, name.strip(), self._next_version(conn), now_iso()):
                 raise LibraryError(f"no collection {key}")
         self.events.emit("collections_changed")
 
@@ -576,26 +598,20 @@ class Library:
                 while node:
                     if node == key:
                         raise LibraryError("cannot move a collection into itself or its subcollections")
-                    row = conn.execute("SELECT p.key FROM collections c LEFT JOIN collections p ON p.id = c.parent_id "
-                                       "WHERE c.key = ?", (node,)).fetchone()
-                    if row is None:
+                    exists, parent = collection_rows.parent_of(conn, node)
+                    if not exists:
                         raise LibraryError(f"no collection {node}")
-                    node = row[0]
-            parent = conn.execute("SELECT id FROM collections WHERE key = ?", (parent_key,)).fetchone() if parent_key else None
-            cur = conn.execute("UPDATE collections SET parent_id = ?, version = ? WHERE key = ?",
-                               (parent[0] if parent else None, self._next_version(conn), key))
-            if not cur.rowcount:
+                    node = parent
+            parent_id = collection_rows.row_id(conn, parent_key) if parent_key else None
+            if not collection_rows.reparent(conn, key, parent_id, self._next_version(conn)):
                 raise LibraryError(f"no collection {key}")
         self.events.emit("collections_changed")
 
     def delete_collection(self, key: str) -> list[str]:
         """Delete a collection and its subcollections; their items stay in the library."""
         with self.db.transaction() as conn:
-            members = [str(r[0]) for r in conn.execute(
-                "SELECT i.key FROM collection_items ci JOIN items i ON i.id = ci.item_id "
-                "JOIN collections c ON c.id = ci.collection_id WHERE c.key = ?", (key,))]
-            cur = conn.execute("DELETE FROM collections WHERE key = ?", (key,))
-            if not cur.rowcount:
+            existed, members = collection_rows.delete(conn, key)
+            if not existed:
                 raise LibraryError(f"no collection {key}")
         self.events.emit("collections_changed")
         if members:
@@ -651,24 +667,20 @@ class Library:
         """
         with self.db.transaction() as conn:
             self._settle_files(conn)
-            doomed = conn.execute("SELECT id, key FROM items WHERE deleted = 1").fetchall()
-            stored = [(str(r[0]), str(r[1])) for r in conn.execute(
-                "SELECT a.key, a.path FROM attachments a JOIN items i ON i.id = a.item_id "
-                "WHERE i.deleted = 1 AND a.link_mode IN ('imported_file', 'imported_url') AND a.path != ''")]
+            doomed = rows.trashed(conn)
+            stored = rows.trashed_stored_files(conn)
             # A folder is removed only by its own attachment (a link there is unlinked, not followed).
             folders = [key for key, rel in stored if own_folder_path(rel, key, self.files_dir.name)]
             # Named before the rows go: a kill after the commit leaves folders the next open removes.
             self.files.mark(folders)
-            for row in doomed:
-                conn.execute("DELETE FROM items_fts WHERE rowid = ?", (row[0],))
-            conn.execute("DELETE FROM items WHERE deleted = 1")
-            conn.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM item_tags)")
+            rows.purge_trashed(conn, [rid for rid, _key in doomed])
+            tag_rows.forget_unused(conn)
         checkpoints.reached("empty_trash_after_commit")
         for key in folders:
             self.files.delete_folder(key)
         self.files.unmark(folders)
         if doomed:
-            self.events.emit("items_removed", [str(r[1]) for r in doomed])
+            self.events.emit("items_removed", [key for _rid, key in doomed])
             self.events.emit("collections_changed")
         return len(doomed)
 
@@ -736,7 +748,7 @@ class Library:
 
 
 def _has_attachment(conn: sqlite3.Connection, key: str) -> bool:
-    return conn.execute("SELECT 1 FROM attachments WHERE key = ?", (key,)).fetchone() is not None
+    return rows.child_key_in_use(conn, "attachment", key)
 
 
 def _drop_tag(item: Item, name: str) -> bool:

@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING
 from senref.core.model import Item
 
 if TYPE_CHECKING:
-    from senref.core.library import Library
+    pass
 
 DEFAULT_PATTERN = "[auth:lower][year][veryshorttitle:lower]"
-STOP_WORDS = frozenset("""a an the and or but nor of on in at to for from by with without into onto over under
-about as is are was were be been being its it this that these those via vs versus de la le les der die das
-et el y""".split())
+STOP_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "nor", "of", "on", "in", "at", "to", "for", "from", "by", "with", "without", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been", "being", "its", "it", "this", "that", "these", "those", "via", "vs", "versus", "de", "la", "le", "les", "der", "die", "das", "et", "el", "y"])
 _FOLD = {"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
          "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "ð": "d"}
 
@@ -129,28 +127,3 @@ def _letters(n: int) -> str:
         n, rem = divmod(n - 1, 26)
         out = chr(97 + rem) + out
     return out
-
-
-class LibraryCitationKeys:
-    """CitationKeyStore over a Library: reads every pinned key once, writes new ones back after the export."""
-
-    def __init__(self, library: Library) -> None:
-        self.library = library
-
-    def taken(self) -> set[str]:
-        # One indexed scan of the JSON column, instead of loading 100k items just to read one field.
-        rows = self.library.conn.execute(
-            "SELECT json_extract(fields, '$.citationKey') FROM items WHERE json_extract(fields, '$.citationKey') != ''")
-        return {str(r[0]) for r in rows if r[0]}
-
-    def persist(self, assigned: dict[str, str]) -> None:
-        pending = list(assigned.items())
-        for start in range(0, len(pending), 500):
-            chunk = dict(pending[start:start + 500])
-
-            def pin(item: Item, chunk: dict[str, str] = chunk) -> bool:
-                if item.fields.get("citationKey"):
-                    return False
-                item.fields["citationKey"] = chunk[item.key]
-                return True
-            self.library.edit_items(list(chunk), pin)

@@ -13,7 +13,7 @@ from importlib.resources import files as resource_files
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -32,6 +32,7 @@ from senref.gui.single_instance import (
     send_to_running,
     to_payload,
 )
+from senref.storage.backup import BackupPolicy
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +73,24 @@ def app_icon() -> QIcon:
     return icon
 
 
+#: How often an open window looks whether a backup is due (it is made only when one is; see storage.backup).
+BACKUP_CHECK_MS = 10 * 60 * 1000
+
+
 def open_window(folder: Path, *, demo: bool, files: list[str] | None = None) -> MainWindow:
-    """Open *folder* in a new window (the library is opened here, closed when the window closes)."""
-    library = Library.open(folder, role="gui")
-    window = MainWindow(library, settings=load_settings(), demo=demo)
+    """Open *folder* in a new window (the library is opened here, closed when the window closes).
+
+    Raises LibraryError when the library cannot be used (damaged, missing beside its files, from a
+    newer senref): the message says what was done and which backup `senref backup restore` brings back.
+    """
+    settings = load_settings()
+    library = Library.open(folder, role="gui", backups=BackupPolicy.from_settings(settings.raw))
+    window = MainWindow(library, settings=settings, demo=demo)
+    if library.read_only:
+        window.setWindowTitle(f"{window.windowTitle()} (read-only)")
+        window.statusBar().showMessage("This library is read-only: you can read and export, not change it")
+    else:
+        start_backup_timer(window, library)
     window.library_switch_requested.connect(lambda target, is_demo: _switch(window, target, is_demo))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.destroyed.connect(lambda: _windows.remove(window) if window in _windows else None)
@@ -92,8 +107,30 @@ def open_window(folder: Path, *, demo: bool, files: list[str] | None = None) -> 
     return window
 
 
+def start_backup_timer(window: MainWindow, library: Library) -> QTimer:
+    """While the window is open, make the backups a long session would otherwise only get on close.
+
+    The check runs on the window's write thread (in order with the edits); it is a stat of the
+    backups folder unless a backup is due, and the copy itself releases the GIL.
+    """
+    timer = QTimer(window)
+    timer.setInterval(BACKUP_CHECK_MS)
+    timer.timeout.connect(lambda: window.write(library.db.backup_if_due))
+    timer.start()
+    return timer
+
+
+def explain_unusable(parent: MainWindow | None, exc: Exception) -> None:
+    """The one message a library that cannot be opened gets (the same text the CLI prints)."""
+    QMessageBox.critical(parent, "senref cannot open the library", str(exc))
+
+
 def _switch(old: MainWindow, folder: Path, demo: bool) -> None:
-    new = open_window(folder, demo=demo)
+    try:
+        new = open_window(folder, demo=demo)
+    except (LibraryError, OSError) as exc:
+        explain_unusable(old, exc)  # the current window stays open
+        return
     new.setGeometry(old.geometry())
     new.show()
     old.close()
@@ -142,7 +179,7 @@ def run_gui(library_folder: Path, *, demo: bool, files: list[str]) -> int:
         window = open_window(Path(library_folder), demo=demo, files=files)
     except (LibraryError, OSError) as exc:
         server.close()
-        QMessageBox.critical(None, "senref cannot open the library", str(exc))
+        explain_unusable(None, exc)
         return 1
     window.show()
     serve_window(server, window)

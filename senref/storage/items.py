@@ -179,3 +179,72 @@ def _from_row(conn: sqlite3.Connection, row: sqlite3.Row,
         for r in children["attachments"].get(rid, [])
     ]
     return item
+
+
+def find_by_identifier(conn: sqlite3.Connection, scheme: str, value: str, *, include_trash: bool = False,
+                       exclude_key: str = "") -> str | None:
+    """The oldest item carrying identifier *scheme*:*value* (live ones only unless *include_trash*)."""
+    row = conn.execute(
+        "SELECT i.key FROM identifiers d JOIN items i ON i.id = d.item_id "
+        "WHERE d.scheme = ? AND d.value = ? AND (? OR i.deleted = 0) AND i.key != ? ORDER BY i.id LIMIT 1",
+        (scheme, value, include_trash, exclude_key),
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def identifiers_of(conn: sqlite3.Connection, rid: int) -> dict[str, str]:
+    return {str(r[0]): str(r[1]) for r in conn.execute("SELECT scheme, value FROM identifiers WHERE item_id = ?", (rid,))}
+
+
+def same_title_and_author(conn: sqlite3.Connection, title_key: str, author: str,
+                          exclude_key: str) -> list[tuple[int, str, int | None]]:
+    """(row id, key, year) of live items with this folded title and first author."""
+    return [(int(r[0]), str(r[1]), r[2]) for r in conn.execute(
+        "SELECT id, key, year FROM items WHERE title_key = ? AND first_author = ? AND deleted = 0 AND key != ?",
+        (title_key, author, exclude_key))]
+
+
+def child_key_in_use(conn: sqlite3.Connection, kind: str, key: str) -> bool:
+    """True when a note (*kind* "note") or an attachment ("attachment") already has *key*."""
+    table = {"note": "notes", "attachment": "attachments"}[kind]
+    return conn.execute(f"SELECT 1 FROM {table} WHERE key = ?", (key,)).fetchone() is not None
+
+
+def stored_attachments(conn: sqlite3.Connection) -> list[tuple[str, str, str, str, int | None]]:
+    """(item key, attachment key, path, sha256, size) of every file stored in the library."""
+    return [(str(r[0]), str(r[1]), str(r[2] or ""), str(r[3] or ""), r[4]) for r in conn.execute(
+        "SELECT i.key, a.key, a.path, a.sha256, a.size FROM attachments a JOIN items i ON i.id = a.item_id "
+        "WHERE a.link_mode IN ('imported_file', 'imported_url')")]
+
+
+def trashed(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    return [(int(r[0]), str(r[1])) for r in conn.execute("SELECT id, key FROM items WHERE deleted = 1")]
+
+
+def trashed_stored_files(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """(attachment key, path) of the stored files of trashed items."""
+    return [(str(r[0]), str(r[1])) for r in conn.execute(
+        "SELECT a.key, a.path FROM attachments a JOIN items i ON i.id = a.item_id "
+        "WHERE i.deleted = 1 AND a.link_mode IN ('imported_file', 'imported_url') AND a.path != ''")]
+
+
+def purge_trashed(conn: sqlite3.Connection, ids: list[int]) -> None:
+    """Delete the trashed items for good (children by cascade, search rows explicitly)."""
+    conn.executemany("DELETE FROM items_fts WHERE rowid = ?", [(rid,) for rid in ids])
+    conn.execute("DELETE FROM items WHERE deleted = 1")
+
+
+def pinned_citation_keys(conn: sqlite3.Connection) -> set[str]:
+    """Every citation key pinned on an item (one scan of the JSON column, no item is loaded)."""
+    rows = conn.execute("SELECT json_extract(fields, '$.citationKey') FROM items "
+                        "WHERE json_extract(fields, '$.citationKey') != ''")
+    return {str(r[0]) for r in rows if r[0]}
+
+
+def versions_of(conn: sqlite3.Connection, keys: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        marks = ",".join("?" for _ in chunk)
+        out.update((str(k), int(v)) for k, v in conn.execute(f"SELECT key, version FROM items WHERE key IN ({marks})", chunk))
+    return out

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
-from pathlib import Path
 
 _V1 = """
 CREATE TABLE items (
@@ -168,20 +166,8 @@ def current_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def backup(conn: sqlite3.Connection, db_path: Path, version: int) -> Path:
-    """Copy the live database with SQLite's online backup API before changing its schema."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    target = db_path.with_name(f"{db_path.name}.v{version}-{stamp}.bak")
-    dest = sqlite3.connect(target)
-    try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    return target
-
-
-def migrate(conn: sqlite3.Connection, db_path: Path, target: int = LATEST) -> Path | None:
-    """Bring the database to *target*; returns the backup made first (None for a new database).
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+    """Bring the database to *target* (the caller backs it up first, see storage.db); returns the version.
 
     Each step runs in its own transaction together with its version bump, so a crash leaves the
     database at a well-defined version.
@@ -192,9 +178,6 @@ def migrate(conn: sqlite3.Connection, db_path: Path, target: int = LATEST) -> Pa
             f"library schema version {version} is newer than this senref understands ({LATEST}); "
             "upgrade senref"
         )
-    if version >= target:
-        return None
-    saved = backup(conn, db_path, version) if version > 0 else None
     for step in range(version + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -204,4 +187,4 @@ def migrate(conn: sqlite3.Connection, db_path: Path, target: int = LATEST) -> Pa
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return saved
+    return max(version, target)

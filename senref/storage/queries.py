@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-#: Sortable columns -> indexed SQL expression. Ties break on id so paging is stable.
+from senref.core.query import ItemQuery
+
+#: Sortable fields -> indexed SQL expression. Ties break on id so paging is stable.
 SORT_COLUMNS: dict[str, str] = {
     "title": "i.sort_title",
     "creator": "i.sort_creator",
@@ -35,76 +37,71 @@ def fts_query(text: str) -> str:
 
 
 @dataclass
-class ItemQuery:
-    """What the item table shows: one filter set, one sort order."""
+class Compiled:
+    """An ItemQuery as SQL over `items i`: the condition, its parameters and the ORDER BY."""
 
-    collection: str | None = None  # collection key
-    recursive: bool = False
-    unfiled: bool = False
-    tags: list[str] = field(default_factory=list)
-    tag_mode: str = "and"  # "and" | "or"
-    tag_type: int | None = None  # restrict tag matches to manual (0) or automatic (1)
-    search: str = ""
-    trash: bool = False
-    keys: list[str] | None = None
-    sort: str = "title"
-    descending: bool = False
+    where: str
+    params: list[Any]
+    order: str
 
-    def where(self, conn: sqlite3.Connection) -> tuple[str, list[Any]]:
-        """SQL condition over `items i` and its parameters (*conn* resolves collections and search size)."""
-        clauses = ["i.deleted = ?"]
-        params: list[Any] = [1 if self.trash else 0]
-        # Filters are correlated EXISTS probes on (item_id, ...) indexes rather than IN-lists: the
-        # page query walks the sort index and stops after `limit` hits, so a collection holding
-        # most of a 100,000-item library costs as little as a small one.
-        if self.collection:
-            ids = collection_ids(conn, self.collection, self.recursive) or [-1]
-            marks = ",".join("?" for _ in ids)
-            clauses.append("EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id "
-                           f"AND ci.collection_id IN ({marks}))")
-            params.extend(ids)
-        if self.unfiled:
-            clauses.append("NOT EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id)")
-        type_clause = " AND it.type = ?" if self.tag_type is not None else ""
-        type_params: list[Any] = [self.tag_type] if self.tag_type is not None else []
-        if self.tags:
-            groups = [[t] for t in dict.fromkeys(self.tags)] if self.tag_mode == "and" else [list(dict.fromkeys(self.tags))]
-            for names in groups:
-                marks = ",".join("?" for _ in names)
-                clauses.append("EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id AND it.tag_id IN "
-                               f"(SELECT id FROM tags WHERE name IN ({marks})){type_clause})")
-                params.extend(names)
-                params.extend(type_params)
-        elif self.tag_type is not None:
-            clauses.append(f"EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id{type_clause})")
+
+def compile_query(conn: sqlite3.Connection, query: ItemQuery) -> Compiled:
+    """The SQL for *query* (*conn* resolves collections and sizes the full-text hits)."""
+    clauses = ["i.deleted = ?"]
+    params: list[Any] = [1 if query.trash else 0]
+    # Filters are correlated EXISTS probes on (item_id, ...) indexes rather than IN-lists: the
+    # page query walks the sort index and stops after `limit` hits, so a collection holding
+    # most of a 100,000-item library costs as little as a small one.
+    if query.collection:
+        ids = collection_ids(conn, query.collection, query.recursive) or [-1]
+        marks = ",".join("?" for _ in ids)
+        clauses.append("EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id "
+                       f"AND ci.collection_id IN ({marks}))")
+        params.extend(ids)
+    if query.unfiled:
+        clauses.append("NOT EXISTS (SELECT 1 FROM collection_items ci WHERE ci.item_id = i.id)")
+    type_clause = " AND it.type = ?" if query.tag_type is not None else ""
+    type_params: list[Any] = [query.tag_type] if query.tag_type is not None else []
+    if query.tags:
+        names_once = list(dict.fromkeys(query.tags))
+        groups = [[t] for t in names_once] if query.tag_mode == "and" else [names_once]
+        for names in groups:
+            marks = ",".join("?" for _ in names)
+            clauses.append("EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id AND it.tag_id IN "
+                           f"(SELECT id FROM tags WHERE name IN ({marks})){type_clause})")
+            params.extend(names)
             params.extend(type_params)
-        self._sparse_search = False
-        if self.search.strip():
-            query = fts_query(self.search)
-            if query:
-                hits = conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (query,)).fetchone()[0]
-                self._sparse_search = hits <= SPARSE_HITS
-                if self._sparse_search:
-                    # "+" stops SQLite from scanning the (deleted, ...) index and probing the hits.
-                    clauses[0] = "+i.deleted = ?"
-                clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-                params.append(query)
-        if self.keys is not None:
-            marks = ",".join("?" for _ in self.keys)
-            clauses.append(f"i.key IN ({marks})")
-            params.extend(self.keys)
-        return " AND ".join(clauses), params
+    elif query.tag_type is not None:
+        clauses.append(f"EXISTS (SELECT 1 FROM item_tags it WHERE it.item_id = i.id{type_clause})")
+        params.extend(type_params)
+    sparse = False
+    if query.search.strip():
+        text = fts_query(query.search)
+        if text:
+            hits = conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (text,)).fetchone()[0]
+            sparse = hits <= SPARSE_HITS
+            if sparse:
+                # "+" stops SQLite from scanning the (deleted, ...) index and probing the hits.
+                clauses[0] = "+i.deleted = ?"
+            clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            params.append(text)
+    if query.keys is not None:
+        marks = ",".join("?" for _ in query.keys)
+        clauses.append(f"i.key IN ({marks})")
+        params.extend(query.keys)
+    return Compiled(" AND ".join(clauses), params, _order_by(query, sparse))
 
-    def order_by(self) -> str:
-        expr = SORT_COLUMNS.get(self.sort, SORT_COLUMNS["title"])
-        direction = "DESC" if self.descending else "ASC"
-        if getattr(self, "_sparse_search", False):
-            # Few full-text hits: take them from the FTS index and sort them ("+" keeps SQLite
-            # from walking the whole sort index instead). Many hits: walking the index is cheaper.
-            return f"+{expr} {direction}, i.id {direction}"
-        # A plain "column, id" order lets SQLite walk the (deleted, column) index: no sort step,
-        # so the first page of 100,000 items costs the same as the first page of 100.
-        return f"{expr} {direction}, i.id {direction}"
+
+def _order_by(query: ItemQuery, sparse: bool) -> str:
+    expr = SORT_COLUMNS.get(query.sort, SORT_COLUMNS["title"])
+    direction = "DESC" if query.descending else "ASC"
+    if sparse:
+        # Few full-text hits: take them from the FTS index and sort them ("+" keeps SQLite
+        # from walking the whole sort index instead). Many hits: walking the index is cheaper.
+        return f"+{expr} {direction}, i.id {direction}"
+    # A plain "column, id" order lets SQLite walk the (deleted, column) index: no sort step,
+    # so the first page of 100,000 items costs the same as the first page of 100.
+    return f"{expr} {direction}, i.id {direction}"
 
 
 #: Up to this many full-text hits, sorting the hits beats walking the sort index.
@@ -135,21 +132,22 @@ def count(conn: sqlite3.Connection, query: ItemQuery) -> int:
     if search and plain and trash_is_empty(conn):
         # Every item is live, so the full-text index alone has the answer (no join to items).
         return int(conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (search,)).fetchone()[0])
-    where, params = query.where(conn)
-    return int(conn.execute(f"SELECT COUNT(*) FROM items i WHERE {where}", params).fetchone()[0])
+    sql = compile_query(conn, query)
+    return int(conn.execute(f"SELECT COUNT(*) FROM items i WHERE {sql.where}", sql.params).fetchone()[0])
 
 
 def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) -> list[sqlite3.Row]:
-    where, params = query.where(conn)
+    sql = compile_query(conn, query)
     cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
-    sql = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags "
-           f"FROM items i WHERE {where} ORDER BY {query.order_by()} LIMIT ? OFFSET ?")
-    return conn.execute(sql, (*params, limit, offset)).fetchall()
+    text = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags "
+            f"FROM items i WHERE {sql.where} ORDER BY {sql.order} LIMIT ? OFFSET ?")
+    return conn.execute(text, (*sql.params, limit, offset)).fetchall()
 
 
 def iter_ids(conn: sqlite3.Connection, query: ItemQuery, chunk: int = 500) -> Iterator[list[int]]:
     """Row ids in id order, in chunks, by keyset paging (flat memory for any library size)."""
-    where, params = query.where(conn)
+    sql = compile_query(conn, query)
+    where, params = sql.where, sql.params
     last = -1
     while True:
         rows = conn.execute(
@@ -172,8 +170,28 @@ def tag_counts(conn: sqlite3.Connection, query: ItemQuery | None = None) -> list
         sql = ("SELECT t.name, c.n, c.type FROM (SELECT tag_id, COUNT(*) AS n, MIN(type) AS type FROM item_tags "
                "GROUP BY tag_id) c JOIN tags t ON t.id = c.tag_id ORDER BY t.name COLLATE NOCASE")
         return [(r[0], int(r[1]), int(r[2])) for r in conn.execute(sql)]
-    where, params = query.where(conn)
-    sql = (f"SELECT t.name, COUNT(*) AS n, MIN(it.type) AS type FROM item_tags it "
-           f"JOIN tags t ON t.id = it.tag_id JOIN items i ON i.id = it.item_id "
-           f"WHERE {where} GROUP BY t.id ORDER BY t.name COLLATE NOCASE")
-    return [(r[0], int(r[1]), int(r[2])) for r in conn.execute(sql, params)]
+    sql = compile_query(conn, query)
+    text = (f"SELECT t.name, COUNT(*) AS n, MIN(it.type) AS type FROM item_tags it "
+            f"JOIN tags t ON t.id = it.tag_id JOIN items i ON i.id = it.item_id "
+            f"WHERE {sql.where} GROUP BY t.id ORDER BY t.name COLLATE NOCASE")
+    return [(r[0], int(r[1]), int(r[2])) for r in conn.execute(text, sql.params)]
+
+
+def keys(conn: sqlite3.Connection, query: ItemQuery) -> list[str]:
+    """Keys of every item matching *query*, in its order."""
+    sql = compile_query(conn, query)
+    return [str(r[0]) for r in conn.execute(f"SELECT i.key FROM items i WHERE {sql.where} ORDER BY {sql.order}",
+                                            sql.params)]
+
+
+def key_versions(conn: sqlite3.Connection, query: ItemQuery) -> list[tuple[str, int]]:
+    """(key, version) of every item matching *query*, in row order (what a sync target holds)."""
+    sql = compile_query(conn, query)
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: 100,000 Row objects cost more than the query
+    return cursor.execute(f"SELECT i.key, i.version FROM items i WHERE {sql.where} ORDER BY i.id", sql.params).fetchall()
+
+
+def any_match(conn: sqlite3.Connection, query: ItemQuery) -> bool:
+    sql = compile_query(conn, query)
+    return conn.execute(f"SELECT 1 FROM items i WHERE {sql.where} LIMIT 1", sql.params).fetchone() is not None

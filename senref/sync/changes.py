@@ -28,8 +28,7 @@ def touched_by_items(lib: Library, targets: Iterable[Target], keys: list[str],
             continue
         query = target.scope.query()
         query.keys = list(wanted)
-        where, params = query.where(lib.conn)
-        if lib.conn.execute(f"SELECT 1 FROM items i WHERE {where} LIMIT 1", params).fetchone():
+        if lib.any_match(query):
             out.append(target.id)
     return out
 

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from senref.core.atomic import atomic_write
+from senref.core.citekeys import LibraryCitationKeys
 from senref.core.model import now_iso
 from senref.sync import files as filemirror
-from senref.sync.citekeys import LibraryCitationKeys
 from senref.sync.entries import EntryCodec, Layout, codec_for
 from senref.sync.manifest import Entry, Kept, Manifest, entry_hash
 from senref.sync.targets import Target
@@ -60,11 +60,7 @@ def signature(target: Target) -> str:
 
 def scope_rows(lib: Library, target: Target) -> list[tuple[str, int]]:
     """(item key, version) of every item in the target's scope, in the order of the file."""
-    where, params = target.scope.query().where(lib.conn)
-    sql = f"SELECT i.key, i.version FROM items i WHERE {where} ORDER BY i.id"
-    cursor = lib.conn.cursor()
-    cursor.row_factory = None  # plain tuples: 100,000 Row objects cost more than the query
-    return cursor.execute(sql, params).fetchall()
+    return lib.key_versions(target.scope.query())
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from senref.core.model import new_key, now_iso
-from senref.storage.queries import ItemQuery
+from senref.core.query import ItemQuery
 from senref.sync.storage import read_json, sync_dir, write_json
 
 #: Formats a target can keep current.

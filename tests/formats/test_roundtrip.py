@@ -101,7 +101,7 @@ def test_library_round_trip_rdf_collections_files_and_tag_types(library, tmp_pat
     """The must-show: a nested collection exported to Zotero RDF comes back whole into an empty library."""
     from senref.core.importfiles import FileRoots
     from senref.core.library import Library
-    from senref.formats.citekeys import LibraryCitationKeys
+    from senref.core.citekeys import LibraryCitationKeys
 
     lib = library
     sub = lib.ensure_collection_path(["TIS", "Radiation-induced"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -163,9 +162,11 @@ def test_sorted_pages_are_stable_and_indexed(library: Library) -> None:
     rows = library.query(query, 0, 10) + library.query(query, 10, 10) + library.query(query, 20, 10)
     years = [r["year"] for r in rows]
     assert years == sorted(years, reverse=True) and len({r["key"] for r in rows}) == 30
-    where, params = query.where(library.conn)
+    from senref.storage.queries import compile_query
+
+    sql = compile_query(library.conn, query)
     plan = " ".join(str(r[3]) for r in library.conn.execute(
-        f"EXPLAIN QUERY PLAN SELECT key FROM items i WHERE {where} ORDER BY {query.order_by()} LIMIT 10", params))
+        f"EXPLAIN QUERY PLAN SELECT key FROM items i WHERE {sql.where} ORDER BY {sql.order} LIMIT 10", sql.params))
     assert "items_year" in plan and "TEMP B-TREE" not in plan.replace("USE TEMP B-TREE FOR RIGHT", "")
 
 
@@ -221,13 +222,17 @@ def test_open_refuses_a_file_and_missing_library(tmp_path: Path) -> None:
         Library.open(tmp_path / "nothing", create=False)
 
 
-def test_database_that_is_not_sqlite_is_refused_without_damage(tmp_path: Path) -> None:
+def test_database_that_is_not_sqlite_is_refused_and_kept_aside_unchanged(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
     (folder / "library.sqlite").write_bytes(b"this is not a database" * 100)
-    with pytest.raises(sqlite3.DatabaseError):
+    with pytest.raises(LibraryError, match="is not an SQLite database; it was moved aside"):
         Library.open(folder)
-    assert (folder / "library.sqlite").read_bytes() == b"this is not a database" * 100
+    [kept] = folder.glob("library.sqlite.damaged-*")
+    assert kept.read_bytes() == b"this is not a database" * 100
+    with pytest.raises(LibraryError, match="is missing, but the folder holds a library"):
+        Library.open(folder)  # and no empty library is started in its place
+    assert not (folder / "library.sqlite").exists()
 
 
 def test_flagship_title_is_searchable_by_prefix(library: Library) -> None:

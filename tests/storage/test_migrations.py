@@ -1,4 +1,4 @@
-"""Schema migrations: a version-1 library opens, is backed up, and is migrated in place."""
+"""Schema migrations: a version-1 library opens, is backed up into backups/, and is migrated in place."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from senref.core.library import Library
+from senref.core.library import Library, LibraryError
 from senref.storage import migrations
 
 
@@ -15,7 +15,7 @@ def _make_v1_library(folder: Path) -> None:
     folder.mkdir()
     (folder / "files").mkdir()
     conn = sqlite3.connect(folder / "library.sqlite", isolation_level=None)
-    migrations.migrate(conn, folder / "library.sqlite", target=1)
+    migrations.migrate(conn, target=1)
     conn.execute("INSERT INTO items (key, item_type, title, sort_title, date_added, date_modified, fields) "
                  "VALUES ('ABCD2345', 'journalArticle', 'Old senescence paper', 'old senescence paper', "
                  "'2020-01-01T00:00:00Z', '2020-01-01T00:00:00Z', '{\"title\": \"Old senescence paper\"}')")
@@ -35,15 +35,16 @@ def test_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
         lib.set_tag_color("SASP", "#aa3300")
         assert lib.tag_colors() == {"SASP": "#aa3300"}
         backup = lib.db.backup_path
-    assert backup is not None and backup.exists()
-    old = sqlite3.connect(backup)
+    assert backup is not None and backup.parent == folder / "backups" and backup.name.endswith("-before-v3.sqlite")
+    old = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT title FROM items").fetchone()[0] == "Old senescence paper"
+    assert old.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     old.close()
-    # Opening again does nothing more: no second backup.
+    # Opening again migrates nothing, so no second pre-migration backup.
     with Library.open(folder):
         pass
-    assert len(list(folder.glob("library.sqlite.v*.bak"))) == 1
+    assert len(list((folder / "backups").glob("*-before-v3.sqlite"))) == 1
 
 
 def test_new_library_needs_no_backup(tmp_path: Path) -> None:
@@ -57,8 +58,10 @@ def test_a_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
     conn = sqlite3.connect(folder / "library.sqlite")
     conn.execute("PRAGMA user_version = 99")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer than this senref"):
+    before = (folder / "library.sqlite").read_bytes()
+    with pytest.raises(LibraryError, match="newer than this senref"):
         Library.open(folder)
+    assert (folder / "library.sqlite").read_bytes() == before
 
 
 def test_failed_migration_step_rolls_back_to_previous_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

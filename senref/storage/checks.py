@@ -1,0 +1,46 @@
+"""What `senref check` asks the database: SQLite's own checks and the search index's."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from senref.storage import items as rows
+
+
+def integrity(conn: sqlite3.Connection) -> list[str]:
+    """`PRAGMA integrity_check` lines (["ok"] when healthy)."""
+    return [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+
+
+def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tuple[str, int, str]]:
+    return [(str(r[0]), int(r[1]), str(r[2])) for r in conn.execute("PRAGMA foreign_key_check").fetchall()[:limit]]
+
+
+def search_index_gaps(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(items not indexed, index rows of items that are gone)."""
+    missing = conn.execute("SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)").fetchone()[0]
+    orphan = conn.execute("SELECT COUNT(*) FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)").fetchone()[0]
+    return int(missing), int(orphan)
+
+
+def search_index_error(conn: sqlite3.Connection) -> str:
+    """FTS5's own integrity check ("" when it passes or cannot run on a read-only library)."""
+    try:
+        conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.Error as exc:  # FTS5 reports corruption as an SQL error
+        if "readonly" not in str(exc):  # the check is an INSERT in form
+            return str(exc)
+    return ""
+
+
+def mend_search_index(conn: sqlite3.Connection) -> int:
+    """Drop index rows of deleted items and index the items missing; returns entries changed."""
+    conn.execute("DELETE FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)")
+    gone = int(conn.execute("SELECT changes()").fetchone()[0])
+    missing = [str(r[0]) for r in conn.execute("SELECT key FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)")]
+    for key in missing:
+        item = rows.read_item(conn, key)
+        rid = rows.item_id(conn, key)
+        if item is not None and rid is not None:
+            rows.index_fts(conn, rid, item)
+    return gone + len(missing)
