@@ -12,10 +12,10 @@ from typing import Any
 
 from senref.core.library import Library
 from senref.core.model import Item
+from senref.core.query import ItemQuery
 from senref.core.settings import Settings
 from senref.gui.workers.progress import failed_inputs
 from senref.gui.workers.worker import JobFunction
-from senref.storage.queries import ItemQuery
 
 #: `senref.sources.add.add_texts`'s shape: (library, texts, *, collection, pdf, settings, progress, should_stop).
 FetchTexts = Callable[..., Any]

@@ -63,7 +63,7 @@ def test_flagship_dropped_on_collection_then_hal_url_adds_nothing(empty_window: 
                                                                    replay: Any) -> None:
     win = empty_window
     win.settings = load_settings()
-    win.fetch_texts = replay
+    win.transfer_controller.fetch_texts = replay
     key = make_collection(win, qtbot, "TIS")
     with qtbot.waitSignal(win.jobs.job_finished, timeout=15_000):
         assert drop(win.collection_view, text_mime(FLAGSHIP_DOI), collection_pos(win, key))
@@ -74,7 +74,7 @@ def test_flagship_dropped_on_collection_then_hal_url_adds_nothing(empty_window: 
     wait_idle(qtbot, win)
     # The new item shows at once in My Library; selecting it previews its PDF.
     assert win.centre.currentWidget() is win.table
-    win.select_collection(COLLECTION, key)
+    win.collection_controller.select_collection(COLLECTION, key)
     wait_idle(qtbot, win)
     win.table.select_keys([item_key])
     assert win.pane.preview.page_count() == 1
@@ -87,9 +87,9 @@ def test_flagship_dropped_on_collection_then_hal_url_adds_nothing(empty_window: 
 
 def test_dropped_text_with_several_identifiers_lands_in_current_collection(window: Any, qtbot: Any,
                                                                             replay: Any) -> None:
-    window.fetch_texts = replay
+    window.transfer_controller.fetch_texts = replay
     key = make_collection(window, qtbot, "Batch")
-    window.select_collection(COLLECTION, key)
+    window.collection_controller.select_collection(COLLECTION, key)
     wait_idle(qtbot, window)
     with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000):
         drop(window.table, text_mime("see 10.5555/batch.1 and doi:10.5555/batch.2\n10.5555/nothing.here"),
@@ -106,7 +106,7 @@ def test_dropped_text_with_several_identifiers_lands_in_current_collection(windo
 
 
 def test_paste_identifiers_in_the_table(window: Any, qtbot: Any, replay: Any) -> None:
-    window.fetch_texts = replay
+    window.transfer_controller.fetch_texts = replay
     QGuiApplication.clipboard().setText("https://doi.org/10.5555/batch.7")
     window.table.setFocus()
     with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000):
@@ -115,7 +115,7 @@ def test_paste_identifiers_in_the_table(window: Any, qtbot: Any, replay: Any) ->
 
 
 def test_add_by_identifier_dialog(window: Any, qtbot: Any, replay: Any) -> None:
-    window.fetch_texts = replay
+    window.transfer_controller.fetch_texts = replay
 
     def fill() -> None:
         dialog = QApplication.activeModalWidget()
@@ -148,7 +148,7 @@ def test_bibliography_file_drop_asks_before_importing(window: Any, qtbot: Any, t
     bib = tmp_path / "refs.bib"
     bib.write_text("@article{x, title={Senescence escape}, year={2020}}\n", encoding="utf-8")
     drop(window.table, url_mime(QUrl.fromLocalFile(str(bib))), QPoint(10, 10))
-    [dialog] = window.dialogs
+    [dialog] = window.transfer_controller.dialogs
     qtbot.waitUntil(lambda: dialog.inspection_done)
     assert dialog.rows[bib].text() == "BibTeX — 1 entry"
     assert not window.jobs.model.jobs and window.library.count() == 3  # nothing imported before the answer

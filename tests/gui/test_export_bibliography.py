@@ -27,7 +27,7 @@ def test_export_library_as_each_format(window: Any, qtbot: Any, tmp_path: Path) 
     expected = sorted(window.library.get_item(k).title for k in window.library.keys(window.item_model.query))
     for label in ("Zotero RDF", "CSL JSON", "BibTeX", "RIS"):
         window.export_action.trigger()
-        dialog = window.dialogs[-1]
+        dialog = window.transfer_controller.dialogs[-1]
         dialog.format.setCurrentIndex(dialog.format.findText(label))
         dialog.path.setText(str(tmp_path / "out" / "library"))
         dialog.on_format_changed(dialog.format.currentIndex())  # the extension follows the format
@@ -51,7 +51,7 @@ def test_export_collection_from_its_context_menu_with_files(window: Any, qtbot: 
     win.library.add_to_collection(sub, [second])
     win.library.store_file(first, b"%PDF-1.4\n%%EOF\n", filename="paper.pdf", content_type="application/pdf")
     wait_idle(qtbot, win)
-    dialog = win.open_export(key, "Radiation")
+    dialog = win.transfer_controller.open_export(key, "Radiation")
     assert dialog.windowTitle() == "Export Collection “Radiation”"
     assert dialog.path.text().endswith("Radiation.rdf")
     dialog.include_files.setChecked(True)
@@ -63,7 +63,7 @@ def test_export_collection_from_its_context_menu_with_files(window: Any, qtbot: 
     assert titles == sorted(win.library.get_item(k).title for k in (first, second))  # with the subcollection
     assert [p.name for p in (tmp_path / "files").rglob("*.pdf")] == ["paper.pdf"]
     # CSL JSON carries no file paths: the checkbox is off for it.
-    dialog = win.open_export(key, "Radiation")
+    dialog = win.transfer_controller.open_export(key, "Radiation")
     dialog.format.setCurrentIndex(dialog.format.findText("CSL JSON"))
     assert not dialog.include_files.isEnabled() and not dialog.with_files()
     dialog.reject()
@@ -73,7 +73,7 @@ def test_copy_bibliography_puts_text_and_html_in_the_chosen_style(window: Any, q
     win = window
     win.table.selectAll()
     win.style_actions["vancouver"].trigger()
-    with qtbot.waitSignal(win.bibliography_copied, timeout=10_000) as blocker:
+    with qtbot.waitSignal(win.transfer_controller.bibliography_copied, timeout=10_000) as blocker:
         win.copy_bibliography_action.trigger()
     mime = QGuiApplication.clipboard().mimeData()
     plain, rich = mime.text(), mime.html()
@@ -83,7 +83,7 @@ def test_copy_bibliography_puts_text_and_html_in_the_chosen_style(window: Any, q
     assert "Senolytic navitoclax clears irradiated cells" in plain
     assert rich.count('class="csl-entry"') == 3 and "Aging Cell" in rich
     win.style_actions["apa"].trigger()
-    with qtbot.waitSignal(win.bibliography_copied, timeout=10_000) as blocker:
+    with qtbot.waitSignal(win.transfer_controller.bibliography_copied, timeout=10_000) as blocker:
         win.copy_bibliography_action.trigger()
     apa = blocker.args[0]
     assert not apa.startswith("1. ") and "(2019)" in apa
@@ -93,7 +93,7 @@ def test_copy_bibliography_puts_text_and_html_in_the_chosen_style(window: Any, q
 
 def test_export_json_round_trips_through_the_registry(window: Any, qtbot: Any, tmp_path: Path) -> None:
     window.export_action.trigger()
-    dialog = window.dialogs[-1]
+    dialog = window.transfer_controller.dialogs[-1]
     dialog.format.setCurrentIndex(dialog.format.findData("json"))
     dialog.path.setText(str(tmp_path / "items.json"))
     with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000):

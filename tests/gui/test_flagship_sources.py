@@ -27,7 +27,7 @@ def test_flagship_doi_then_hal_page_through_the_real_sources(flagship: Any, empt
 
     win = empty_window
     win.settings = load_settings()  # the service addresses the fixture put in the environment
-    assert win.fetch_texts is None  # the window's own default: senref.sources.add.add_texts
+    assert win.transfer_controller.fetch_texts is None  # the window's own default: senref.sources.add.add_texts
     key = make_collection(win, qtbot, "TIS")
     with qtbot.waitSignal(win.jobs.job_finished, timeout=30_000) as blocker:
         assert drop(win.collection_view, text_mime(FLAGSHIP_DOI), collection_pos(win, key))
@@ -47,7 +47,7 @@ def test_flagship_doi_then_hal_page_through_the_real_sources(flagship: Any, empt
     assert automatic and item.extras.get("topicEvidence")
     assert any(name.startswith("TIS") for name in automatic)
     # Selected in its collection, the pane previews the PDF fetched from HAL and lists the tags.
-    win.select_collection("collection", key)
+    win.collection_controller.select_collection("collection", key)
     wait_idle(qtbot, win)
     win.table.select_keys([item_key])
     qtbot.waitUntil(lambda: win.pane.item is not None and win.pane.item.key == item_key)

@@ -52,7 +52,7 @@ def import_dropped(win: Any, qtbot: Any, path: Path, *, on: str | None = None) -
         assert drop(win.collection_view, mime, collection_pos(win, on))
     else:
         assert drop(win.table, mime, QPoint(10, 10))
-    dialog = win.dialogs[-1]
+    dialog = win.transfer_controller.dialogs[-1]
     qtbot.waitUntil(lambda: dialog.inspection_done)
     with qtbot.waitSignal(win.jobs.job_finished, timeout=15_000) as blocker:
         dialog.ok_button.click()
@@ -85,7 +85,7 @@ def test_ris_and_csl_json_dropped_together(window: Any, qtbot: Any, tmp_path: Pa
     csl.write_text(CSL_JSON, encoding="utf-8")
     mime = url_mime(QUrl.fromLocalFile(str(ris)), QUrl.fromLocalFile(str(csl)))
     assert drop(window.table, mime, QPoint(10, 10))
-    dialog = window.dialogs[-1]
+    dialog = window.transfer_controller.dialogs[-1]
     qtbot.waitUntil(lambda: dialog.inspection_done)
     assert dialog.rows[ris].text() == "RIS — 2 entries"
     assert dialog.rows[csl].text() == "CSL-JSON — 1 entry"
@@ -101,7 +101,7 @@ def test_unreadable_file_is_named_and_cannot_be_imported(window: Any, qtbot: Any
     odd = tmp_path / "notes.txt"
     odd.write_text("just some notes, no references\n", encoding="utf-8")
     assert drop(window.table, url_mime(QUrl.fromLocalFile(str(odd))), QPoint(10, 10))
-    dialog = window.dialogs[-1]
+    dialog = window.transfer_controller.dialogs[-1]
     qtbot.waitUntil(lambda: dialog.inspection_done)
     assert dialog.rows[odd].text() == "not a bibliography format senref reads"
     assert not dialog.ok_button.isEnabled()

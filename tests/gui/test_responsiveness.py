@@ -45,12 +45,12 @@ class StarvationProbe:
 # from the suite (`python -m pytest -m starvation -s`, as .ci/run does) and prints its figure.
 @pytest.mark.starvation
 def test_event_loop_never_starved_during_200_identifier_batch(window: Any, qtbot: Any, replay: Any) -> None:
-    window.fetch_texts = replay
+    window.transfer_controller.fetch_texts = replay
     text = "\n".join(f"https://doi.org/10.5555/batch.{n}" for n in range(200))
     probe = StarvationProbe()
     probe.start()
     with qtbot.waitSignal(window.jobs.job_finished, timeout=60_000) as blocker:
-        window.start_add([text], None)
+        window.transfer_controller.start_add([text], None)
         # The table grows while the batch runs: items show as soon as each is saved.
         qtbot.waitUntil(lambda: 3 < window.item_model.rowCount() < 203, timeout=30_000)
     wait_idle(qtbot, window)
@@ -73,9 +73,9 @@ def test_event_loop_never_starved_during_200_identifier_batch(window: Any, qtbot
 
 
 def test_cancel_stops_a_batch(window: Any, qtbot: Any, replay: Any) -> None:
-    window.fetch_texts = replay
+    window.transfer_controller.fetch_texts = replay
     text = "\n".join(f"10.5555/batch.{n}" for n in range(300, 500))
-    job = window.start_add([text], None)
+    job = window.transfer_controller.start_add([text], None)
     qtbot.waitUntil(lambda: job.done > 0, timeout=30_000)
     with qtbot.waitSignal(window.jobs.job_finished, timeout=30_000):
         window.jobs.cancel(job)

@@ -37,8 +37,8 @@ def test_second_launch_hands_its_file_to_the_running_window(window: Any, qtbot: 
         _out, err = proc.communicate()
         assert proc.returncode == 0, err.decode()
         assert b"propagateSizeHints" not in err  # it never created a window of its own
-        qtbot.waitUntil(lambda: bool(window.dialogs))
-        dialog = window.dialogs[-1]
+        qtbot.waitUntil(lambda: bool(window.transfer_controller.dialogs))
+        dialog = window.transfer_controller.dialogs[-1]
         assert dialog.paths == [ris.resolve()]
         qtbot.waitUntil(lambda: dialog.inspection_done)
         with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000):

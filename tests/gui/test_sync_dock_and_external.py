@@ -54,8 +54,8 @@ def test_items_written_by_another_process_show_up(window: Any, qtbot: Any) -> No
     done = subprocess.run([sys.executable, "-c", SAVE_ONE, str(win.library.folder)], capture_output=True,
                           text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    with qtbot.waitSignal(win.external_change_seen, timeout=6_000):
+    with qtbot.waitSignal(win.external_controller.external_change_seen, timeout=6_000):
         pass  # the 2-second poll notices the new library version
     qtbot.waitUntil(lambda: win.item_model.rowCount() == 4)
-    qtbot.waitUntil(lambda: any(c.name == "From the CLI" for c in win.collections))
+    qtbot.waitUntil(lambda: any(c.name == "From the CLI" for c in win.collection_controller.collections))
     assert win.count_label.text() == "4 items"

@@ -42,7 +42,7 @@ def test_empty_library_shows_welcome_then_demo(empty_window: Any, qtbot: Any) ->
 
 def test_quick_search_filters_as_you_type(window: Any, qtbot: Any) -> None:
     qtbot.keyClicks(window.search_box, "navitocl")
-    assert window.search_timer.isActive()  # debounced: no query per keystroke
+    assert window.browse_controller.search_timer.isActive()  # debounced: no query per keystroke
     qtbot.waitUntil(lambda: window.item_model.rowCount() == 1)
     assert titles(window) == ["Senolytic navitoclax clears irradiated cells"]
     window.search_box.clear()
@@ -77,9 +77,9 @@ def test_filter_by_collection_and_unfiled(window: Any, qtbot: Any) -> None:
     key = lib.create_collection("Radiation")
     lib.add_to_collection(key, [lib.resolve_key("10.1111/acel.1")])
     qtbot.waitUntil(lambda: window.collection_model.find(COLLECTION, key).isValid())
-    window.select_collection(COLLECTION, key)
+    window.collection_controller.select_collection(COLLECTION, key)
     wait_titles(qtbot, window, ["Senolytic navitoclax clears irradiated cells"])
-    window.select_collection(UNFILED)
+    window.collection_controller.select_collection(UNFILED)
     qtbot.waitUntil(lambda: len(titles(window)) == 2)
 
 
@@ -138,7 +138,7 @@ def test_delete_moves_to_trash_and_undo_restores(window: Any, qtbot: Any) -> Non
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: window.library.get_item(key).deleted)
     qtbot.waitUntil(lambda: window.item_model.rowCount() == 2)
-    window.select_collection(TRASH)
+    window.collection_controller.select_collection(TRASH)
     qtbot.waitUntil(lambda: window.item_model.rowCount() == 1)
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: not window.library.get_item(key).deleted)

@@ -24,7 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from senref.core.library import Library
-from senref.storage.queries import ItemQuery
+from senref.core.query import ItemQuery
 
 Index = QModelIndex | QPersistentModelIndex
 

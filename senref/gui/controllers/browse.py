@@ -1,0 +1,162 @@
+"""What the item table shows: the current view, tag filter and search as one query read off the GUI thread,
+re-read (debounced) after library changes, with the item pane following the selection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QStackedWidget, QWidget
+
+from senref.core.library import Library
+from senref.core.query import ItemQuery
+from senref.gui.controllers.collections import CurrentView
+from senref.gui.models.collection_tree import COLLECTION, LIBRARY, TRASH, UNFILED
+from senref.gui.models.item_table import PAGE_SIZE, ItemTableModel
+from senref.gui.views.item_pane import ItemPane
+from senref.gui.views.item_table_view import ItemTableView
+from senref.gui.workers.tasks import TaskRunner
+
+SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not re-query
+REFRESH_DELAY_MS = 100  # a burst of saves (a batch) refreshes the table once per interval
+
+
+class BrowseController(QObject):
+    """The table's query and its refreshes; the welcome page stands in for an empty library.
+
+    Signals:
+        refreshed: the table re-read its rows after library changes (the tag counts follow).
+    """
+
+    refreshed = Signal()
+
+    def __init__(self, library: Library, item_model: ItemTableModel, table: ItemTableView, pane: ItemPane, *,
+                 search_box: QLineEdit, centre: QStackedWidget, welcome: QWidget, count_label: QLabel,
+                 current_view: CurrentView, reads: TaskRunner, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.library, self.item_model, self.table, self.pane = library, item_model, table, pane
+        self.search_box, self.centre, self.welcome, self.count_label = search_box, centre, welcome, count_label
+        self.current_view, self.reads = current_view, reads
+        #: the tags ticked in the tag selector and "and" / "or"
+        self.tag_filter: tuple[list[str], str] = ([], "and")
+        self._changed_keys: set[str] = set()
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(REFRESH_DELAY_MS)
+        table.selectionModel().selectionChanged.connect(self.on_table_selection_changed)
+        item_model.modelReset.connect(self.update_count)
+        search_box.textChanged.connect(lambda _text: self.search_timer.start())
+        search_box.returnPressed.connect(self.apply_search_now)
+        self.search_timer.timeout.connect(self.apply_query)
+        self.refresh_timer.timeout.connect(self.on_refresh_timeout)
+
+    def start(self) -> None:
+        """The first screen: welcome or table, the count, and (once the first page is in) an item in the pane."""
+        self.update_welcome()
+        self.update_count()
+        QTimer.singleShot(0, self.select_first_row)
+
+    def stop(self) -> None:
+        """No more debounced queries or refreshes (the window is closing)."""
+        self.search_timer.stop()
+        self.refresh_timer.stop()
+
+    # -- the query -----------------------------------------------------------------------------
+    def build_query(self) -> ItemQuery:
+        kind, key = self.current_view()
+        tags, mode = self.tag_filter
+        return ItemQuery(collection=key if kind == COLLECTION else None, recursive=False,
+                         unfiled=kind == UNFILED, trash=kind == TRASH, tags=list(tags), tag_mode=mode,
+                         search=self.search_box.text())
+
+    def apply_query(self) -> None:
+        """Filter the table: the count and first page are read off the GUI thread (a full-text match on
+        100,000 items takes longer than a frame), then swapped in at once."""
+        self.search_timer.stop()
+        query, library = self.item_model.with_sort(self.build_query()), self.library
+        self.reads.run(lambda: (query, library.count(query), library.query(query, 0, PAGE_SIZE)),
+                       self.on_query_loaded, name="query")
+
+    def apply_search_now(self) -> None:
+        self.apply_query()
+
+    def on_query_loaded(self, loaded: tuple[ItemQuery, int, list[Any]]) -> None:
+        query, count, page = loaded
+        first_page: list[Any] | None = page
+        if query.sort != self.item_model.query.sort or query.descending != self.item_model.query.descending:
+            first_page = None  # the user re-sorted meanwhile: the page is in the old order
+        keys, current = self.table.selected_keys(), self.table.current_key()
+        self.item_model.set_query(query, count, first_page)
+        if keys:
+            self.table.select_keys(keys, current)
+        self.update_welcome()
+        self.show_current_item()
+
+    def on_search_focus_triggered(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def on_view_changed(self) -> None:
+        self.apply_query()
+
+    def on_tag_filter_changed(self, tags: list[str], mode: str) -> None:
+        self.tag_filter = (tags, mode)
+        self.apply_query()
+
+    def select_first_row(self) -> None:
+        """Start with an item shown in the pane, as Zotero does, once the table has rows."""
+        if self.item_model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    # -- library changes -----------------------------------------------------------------------
+    def on_items_changed(self, keys: list[str]) -> None:
+        self._changed_keys.update(keys)
+        if not self.refresh_timer.isActive():
+            self.refresh_timer.start()
+
+    def on_tags_changed(self) -> None:
+        # The pane lists the shown item's tags; a rename or delete elsewhere changes them.
+        self.on_items_changed([self.pane.item.key] if self.pane.item is not None else [])
+
+    def on_refresh_timeout(self) -> None:
+        keys, current = self.table.selected_keys(), self.table.current_key()
+        before = self.item_model.rowCount()
+        self.item_model.refresh()
+        if keys and self.item_model.rowCount() != before:
+            self.table.select_keys(keys, current)
+        self.update_welcome()
+        self.update_count()
+        # Re-read the pane only when its item changed: a batch saving other items must not rebuild it.
+        changed, self._changed_keys = self._changed_keys, set()
+        shown = self.pane.item.key if self.pane.item is not None else None
+        if shown is None or shown in changed or shown not in self.table.selected_keys():
+            self.show_current_item()
+        self.refreshed.emit()
+
+    # -- what is on show -----------------------------------------------------------------------
+    def on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.show_current_item()
+
+    def show_current_item(self) -> None:
+        keys = self.table.selected_keys()
+        key = self.table.current_key() if self.table.current_key() in keys else (keys[0] if keys else None)
+        if key is None:
+            self.pane.show_item(None)
+            return
+        try:
+            item = self.library.get_item(key)
+        except KeyError:
+            item = None
+        self.pane.show_item(item)
+
+    def update_welcome(self) -> None:
+        kind, _ = self.current_view()
+        empty = kind == LIBRARY and not self.search_box.text().strip() and self.library.count() == 0
+        self.centre.setCurrentWidget(self.welcome if empty else self.table)
+
+    def update_count(self) -> None:
+        n = self.item_model.rowCount()
+        self.count_label.setText(f"{n:,} item{'s' if n != 1 else ''}")

@@ -1,0 +1,206 @@
+"""References in and out: add by identifier, paste and drops, import files, export, Copy Citation and
+Copy Bibliography. The work runs as jobs or background reads; this side asks, confirms and reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
+
+from senref.core.library import Library
+from senref.core.query import ItemQuery
+from senref.core.settings import Settings
+from senref.gui import clipboard
+from senref.gui.controllers.collections import CollectionsController
+from senref.gui.controllers.edit import EditController
+from senref.gui.dialogs.add_identifier import AddIdentifierDialog
+from senref.gui.dialogs.export_dialog import ExportDialog
+from senref.gui.dialogs.import_files import ImportFilesDialog
+from senref.gui.drops import DropPayload
+from senref.gui.jobs_library import (
+    FetchTexts,
+    add_identifiers_job,
+    bibliography_texts,
+    export_job,
+    import_files_job,
+    retry_add_job,
+)
+from senref.gui.models.collection_tree import COLLECTION
+from senref.gui.models.item_table import ItemTableModel
+from senref.gui.views.item_table_view import ItemTableView
+from senref.gui.workers.jobs import Job, JobManager
+from senref.gui.workers.tasks import TaskRunner
+
+#: Citation styles offered by Copy Bibliography: (senref.formats.cite style name, menu label).
+BIBLIOGRAPHY_STYLES = (("apa", "APA"), ("vancouver", "Vancouver"), ("nature", "Nature"))
+
+
+class TransferController(QObject):
+    """Starts add, import and export jobs and puts citations and bibliographies on the clipboard.
+
+    Signals:
+        bibliography_copied(str): the plain-text bibliography just put on the clipboard.
+        problem_found(str, str): title and message of something the user must be told (files it cannot add).
+    """
+
+    bibliography_copied = Signal(str)
+    problem_found = Signal(str, str)
+
+    def __init__(self, library: Library, settings: Settings, *, library_name: str, jobs: JobManager,
+                 reads: TaskRunner, table: ItemTableView, item_model: ItemTableModel,
+                 collections: CollectionsController, edits: EditController, status: QStatusBar,
+                 dialog_parent: QWidget, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.library, self.settings, self.library_name = library, settings, library_name
+        self.jobs, self.reads, self.table, self.item_model = jobs, reads, table, item_model
+        self.collections, self.edits, self.status, self.dialog_parent = collections, edits, status, dialog_parent
+        #: the batch fetcher (senref.sources.add.add_texts unless replaced, e.g. by tests)
+        self.fetch_texts: FetchTexts | None = None
+        #: open non-modal dialogs (import confirmations, exports): kept so their counts can be cancelled
+        self.dialogs: list[Any] = []
+        self.bibliography_style = "apa"
+
+    def shutdown(self) -> None:
+        for dialog in self.dialogs:
+            worker = getattr(dialog, "worker", None)
+            if worker is not None:
+                worker.cancel()  # an import dialog still counting entries
+
+    def _keep_dialog(self, dialog: Any) -> None:
+        self.dialogs = [d for d in self.dialogs if d.isVisible()]
+        self.dialogs.append(dialog)
+
+    # -- adding --------------------------------------------------------------------------------
+    def drop_collection(self) -> str | None:
+        """Where added items go: the collection on show, else the default collection of the settings."""
+        kind, key = self.collections.current_view()
+        if kind == COLLECTION:
+            return key
+        default = self.settings.default_collection
+        return default if default and any(c.key == default for c in self.collections.collections) else None
+
+    def on_add_identifier_triggered(self) -> None:
+        kind, key = self.collections.current_view()
+        dialog = AddIdentifierDialog(self.collections.collections, key if kind == COLLECTION else None,
+                                     self.dialog_parent)
+        if dialog.exec() == AddIdentifierDialog.DialogCode.Accepted and dialog.entered_text():
+            self.start_add([dialog.entered_text()], dialog.collection_key())
+
+    def on_paste_triggered(self) -> None:
+        payload = self.table.clipboard_payload()
+        if payload.empty:
+            self.status.showMessage("Nothing to paste: copy a DOI, a HAL id or a citation first", 5000)
+            return
+        self.on_payload_dropped(payload, self.drop_collection())
+
+    def on_table_payload_dropped(self, payload: DropPayload) -> None:
+        self.on_payload_dropped(payload, self.drop_collection())
+
+    def on_payload_dropped(self, payload: DropPayload, collection: str | None) -> None:
+        if payload.item_keys:
+            if collection:
+                self.edits.file_items(collection, payload.item_keys)
+            return
+        if payload.texts or payload.pdfs:
+            self.start_add(payload.texts, collection, pdfs=payload.pdfs)
+        if payload.record_files:
+            self.confirm_import(payload.record_files, collection)
+        if payload.unsupported:
+            names = ", ".join(p.name for p in payload.unsupported)
+            self.problem_found.emit("Cannot add these files", f"senref reads PDFs and bibliography files "
+                                    f"(.bib, .ris, .json, .rdf); it cannot add: {names}")
+
+    def start_add(self, texts: list[str], collection: str | None, pdfs: list[Path] | None = None) -> Job:
+        inputs = [*texts, *(p.name for p in pdfs or [])]
+        first = inputs[0].strip().splitlines()[0][:60] if inputs else ""
+        title = f"Add {first}" if len(inputs) == 1 and "\n" not in inputs[0].strip() else f"Add {len(inputs)} entries"
+        fn = add_identifiers_job(self.library, texts, collection=collection, settings=self.settings, pdfs=pdfs,
+                                 fetch=self.fetch_texts)
+        retry = retry_add_job(self.library, collection=collection, settings=self.settings, fetch=self.fetch_texts)
+        self.status.showMessage(f"{title}…", 4000)
+        return self.jobs.submit(title, fn, retry)
+
+    # -- importing -----------------------------------------------------------------------------
+    def on_import_triggered(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self.dialog_parent, "Import", str(Path.home()),
+            "Bibliography files (*.bib *.bibtex *.ris *.json *.rdf *.xml *.nbib *.txt);;All files (*)")
+        if names:
+            self.confirm_import([Path(n) for n in names], self.drop_collection())
+
+    def confirm_import(self, paths: list[Path], collection: str | None) -> ImportFilesDialog:
+        """Show what the files hold and where they go; the import starts when the user confirms."""
+        dialog = ImportFilesDialog(paths, self.collections.collections, collection, self.reads.pool,
+                                   self.dialog_parent)
+        dialog.import_confirmed.connect(self.on_import_confirmed)
+        self._keep_dialog(dialog)
+        dialog.open()
+        return dialog
+
+    def on_import_confirmed(self, paths: list[Path], collection: str | None) -> None:
+        self.start_import(paths, collection)
+
+    def start_import(self, paths: list[Path], collection: str | None) -> Job:
+        names = ", ".join(p.name for p in paths)
+        self.status.showMessage(f"Importing {names}…", 4000)
+        return self.jobs.submit(f"Import {names}", import_files_job(self.library, paths, collection=collection,
+                                                                    max_import_mb=self.settings.max_import_mb))
+
+    # -- export --------------------------------------------------------------------------------
+    def on_export_library_triggered(self) -> None:
+        self.open_export(None, self.library_name)
+
+    def open_export(self, collection: str | None, label: str) -> ExportDialog:
+        """The export dialog for the library (*collection* None) or a collection with its subcollections."""
+        query = ItemQuery(collection=collection, recursive=collection is not None)
+        scope = "Library" if collection is None else f"Collection “{label}”"
+        dialog = ExportDialog(scope, self.library.count(query), Path.home(), _file_name(label), self.dialog_parent)
+        dialog.accepted.connect(lambda: self.start_export(query, dialog.format_name(), dialog.target(),
+                                                          with_files=dialog.with_files()))
+        self._keep_dialog(dialog)
+        dialog.open()
+        return dialog
+
+    def start_export(self, query: ItemQuery, format_name: str, target: Path, *, with_files: bool) -> Job:
+        fn = export_job(self.library, format_name, target, query, with_files=with_files)
+        return self.jobs.submit(f"Export to {target.name}", fn)
+
+    # -- the clipboard -------------------------------------------------------------------------
+    def on_copy_triggered(self) -> None:
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        clipboard.put(self.item_model.mimeData([self.item_model.index(r, 0) for r in rows]))
+
+    def on_bibliography_style_chosen(self, style: str) -> None:
+        self.bibliography_style = style
+
+    def on_copy_bibliography_triggered(self) -> None:
+        keys = self.table.selected_keys()
+        if not keys:
+            self.status.showMessage("Select the items to cite first", 4000)
+            return
+        library, style = self.library, self.bibliography_style
+        self.reads.run(lambda: bibliography_texts(library, keys, style), self.on_bibliography_formatted,
+                       name="bibliography")
+
+    def on_bibliography_formatted(self, texts: tuple[str, str]) -> None:
+        plain, rich = texts
+        mime = QMimeData()
+        mime.setText(plain)
+        mime.setHtml(rich)  # word processors paste the italics and links
+        clipboard.put(mime)
+        label = dict(BIBLIOGRAPHY_STYLES)[self.bibliography_style]
+        entries = plain.count("\n")
+        self.status.showMessage(f"Copied {entries} reference{'s' if entries != 1 else ''} ({label})", 4000)
+        self.bibliography_copied.emit(plain)
+
+
+def _file_name(label: str) -> str:
+    """A file name from a library or collection name: no separators or characters file systems refuse.
+
+    >>> _file_name("TIS / Radiation: 2024")
+    'TIS - Radiation- 2024'
+    """
+    cleaned = " ".join("".join("-" if ch in '/\\:*?"<>|' else ch for ch in label).split())
+    return cleaned.strip(" .") or "export"
