@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from senref.core import checkpoints
+from senref.core.atomic import fsync_dir
 from senref.storage import migrations
 from senref.storage.health import (
     CheckCache,
@@ -23,7 +24,6 @@ from senref.storage.health import (
     StorageProblem,
     connect,
     first_finding,
-    fsync_dir,
     is_read_only,
     move_aside,
     quick_check,

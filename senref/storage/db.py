@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
+from senref.core.atomic import fsync_dir
 from senref.storage import backup, health, migrations
 from senref.storage.backup import BackupInfo, BackupPolicy, Verified
 from senref.storage.health import DamagedDatabase, ReadOnlyLibrary, StorageProblem
@@ -63,7 +64,7 @@ def create_database(path: Path) -> None:
             if path.exists():
                 return
             os.replace(temp, path)
-        health.fsync_dir(path.parent)
+        fsync_dir(path.parent)
     finally:
         for leftover in (temp, Path(f"{temp}-journal")):
             with contextlib.suppress(OSError):

@@ -167,9 +167,9 @@ def tag_counts(conn: sqlite3.Connection, query: ItemQuery | None = None) -> list
         query = ItemQuery()
     if query == ItemQuery(sort=query.sort, descending=query.descending) and trash_is_empty(conn):
         # The whole live library: counts straight from the (tag_id, type, item_id) index.
-        sql = ("SELECT t.name, c.n, c.type FROM (SELECT tag_id, COUNT(*) AS n, MIN(type) AS type FROM item_tags "
-               "GROUP BY tag_id) c JOIN tags t ON t.id = c.tag_id ORDER BY t.name COLLATE NOCASE")
-        return [(r[0], int(r[1]), int(r[2])) for r in conn.execute(sql)]
+        whole = ("SELECT t.name, c.n, c.type FROM (SELECT tag_id, COUNT(*) AS n, MIN(type) AS type FROM item_tags "
+                 "GROUP BY tag_id) c JOIN tags t ON t.id = c.tag_id ORDER BY t.name COLLATE NOCASE")
+        return [(r[0], int(r[1]), int(r[2])) for r in conn.execute(whole)]
     sql = compile_query(conn, query)
     text = (f"SELECT t.name, COUNT(*) AS n, MIN(it.type) AS type FROM item_tags it "
             f"JOIN tags t ON t.id = it.tag_id JOIN items i ON i.id = it.item_id "
