@@ -182,6 +182,8 @@ def resolve_import_path(raw: str, base_dir: Path) -> Path | None:
     raw = raw.strip()
     if not raw:
         return None
+    # Absolute now: a relative folder (`senref import in/refs.bib`) would be joined again later.
+    base_dir = Path(os.path.abspath(base_dir))  # noqa: PTH100 - names as given, links resolved by the library
     if "\x00" in raw:
         return Path(raw)  # refused and named by the library, never opened
     if raw.lower().startswith("file:"):

@@ -349,3 +349,20 @@ def test_an_oversized_input_file_is_refused_unread(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "over the import limit of 1 MB" in result.stderr and "nothing was read" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_relative_import_path_still_finds_the_files_beside_it(tmp_path: Path) -> None:
+    """`senref import in/refs.bib` from another folder: file fields resolve against in/, once."""
+    _bib_with_pdfs(tmp_path / "in", 2)
+    home = tmp_path / "home"
+    import subprocess
+    import sys
+
+    from tests.reliability.helpers import senref_env
+
+    result = subprocess.run([sys.executable, "-m", "senref", "--library", str(tmp_path / "lib"), "import",
+                             "in/refs.bib"], cwd=tmp_path, capture_output=True, text=True,
+                            env=senref_env(home), timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "skipped" not in result.stderr.replace("0 skipped", ""), result.stderr
+    assert len(list((tmp_path / "lib" / "files").glob("*/*.pdf"))) == 2
