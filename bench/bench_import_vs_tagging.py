@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import build, records  # noqa: E402
-from senref.topics.tagger import get_tagger  # noqa: E402
+from bench.corpus import build, records
+from senref.topics.tagger import get_tagger
 
 
 def main() -> int:

@@ -7,11 +7,12 @@ import random
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from senref.core.library import Library
 from senref.core.model import Creator, Item
+from senref.core.records import ImportRecord
+from senref.topics.tagger import get_tagger
 
 _WORDS = ["senescence", "therapy", "induced", "radiation", "chemotherapy", "tumour", "cells", "secretory", "phenotype", "senolytic", "navitoclax", "dasatinib", "quercetin", "fisetin", "biomarker", "p16INK4a", "p21", "relapse", "metastasis", "resistance", "fibrosis", "immune", "clearance", "macrophage", "NK", "cells", "organoid", "xenograft", "lung", "breast", "glioma", "melanoma", "lymphoma", "doxorubicin", "etoposide", "cisplatin", "palbociclib", "olaparib", "DNA", "damage", "response", "interleukin", "NF-κB", "mTOR", "stemness", "dormancy", "escape", "clinical", "trial", "mouse", "model", "single-cell", "signature", "lipofuscin", "lamin"]
 _NAMES = ["Prasanna", "Citrin", "Campisi", "Lowe", "Gil", "Kirkland", "Schmitt", "Demaria", "Zhou", "Coleman", "Gewirtz", "Niedernhofer", "Müller", "García", "Nguyen", "Kowalski", "Dubois", "Rossi", "Tanaka", "Okafor", "Novak", "Jensen", "O'Brien", "van", "Dijk"]
@@ -20,14 +21,7 @@ _JOURNALS = ("Nature", "Cell", "Cancer Research", "JNCI: Journal of the National
              "Aging Cell", "Nature Communications", "Oncogene", "Radiotherapy and Oncology")
 
 
-@dataclass
-class Record:
-    item: Item
-    collections: list[tuple[str, ...]] = field(default_factory=list)
-    line: int = 0
-
-
-def records(n: int, seed: int = 7) -> Iterator[Record]:
+def records(n: int, seed: int = 7) -> Iterator[ImportRecord]:
     rng = random.Random(seed)
     for i in range(n):
         words = rng.sample(_WORDS, 9)
@@ -42,13 +36,14 @@ def records(n: int, seed: int = 7) -> Iterator[Record]:
         item.set_identifier("doi", f"10.5555/bench.{seed}.{i}")
         for tag in rng.sample(("to-read", "review", "mouse", "clinical", "in vitro", "important"), 2):
             item.add_tag(tag)
-        yield Record(item, [("Bench", rng.choice(("Radiation", "Chemotherapy", "Senolytics", "SASP")))], i + 1)
+        yield ImportRecord(item, [("Bench", rng.choice(("Radiation", "Chemotherapy", "Senolytics", "SASP")))], i + 1)
 
 
 def build(folder: Path, n: int, autotag: bool = True) -> float:
     """Create the library; returns seconds taken."""
     start = time.perf_counter()
-    lib = Library.open(folder, autotag=autotag)
+    # The library no longer finds a tagger itself; the built-in vocabulary, as a new user has it.
+    lib = Library.open(folder, tagger=get_tagger() if autotag else None)
     try:
         lib.import_records(records(n), batch=2000)
     finally:

@@ -1,4 +1,4 @@
-"""Entry points: `senref` (CLI; the desktop window when no command is given) and `senref-gui`."""
+"""Entry points: `senref` (the CLI given a subcommand, else the desktop window) and `senref-gui`."""
 
 from __future__ import annotations
 
@@ -6,24 +6,30 @@ import sys
 
 
 def main() -> int:
-    from senref.cli.main import main as cli_main
+    """`senref [--library DIR] [--demo] [COMMAND ...]`: the command, or the window when none is given."""
+    from senref.cli.main import parse_args, run, start_session
 
-    return cli_main(sys.argv[1:])
+    args = parse_args(sys.argv[1:])
+    if args.command is None:
+        from senref.gui.launch import launch_gui
+
+        return launch_gui(start_session(args), files=[])
+    return run(args)
 
 
 def gui_main() -> int:
     """`senref-gui [--library DIR] [--demo] [FILE...]`: open the window, importing FILEs if given."""
     import argparse
 
-    from senref.cli.main import make_context
     from senref.gui.launch import launch_gui
+    from senref.session import Session
 
     parser = argparse.ArgumentParser(prog="senref-gui")
     parser.add_argument("--library", metavar="DIR")
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("files", nargs="*", metavar="FILE")
     args = parser.parse_args(sys.argv[1:])
-    return launch_gui(make_context(args), files=list(args.files))
+    return launch_gui(Session.start(library=args.library, demo=args.demo), files=list(args.files))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from senref.core.library import DB_NAME, Library
+from senref.core.library import DB_NAME, Library, Tagger
 from senref.core.model import Item
 from senref.paths import Paths
 
@@ -24,8 +24,8 @@ def demo_data() -> dict[str, Any]:
     return data
 
 
-def ensure_demo_library(paths: Paths) -> Path:
-    """Create the demo library on first use; later calls reuse it as the user left it."""
+def ensure_demo_library(paths: Paths, tagger: Tagger | None = None) -> Path:
+    """Create the demo library on first use (topics set by *tagger*); later calls reuse it as the user left it."""
     target = paths.demo_library
     if (target / DB_NAME).exists():
         return target
@@ -33,7 +33,7 @@ def ensure_demo_library(paths: Paths) -> Path:
     # Build beside the target and rename, so an interrupted first run never leaves half a library.
     staging = Path(tempfile.mkdtemp(prefix=".demo-", dir=target.parent))
     try:
-        build_demo_library(staging)
+        build_demo_library(staging, tagger)
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)
@@ -43,9 +43,14 @@ def ensure_demo_library(paths: Paths) -> Path:
     return target
 
 
-def build_demo_library(folder: Path) -> None:
+def build_demo_library(folder: Path, tagger: Tagger | None = None) -> None:
+    """The demo items, collections and record cards in *folder*; *tagger* None: the built-in topic vocabulary."""
+    if tagger is None:
+        from senref.topics.tagger import get_tagger
+
+        tagger = get_tagger()
     data = demo_data()
-    with Library.open(folder, role="demo") as lib:
+    with Library.open(folder, role="demo", tagger=tagger) as lib:
         keys: dict[tuple[str, ...], str] = {}
         for path in data["collections"]:
             keys[tuple(path)] = lib.ensure_collection_path(list(path))

@@ -22,18 +22,18 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from senref.sources.add import add_texts
+    from senref.actions.add import add_inputs
+    from senref.actions.progress import Progress
 
     texts: list[str] = []
     for value in args.inputs:
         texts.append(sys.stdin.read() if value == "-" else value)
-    lib = ctx.library()
 
-    def progress(done: int, total: int, message: str) -> None:
-        ctx.progress(f"[{done}/{total}] {message}")
+    def progress(event: Progress) -> None:
+        ctx.progress(f"[{event.done}/{event.total}] {event.message}")
 
-    report = add_texts(lib, texts, collection=args.collection, pdf=not args.no_pdf and ctx.settings.download_pdfs,
-                       settings=ctx.settings, progress=progress, cache_dir=ctx.paths.cache)
+    report = add_inputs(ctx.library(), ctx.settings, texts, collection=args.collection, pdf=not args.no_pdf,
+                        progress=progress, cache_dir=ctx.paths.cache)
     for outcome in report.outcomes:
         for reason in outcome.pdf_reasons:
             ctx.progress(f"  no PDF for {outcome.key}: {reason}")

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
-from senref.core.library import DB_NAME, LibraryError
-from senref.storage import backup
-from senref.storage.health import StorageProblem
-from senref.storage.lock import LibraryLock
-
-Command = Callable[[argparse.Namespace, Context], int]
+from senref.core import maintenance
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,44 +29,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     restore.set_defaults(func=run_restore)
 
 
-def _plain_errors(command: Command) -> Command:
-    """Storage problems become the one-line LibraryError every command prints."""
-    @wraps(command)
-    def run(args: argparse.Namespace, ctx: Context) -> int:
-        try:
-            return command(args, ctx)
-        except StorageProblem as exc:
-            raise LibraryError(str(exc)) from exc
-    return run
-
-
-@_plain_errors
 def run_create(args: argparse.Namespace, ctx: Context) -> int:
-    info, verified = ctx.library().db.create_backup(label="manual")
-    print(f"backup written: {terminal_safe(str(info.path))} ({_items(verified.items)}, {_size(info.path)}, "
+    info, verified = maintenance.create_backup(ctx.library(), label="manual")
+    print(f"backup written: {terminal_safe(str(info.path))} ({_items(verified.items)}, {_size(_file_size(info.path))}, "
           "integrity ok)")
     return 0
 
 
-@_plain_errors
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
-    found = backup.list_backups(ctx.library_folder)
+    found = maintenance.list_backups(ctx.library_folder)
     if not found:
-        print(f"no backups yet in {terminal_safe(str(backup.backups_dir(ctx.library_folder)))}")
+        print(f"no backups yet in {terminal_safe(str(maintenance.backups_folder(ctx.library_folder)))}")
         return 0
-    for info in reversed(found):
-        count = backup.item_count(info.path)
+    for entry in reversed(found):
+        info, count = entry.info, entry.items
         label = info.label + (" (left by an earlier senref, unverified)" if info.legacy else "")
         print(f"{info.name}  {info.created:%Y-%m-%d %H:%M} UTC  "
-              f"{_items(count) if count is not None else 'unreadable':>12}  {_size(info.path):>9}  {label}".rstrip())
+              f"{_items(count) if count is not None else 'unreadable':>12}  {_size(entry.size):>9}  {label}".rstrip())
     return 0
 
 
-@_plain_errors
 def run_restore(args: argparse.Namespace, ctx: Context) -> int:
-    folder = ctx.library_folder
-    lock = LibraryLock(folder / "library.lock", role="cli")
-    report = backup.restore(folder / DB_NAME, lock, args.name, force=args.force)
+    report = maintenance.restore_backup(ctx.library_folder, args.name, force=args.force, role="cli")
     for name in report.skipped:
         ctx.err(f"passed over {name}: it failed verification")
     verified = report.verified
@@ -91,11 +68,17 @@ def _items(count: int) -> str:
     return f"{count} item{'s' if count != 1 else ''}"
 
 
-def _size(path: Path) -> str:
+def _file_size(path: Path) -> int | None:
     try:
-        size = float(path.stat().st_size)
+        return path.stat().st_size
     except OSError:
+        return None
+
+
+def _size(count: int | None) -> str:
+    if count is None:
         return "?"
+    size = float(count)
     for unit in ("B", "kB", "MB", "GB"):
         if size < 1000 or unit == "GB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"

@@ -19,23 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from senref.formats.cite import format_bibliography
+    from senref.actions.bibliography import cite
 
-    lib = ctx.library()
-    if args.keys:
-        keys = [lib.resolve_key(text) for text in args.keys]
-        items = [lib.get_item(key) for key in keys]
-    else:
-        collection = None
-        if args.collection:
-            collection = lib.find_collection(args.collection)
-            if collection is None:
-                ctx.err(f"no collection named {args.collection!r}")
-                return 1
-        # A collection is cited with its subcollections, as a reader of "the TIS collection" expects.
-        items = list(lib.iter_items(collection=collection, recursive=collection is not None))
-    if not items:
-        ctx.err("nothing to cite")
+    report = cite(ctx.library(), ctx.settings, keys=args.keys, collection=args.collection, style=args.style,
+                  html=args.html)
+    for problem in report.problems:
+        ctx.err(problem)
+    if report.failed:
         return 1
-    sys.stdout.write(format_bibliography(items, args.style, html=args.html))
+    sys.stdout.write(report.html if args.html else report.text)
     return 0

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from senref.actions import collections as collection_actions
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
+from senref.cli.edit import finish
 from senref.cli.items import collection_key
 from senref.core.library import Library
 
@@ -41,24 +43,27 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace, ctx: Context) -> int:
     lib = ctx.library()
     action = args.action
-    if action == "create":
-        parent = collection_key(lib, args.parent)
-        key = lib.create_collection(args.name, parent)
-        print(key)
-    elif action == "rename":
-        lib.rename_collection(_key(lib, args.name), args.new_name)
-    elif action == "move":
-        lib.move_collection(_key(lib, args.name), None if args.top else collection_key(lib, args.parent))
-    elif action == "delete":
-        lib.delete_collection(_key(lib, args.name))
-    elif action in ("add", "remove"):
-        ckey = _key(lib, args.name)
-        keys = [lib.resolve_key(k) for k in args.keys]
-        changed = (lib.add_to_collection if action == "add" else lib.remove_from_collection)(ckey, keys)
-        ctx.progress(f"{'added' if action == 'add' else 'removed'} {len(changed)} item(s)")
-    elif action == "list":
+    if action == "list":
         _print_tree(lib, args.json)
-    return 0
+        return 0
+    if action == "create":
+        report = collection_actions.create_collection(lib, args.name, collection_key(lib, args.parent))
+        if report.key:
+            print(report.key)
+        return finish(ctx, report, "")
+    if action in ("add", "remove"):
+        keys = [lib.resolve_key(k) for k in args.keys]
+        edit = collection_actions.add_to_collection if action == "add" else collection_actions.remove_from_collection
+        report = edit(lib, _key(lib, args.name), keys)
+        return finish(ctx, report, f"{'added' if action == 'add' else 'removed'} {len(report.changed)} item(s)")
+    key = _key(lib, args.name)
+    if action == "rename":
+        report = collection_actions.rename_collection(lib, key, args.new_name)
+    elif action == "move":
+        report = collection_actions.move_collection(lib, key, None if args.top else collection_key(lib, args.parent))
+    else:
+        report = collection_actions.delete_collection(lib, key)
+    return finish(ctx, report, "")
 
 
 def _key(lib: Library, spec: str) -> str:

@@ -1,4 +1,4 @@
-"""What every CLI command receives: paths, settings, the library (opened on first use), error output."""
+"""What every CLI command receives: the session (paths, settings, library folder), the library on first use, output."""
 
 from __future__ import annotations
 
@@ -10,37 +10,43 @@ from typing import TYPE_CHECKING
 from senref.cli.display import terminal_safe
 from senref.core.settings import Settings
 from senref.paths import Paths
+from senref.session import Session
 
 if TYPE_CHECKING:
     from senref.core.library import Library
-    from senref.storage.backup import BackupPolicy
+    from senref.core.maintenance import BackupPolicy
 
 
 @dataclass
 class Context:
-    paths: Paths
-    settings: Settings
-    library_folder: Path
-    demo: bool = False
+    session: Session
     _library: Library | None = field(default=None, repr=False)
 
+    @property
+    def paths(self) -> Paths:
+        return self.session.paths
+
+    @property
+    def settings(self) -> Settings:
+        return self.session.settings
+
+    @property
+    def library_folder(self) -> Path:
+        return self.session.library_folder
+
+    @property
+    def demo(self) -> bool:
+        return self.session.demo
+
     def library(self) -> Library:
+        """The session's library, opened on first use (commands that never touch it never open it)."""
         if self._library is None:
-            from senref.core.library import Library
-
-            if self.demo:
-                from senref.demo import ensure_demo_library
-
-                ensure_demo_library(self.paths)
-            self._library = Library.open(self.library_folder, role="cli", on_wait=self.err,
-                                         backups=self.backup_policy())
+            self._library = self.session.open_library(role="cli", on_wait=self.err)
         return self._library
 
     def backup_policy(self) -> BackupPolicy:
         """`[backup]` in settings.toml: how many backups to keep, how often to make one on close."""
-        from senref.storage.backup import BackupPolicy
-
-        return BackupPolicy.from_settings(self.settings.raw)
+        return self.session.backup_policy()
 
     def close(self) -> None:
         if self._library is not None:

@@ -7,8 +7,10 @@ import json
 import sys
 from typing import Any
 
+from senref.actions import trash as trash_actions
 from senref.cli.context import Context
 from senref.cli.display import json_safe, terminal_safe
+from senref.cli.edit import finish
 from senref.core.library import Library
 from senref.core.model import Item
 from senref.core.query import ItemQuery
@@ -154,9 +156,10 @@ def _safe_print(text: str) -> None:
 def run_delete(args: argparse.Namespace, ctx: Context) -> int:
     lib = ctx.library()
     keys = [lib.resolve_key(k) for k in args.keys]
-    moved = lib.trash(keys)
-    ctx.progress(f"moved {len(moved)} item(s) to the trash")
-    return 0
+    report = trash_actions.move_to_trash(lib, keys)
+    for key in report.unchanged:
+        ctx.progress(f"{key} is in the trash already ('senref empty-trash' deletes it for good)")
+    return finish(ctx, report)
 
 
 def run_restore(args: argparse.Namespace, ctx: Context) -> int:
@@ -165,12 +168,8 @@ def run_restore(args: argparse.Namespace, ctx: Context) -> int:
     missing = [k for k in keys if not lib.has_item(k)]
     if missing:
         raise KeyError(", ".join(missing))
-    restored = lib.restore(keys)
-    ctx.progress(f"restored {len(restored)} item(s)")
-    return 0
+    return finish(ctx, trash_actions.restore(lib, keys))
 
 
 def run_empty_trash(args: argparse.Namespace, ctx: Context) -> int:
-    removed = ctx.library().empty_trash()
-    ctx.progress(f"deleted {removed} item(s) for good")
-    return 0
+    return finish(ctx, trash_actions.empty_trash(ctx.library()))

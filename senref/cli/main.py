@@ -8,16 +8,15 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from senref import __version__
 from senref.cli.context import Context
-from senref.core.settings import load_settings
-from senref.paths import get_paths
+from senref.session import Session
 
 #: Modules that add subcommands (each has `register(subparsers)`); order = order in --help.
 COMMAND_MODULES = (
     "senref.cli.items",
+    "senref.cli.edit",
     "senref.cli.add",
     "senref.cli.collections",
     "senref.cli.tags",
@@ -61,28 +60,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def start_session(args: argparse.Namespace) -> Session:
+    """The session the global options ask for (`--library`, `--demo`); `senref` alone opens it in the window."""
+    return Session.start(library=args.library, demo=bool(args.demo))
+
+
 def make_context(args: argparse.Namespace) -> Context:
-    paths = get_paths()
-    settings = load_settings(paths)
-    if args.library:
-        folder = Path(args.library).expanduser()
-    elif args.demo:
-        folder = paths.demo_library
-    elif settings.library:
-        folder = Path(settings.library).expanduser()
-    else:
-        folder = paths.default_library
-    return Context(paths=paths, settings=settings, library_folder=folder, demo=bool(args.demo))
+    return Context(start_session(args))
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The parsed command line; `command` is None when no subcommand was given."""
+    return build_parser().parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    ctx = make_context(args)
-    if not getattr(args, "func", None):
-        from senref.gui.launch import launch_gui
+    return run(parse_args(argv))
 
-        return launch_gui(ctx, files=[])
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed subcommand; the exit status (senref.__main__ opens the window when there is none)."""
+    if not getattr(args, "func", None):
+        build_parser().print_usage(sys.stderr)
+        print("senref: no command given (the desktop window opens with 'senref' alone)", file=sys.stderr)
+        return 2
+    ctx = make_context(args)
     try:
         return int(args.func(args, ctx) or 0)
     except UsageError as exc:
@@ -107,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def describe_error(exc: BaseException) -> str:
     from senref.core.library import LibraryError
-    from senref.storage.lock import LockTimeout
+    from senref.core.maintenance import LockTimeout
 
     if isinstance(exc, KeyError):
         return f"not found: {exc.args[0] if exc.args else exc}"

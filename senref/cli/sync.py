@@ -6,15 +6,15 @@ import argparse
 import contextlib
 import signal
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from senref.actions.progress import Progress
 from senref.cli.context import Context
 from senref.cli.main import UsageError
 
 if TYPE_CHECKING:
-    from senref.sync.engine import SyncEngine, SyncOutcome
+    from senref.sync.engine import SyncEngine
     from senref.sync.targets import Target
 
 
@@ -54,10 +54,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    from senref.sync.engine import SyncEngine
+    from senref.actions.sync import open_engine
 
-    lib = ctx.library()
-    engine = SyncEngine(lib, options={"citekey_pattern": ctx.settings.citation_key_pattern})
+    engine = open_engine(ctx.library(), ctx.settings)
     action = args.sync_command or "status"
     handler = {"add": _add, "list": _list, "status": _status, "remove": _remove, "pause": _pause,
                "resume": _pause, "run": _run, "conflicts": _conflicts, "resolve": _resolve}[action]
@@ -65,26 +64,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _add(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
-    from senref.sync.targets import Scope, Target, TargetError
+    from senref.actions.sync import add_target, new_target, scope_for
+    from senref.sync.targets import TargetError
 
-    lib = engine.lib
-    if args.recursive and not args.collection:
-        raise UsageError("--recursive goes with --collection")
-    if args.collection:
-        key = lib.find_collection(args.collection)
-        if key is None:
-            raise KeyError(f"collection {args.collection!r}")
-        scope = Scope("collection", key, args.recursive)
-    elif args.tag:
-        scope = Scope("tag", args.tag)
-    elif args.search:
-        scope = Scope("search", args.search)
-    else:
-        scope = Scope()
     try:
-        target = engine.targets.add(Target(path=args.output, format=args.format.lower(), scope=scope,
-                                           with_files=args.with_files))
-    except TargetError as exc:
+        scope = scope_for(engine.lib, collection=args.collection, recursive=args.recursive, tag=args.tag,
+                          search=args.search)
+        target = add_target(engine, new_target(path=args.output, format_name=args.format, scope=scope,
+                                               with_files=args.with_files))
+    except (ValueError, TargetError) as exc:
         raise UsageError(str(exc)) from exc
     print(f"{target.id}\t{target.format}\t{target.path}")
     ctx.progress(f"added sync target {target.id}; 'senref sync run' writes it")
@@ -123,69 +111,49 @@ def _status(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
 
 
 def _remove(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
-    target = engine.remove_target(args.target_id)
+    from senref.actions.sync import remove_target
+
+    target = remove_target(engine, args.target_id)
     ctx.progress(f"removed sync target {target.id} ({target.path} is left as it is)")
     return 0
 
 
 def _pause(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
-    target = engine.targets.set_paused(args.target_id, args.sync_command == "pause")
+    from senref.actions.sync import set_target_paused
+
+    target = set_target_paused(engine, args.target_id, args.sync_command == "pause")
     ctx.progress(f"{target.id} {'paused' if target.paused else 'resumed'}")
     return 0
 
 
-def _report(ctx: Context, target: Target, outcome: SyncOutcome) -> None:
-    if outcome.error and outcome.state != "error":
-        # Skipped, not failed (stopping, or another process holds the target): the state is unchanged.
-        ctx.progress(f"{target.id}: not written now: {outcome.error}")
-    elif outcome.state == "ok":
-        what = "written" if outcome.written else "already current"
-        extra = f", {outcome.rendered} rendered" if outcome.written else ""
-        merged = f", {outcome.merged} merged from the file, {outcome.imported} new from the file" \
-            if outcome.merged or outcome.imported else ""
-        ctx.progress(f"{target.id}: {what}: {outcome.count} items{extra}{merged} -> {target.path} "
-                     f"({outcome.seconds:.2f} s)")
-    elif outcome.state == "conflict":
-        ctx.err(f"{target.id}: {len(outcome.conflicts)} conflict(s); {target.path} left untouched "
-                f"(see 'senref sync conflicts')")
-    elif outcome.state == "paused":
-        ctx.progress(f"{target.id}: paused")
-    else:
-        ctx.err(f"{target.id}: not written: {outcome.error}")
-        from senref.sync.merge import UnreadableFile
-
-        if outcome.error.startswith(UnreadableFile.PREFIX):
-            ctx.err(f"{target.id}: {target.path} is left exactly as it is; fix it and run 'senref sync run' again")
-    for problem in outcome.problems:
-        ctx.err(f"{target.id}: {problem}")
+def _print_event(ctx: Context) -> Callable[[Progress], None]:
+    def show(event: Progress) -> None:
+        if event.level == "info":
+            ctx.progress(event.message)
+        else:
+            ctx.err(event.message)
+    return show
 
 
 def _run(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
-    targets = engine.targets.load()
-    if args.target_ids:
-        known = {t.id for t in targets}
-        missing = [t for t in args.target_ids if t not in known]
-        if missing:
-            raise KeyError(f"sync target {missing[0]}")
-        targets = [t for t in targets if t.id in args.target_ids]
+    from senref.actions.sync import chosen_targets, run_targets, watch_targets
+
+    targets = chosen_targets(engine, args.target_ids)
     if not targets:
         ctx.progress("no sync targets; add one with 'senref sync add'")
         return 0
-    if args.watch:
-        if args.interval <= 0:
-            raise UsageError("--interval must be more than 0 seconds")
-        with _stop_on_signals() as stop:
-            for target in targets:
-                if stop.is_set():
-                    break
-                _report(ctx, target, engine.sync(target, should_stop=stop.is_set))
-            return _watch(args, ctx, engine, [t.id for t in targets], stop)
-    failed = 0
-    for target in targets:
-        outcome = engine.sync(target)
-        _report(ctx, target, outcome)
-        failed += outcome.state in ("error", "conflict")
-    return 1 if failed else 0
+    show = _print_event(ctx)
+    if not args.watch:
+        return 1 if run_targets(engine, ctx.settings, targets, progress=show).failed else 0
+    if args.interval <= 0:
+        raise UsageError("--interval must be more than 0 seconds")
+    with _stop_on_signals() as stop:
+        run_targets(engine, ctx.settings, targets, progress=show, should_stop=stop.is_set)
+        ctx.progress("watching the library and the target files (Ctrl+C to stop)")
+        watch_targets(engine, ctx.settings, [t.id for t in targets], interval=args.interval,
+                      seconds=args.watch_seconds, progress=show, should_stop=stop.is_set)
+    ctx.progress("stopped watching")
+    return 0
 
 
 @contextlib.contextmanager
@@ -211,44 +179,6 @@ def _stop_on_signals() -> Iterator[threading.Event]:
             signal.signal(sig, handler)
 
 
-def _watch(args: argparse.Namespace, ctx: Context, engine: SyncEngine, ids: list[str], stop: threading.Event) -> int:
-    """Poll the library version and the files' stamps; write through the debouncing scheduler until *stop*."""
-    from senref.sync.changes import file_stamp
-    from senref.sync.scheduler import Scheduler
-
-    scheduler = Scheduler(delay=max(args.interval, 0.2))
-    version = engine.lib.library_version()
-    stamps = {t.id: file_stamp(t.file) for t in engine.targets.load() if t.id in ids}
-    stop_at = time.monotonic() + args.watch_seconds if args.watch_seconds else None
-    ctx.progress("watching the library and the target files (Ctrl+C to stop)")
-    while stop_at is None or time.monotonic() < stop_at:
-        if stop.wait(args.interval):
-            break
-        targets = {t.id: t for t in engine.targets.load() if t.id in ids}
-        now_version = engine.lib.library_version()
-        if now_version != version:
-            version = now_version
-            scheduler.touch([tid for tid, t in targets.items() if engine.needs_sync(t)])
-        for tid, target in targets.items():
-            stamp = file_stamp(target.file)
-            if stamp != stamps.get(tid):
-                stamps[tid] = stamp
-                scheduler.touch([tid])
-        for tid in scheduler.due():
-            found = targets.get(tid)
-            if found is None:
-                scheduler.finished(tid, True)
-                continue
-            if stop.is_set():
-                break
-            outcome = engine.sync(found, should_stop=stop.is_set)
-            _report(ctx, found, outcome)
-            stamps[tid] = file_stamp(found.file)
-            scheduler.finished(tid, outcome.state in ("ok", "paused", "conflict"))
-    ctx.progress("stopped watching")
-    return 0
-
-
 def _conflicts(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
     conflicts = engine.open_conflicts()
     for c in conflicts:
@@ -265,14 +195,10 @@ def _conflicts(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> in
 
 
 def _resolve(args: argparse.Namespace, ctx: Context, engine: SyncEngine) -> int:
-    targets = engine.targets.load()
-    conflict = engine.conflicts.resolve([t.id for t in targets], args.conflict_id, args.keep)
-    ctx.progress(f"{conflict.id}: keeping the {args.keep} side")
-    if engine.open_conflicts(conflict.target_id):
-        ctx.progress(f"{len(engine.open_conflicts(conflict.target_id))} more conflict(s) before "
-                     f"{conflict.target_id} is written")
-        return 0
-    target = next(t for t in targets if t.id == conflict.target_id)
-    outcome = engine.sync(target)
-    _report(ctx, target, outcome)
+    from senref.actions.sync import resolve_conflict
+
+    report = resolve_conflict(engine, ctx.settings, args.conflict_id, args.keep, progress=_print_event(ctx))
+    if not report.results:
+        return 0  # more conflicts wait before the target is written
+    _target, outcome = report.results[-1]
     return 0 if outcome.state in ("ok", "paused") else 1

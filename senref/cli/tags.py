@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from senref.actions import tags as tag_actions
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
+from senref.cli.edit import finish
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,11 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_tag(args: argparse.Namespace, ctx: Context) -> int:
     lib = ctx.library()
     key = lib.resolve_key(args.key)
-    if args.remove:
-        lib.remove_tags(key, args.tags)
-    else:
-        lib.add_tags(key, args.tags)
-    return 0
+    report = tag_actions.remove_tags(lib, key, args.tags) if args.remove else tag_actions.add_tags(lib, key, args.tags)
+    return finish(ctx, report)
 
 
 def run_tags(args: argparse.Namespace, ctx: Context) -> int:
@@ -57,10 +56,11 @@ def run_tags(args: argparse.Namespace, ctx: Context) -> int:
         else:
             for name, count, kind in rows:
                 print(f"{count:6d}  {terminal_safe(name)}{'  (auto)' if kind else ''}")
-    elif args.action == "rename":
-        ctx.progress(f"renamed on {lib.rename_tag(args.old, args.new)} item(s)")
-    elif args.action == "delete":
-        ctx.progress(f"removed from {lib.delete_tag(args.name)} item(s)")
-    elif args.action == "color":
-        lib.set_tag_color(args.name, None if args.color.lower() == "none" else args.color)
-    return 0
+        return 0
+    if args.action == "rename":
+        report = tag_actions.rename_tag(lib, args.old, args.new)
+        return finish(ctx, report, report.summary() if report.merged else f"renamed on {len(report.changed)} item(s)")
+    if args.action == "delete":
+        report = tag_actions.delete_tag(lib, args.name)
+        return finish(ctx, report, f"removed from {len(report.changed)} item(s)")
+    return finish(ctx, tag_actions.set_tag_color(lib, args.name, args.color), "")

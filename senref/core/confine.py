@@ -8,9 +8,22 @@ an unreadable link counts as "outside") and compare against the allowed roots.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
+
+_UNSAFE_FILENAME = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
+
+
+def safe_filename(name: str) -> str:
+    """A file name that is safe on every platform (no separators, control or reserved characters).
+
+    >>> safe_filename("../a:b?.pdf")
+    '_a_b_.pdf'
+    """
+    cleaned = re.sub(r"\.{2,}", ".", _UNSAFE_FILENAME.sub("_", name)).strip(" .")
+    return cleaned[:150]
 
 
 def resolved(path: Path) -> Path | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from senref.core import checkpoints
-from senref.core.confine import own_folder_path
+from senref.core.confine import own_folder_path, safe_filename
 from senref.core.digest import file_sha256
 from senref.core.library_base import (
     DB_NAME,
@@ -21,7 +21,6 @@ from senref.core.library_base import (
     LibraryError,
     SaveResult,
     Tagger,
-    safe_filename,
 )
 from senref.core.library_organising import LibraryOrganising
 from senref.core.model import Attachment, Item, Note

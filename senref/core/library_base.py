@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from senref.storage.lock import LibraryLock
 
 DB_NAME = "library.sqlite"
 FILES_DIR = "files"
-_UNSAFE_FILENAME = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 
 
 class Tagger(Protocol):
@@ -71,7 +69,7 @@ class LibraryBase:
     """Opening, closing and reading a library folder (`library.sqlite` plus `files/`)."""
 
     def __init__(self, folder: Path, *, role: str = "senref", tagger: Tagger | None = None,
-                 autotag: bool = False, on_wait: Callable[[str], None] | None = None,
+                 autotag: bool = True, on_wait: Callable[[str], None] | None = None,
                  backups: BackupPolicy | None = None) -> None:
         self.folder = folder
         self.files_dir = folder / FILES_DIR
@@ -81,27 +79,18 @@ class LibraryBase:
         #: True when this process may not write the folder or the database: reads work, writes raise
         self.read_only = self.db.read_only
         self.events = Events()
-        self._tagger = tagger
-        # The vocabulary is compiled on the first save, so read-only commands never pay for it.
-        self._tagger_pending = autotag and tagger is None
-
-    @property
-    def tagger(self) -> Tagger | None:
-        if self._tagger_pending:
-            self._tagger_pending = False
-            self._tagger = _default_tagger()
-        return self._tagger
-
-    @tagger.setter
-    def tagger(self, value: Tagger | None) -> None:
-        self._tagger_pending = False
-        self._tagger = value
+        #: Sets automatic topic tags on every saved record; None: nothing is tagged. The caller (the
+        #: session) builds it with the user's vocabulary; the core never looks the tagger up itself.
+        self.tagger: Tagger | None = tagger if autotag else None
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, folder: Path | str, *, create: bool = True, autotag: bool = True, role: str = "senref",
-             on_wait: Callable[[str], None] | None = None, backups: BackupPolicy | None = None) -> Self:
-        """Open (or, with *create*, start) the library in *folder*.
+    def open(cls, folder: Path | str, *, create: bool = True, tagger: Tagger | None = None, autotag: bool = True,
+             role: str = "senref", on_wait: Callable[[str], None] | None = None,
+             backups: BackupPolicy | None = None) -> Self:
+        """Open (or, with *create*, start) the library in *folder*; saved records are tagged by *tagger*.
+
+        `autotag=False` means no tagger, whatever *tagger* is (imports that keep a file's own tags).
 
         A database that is missing beside the remains of a library, empty, damaged or from a newer
         senref is never replaced: LibraryError says what happened and which backup can be restored.
@@ -128,7 +117,7 @@ class LibraryBase:
                 create_database(db_path)
             if not (folder / FILES_DIR).is_dir() and not health.is_read_only(db_path):
                 (folder / FILES_DIR).mkdir(exist_ok=True)
-            library = cls(folder, role=role, autotag=autotag, on_wait=on_wait, backups=backups)
+            library = cls(folder, role=role, tagger=tagger, autotag=autotag, on_wait=on_wait, backups=backups)
         except health.StorageProblem as exc:
             raise LibraryError(str(exc)) from exc
         if not library.read_only:
@@ -212,17 +201,3 @@ class LibraryBase:
 
     def tag_counts(self, query: ItemQuery | None = None) -> list[tuple[str, int, int]]:
         return queries.tag_counts(self.conn, query)
-
-
-def safe_filename(name: str) -> str:
-    """A file name that is safe on every platform (no separators, control or reserved characters)."""
-    cleaned = re.sub(r"\.{2,}", ".", _UNSAFE_FILENAME.sub("_", name)).strip(" .")
-    return cleaned[:150]
-
-
-def _default_tagger() -> Tagger | None:
-    try:
-        from senref.topics.tagger import get_tagger
-    except ModuleNotFoundError:  # topics package not built yet in this checkout
-        return None
-    return get_tagger()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from senref.core import checkpoints
+from senref.core.confine import safe_filename
 from senref.core.importfiles import FileRoots, admit_attachments
-from senref.core.library_base import ImportReport, LibraryBase, LibraryError, SaveResult, safe_filename
+from senref.core.library_base import ImportReport, LibraryBase, LibraryError, SaveResult
 from senref.core.merge import merge_into, same_identity
 from senref.core.model import Item, is_key, new_key, now_iso
+from senref.core.records import ImportProblem, ImportRecord
 from senref.core.sanitize import clean_item
 from senref.storage import collections as collection_rows
 from senref.storage import items as rows
@@ -121,21 +122,22 @@ class LibraryWrites(LibraryBase):
             self.events.emit("items_changed", changed)
         return changed
 
-    def import_records(self, records: Iterable[Any], *, collection: str | None = None,
+    def import_records(self, records: Iterable[ImportRecord | ImportProblem], *, collection: str | None = None,
                        progress: Callable[[int], None] | None = None, batch: int = 500,
                        should_stop: Callable[[], bool] | None = None, source: str = "import",
                        copy_files: bool = True, file_roots: FileRoots | None = None) -> ImportReport:
         """Save a stream of ImportRecord / ImportProblem, one transaction per batch.
 
         Records carry `item`, `collections` (tuples of collection names, created on demand) and
-        `line`; problems carry `line` and `message` and are only reported. Files the records name
+        `line`; problems are only reported. Files the records name
         are taken in only from inside *file_roots* (see `senref.core.importfiles`; None: no file is
         read); with *copy_files* they are copied into the library (Zotero's default on import), so
         the library stays whole when the imported folder moves or goes, else linked where they are.
         Keys in the records are proposals: a note or attachment key already in use gets a new one.
         """
         report = ImportReport()
-        pending: list[Any] = []
+        pending: list[ImportRecord] = []
+        filed = False  # whether any record named collections (their tree then changed)
 
         def flush() -> None:
             if not pending:
@@ -147,17 +149,15 @@ class LibraryWrites(LibraryBase):
                     self._settle_files(conn)
                     taken: set[str] = set()
                     for record in pending:
-                        line = int(getattr(record, "line", 0))
                         self._own_child_keys(conn, record.item, taken)
-                        report.warnings.extend((line, message) for message in
+                        report.warnings.extend((record.line, message) for message in
                                                self._take_files(record.item, file_roots, copy_files, marked))
                     for record in pending:
                         targets = [collection] if collection else []
-                        for path in getattr(record, "collections", []) or []:
+                        for path in record.collections:
                             targets.append(self._ensure_path(conn, list(path), collection))
                         result = self._save(conn, record.item, targets, source, True)
-                        line = int(getattr(record, "line", 0))
-                        report.warnings.extend((line, message) for message in result.cut)
+                        report.warnings.extend((record.line, message) for message in result.cut)
                         keys.append(result.key)
                         if result.created:
                             report.created += 1
@@ -184,14 +184,15 @@ class LibraryWrites(LibraryBase):
         for record in records:
             if should_stop and should_stop():
                 break
-            if hasattr(record, "item"):
-                pending.append(record)
-                if len(pending) >= batch:
-                    flush()
-            else:
-                report.problems.append((int(getattr(record, "line", 0)), str(getattr(record, "message", record))))
+            if isinstance(record, ImportProblem):
+                report.problems.append((record.line, record.message))
+                continue
+            filed = filed or bool(record.collections)
+            pending.append(record)
+            if len(pending) >= batch:
+                flush()
         flush()
-        if any(getattr(r, "collections", None) for r in pending) or report.created:
+        if filed or report.created:
             self.events.emit("collections_changed")
         return report
 

@@ -235,14 +235,14 @@ class Item:
             if value and name not in valid and name != "extra":
                 extra_lines.append(f"{name}: {value}")
         for scheme in IDENTIFIER_SCHEMES:
-            value = self.identifiers.get(scheme)
-            if not value:
+            ident = self.identifiers.get(scheme)
+            if not ident:
                 continue
             zfield = IDENTIFIER_FIELDS.get(scheme)
             if zfield and zfield in valid:
-                data[zfield] = value
+                data[zfield] = ident
             else:
-                shown = f"{value}v{self.hal_version}" if scheme == "hal" and self.hal_version else value
+                shown = f"{ident}v{self.hal_version}" if scheme == "hal" and self.hal_version else ident
                 extra_lines.append(f"{EXTRA_LABELS[scheme]}: {shown}")
         for name in ("DOI", "ISBN", "PMID", "PMCID"):
             if name in valid:

@@ -1,4 +1,4 @@
-"""User settings: a TOML file in the config folder, overridden by SENREF_* environment variables."""
+"""User settings: a TOML file in the config folder (edited in place by tomlkit), overridden by SENREF_* variables."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
 
 from senref.core.atomic import atomic_write
 from senref.paths import Paths, get_paths
@@ -52,6 +55,10 @@ class Settings:
     #: Largest bibliography file an import reads ([import] max_file_mb); larger ones are refused unread.
     max_import_mb: float = 500.0
     raw: dict[str, Any] = field(default_factory=dict)
+    #: The file these settings were read from; save_settings writes back there.
+    file: Path | None = field(default=None, repr=False, compare=False)
+    #: The editable values as loaded, so saving writes only what the user changed.
+    baseline: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def url(self, service: str) -> str:
         return self.urls[service].rstrip("/")
@@ -60,12 +67,20 @@ class Settings:
 def load_settings(paths: Paths | None = None, env: dict[str, str] | None = None) -> Settings:
     """Read settings.toml (missing or unreadable file = defaults), then apply environment overrides."""
     paths = paths or get_paths(env)
-    env = dict(os.environ) if env is None else env
     raw: dict[str, Any] = {}
     try:
         raw = tomllib.loads(paths.settings_file.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         raw = {}
+    settings = settings_from(raw, env)
+    settings.file = paths.settings_file
+    settings.baseline = _snapshot(settings)
+    return settings
+
+
+def settings_from(raw: dict[str, Any], env: dict[str, str] | None = None) -> Settings:
+    """Settings from the parsed TOML *raw*, then the SENREF_* overrides in *env* (default: the environment)."""
+    env = dict(os.environ) if env is None else env
     network: dict[str, Any] = raw["network"] if isinstance(raw.get("network"), dict) else {}
     urls_conf: dict[str, Any] = raw["urls"] if isinstance(raw.get("urls"), dict) else {}
     urls = {}
@@ -133,39 +148,71 @@ def _limit(value: Any, low: float, high: float) -> float | None:
     return float(min(value, high))
 
 
+#: The user-visible settings the window edits and save_settings writes back (the rest is hand-edited).
+EDITABLE = ("email", "download_pdfs", "default_collection", "library")
+
+
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
-    """Write the user-visible settings back (atomically); unknown keys in the file are kept."""
-    paths = paths or get_paths()
-    raw = dict(settings.raw)
-    raw["email"] = settings.email
-    raw["download_pdfs"] = settings.download_pdfs
-    raw["default_collection"] = settings.default_collection
-    raw["library"] = settings.library
-    # email/download_pdfs moved to the top level; the limits stay in [network] (hand-edited, kept).
-    network = {k: v for k, v in (raw.pop("network", None) or {}).items() if k not in ("email", "download_pdfs")}
-    if network:
-        raw["network"] = network
+    """Write back what changed since the settings were loaded, keeping everything else in the file as it is.
+
+    tomlkit edits the user's document in place: comments, order, lists and nested tables stay
+    byte for byte; only a changed value is rewritten. Values the environment supplied (SENREF_EMAIL,
+    service URLs for tests) are not copied into the file unless the user changed them.
+    """
+    target = paths.settings_file if paths is not None else settings.file or get_paths().settings_file
+    try:
+        # Bytes, not read_text: newline translation would turn a user's CRLF file into LF.
+        document = tomlkit.parse(target.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        document = tomlkit.document()
+    except (OSError, UnicodeDecodeError, TOMLKitError):
+        # Unreadable, so it was ignored on load; start over from what was understood of it.
+        document = tomlkit.document()
+        document.update(settings.raw)
+    baseline = settings.baseline or _file_values(document.unwrap())
+    network = document.get("network")
+    for name in EDITABLE:
+        value = getattr(settings, name)
+        if baseline.get(name) == value:
+            continue
+        # email and download_pdfs may sit in [network] too (read first, see settings_from): change every copy.
+        in_network = False
+        if name in ("email", "download_pdfs") and isinstance(network, dict) and name in network:
+            network[name] = value
+            in_network = True
+        if name in document or not in_network:
+            document[name] = value
     defaults = {name: default for name, (_, default) in SERVICE_URLS.items()}
-    raw["urls"] = {k: v for k, v in settings.urls.items() if defaults.get(k) != v}
-    with atomic_write(paths.settings_file) as handle:
-        handle.write(_dump_toml(raw))
-    return paths.settings_file
+    old_urls: dict[str, str] = baseline.get("urls") or {}
+    for name, url in settings.urls.items():
+        if old_urls.get(name, defaults.get(name)) == url:
+            continue
+        urls = document.get("urls")
+        if url == defaults.get(name):
+            if isinstance(urls, dict) and name in urls:
+                del urls[name]
+                if not urls:
+                    del document["urls"]
+            continue
+        if not isinstance(urls, dict):
+            document["urls"] = tomlkit.table()
+            urls = document["urls"]
+        urls[name] = url
+    with atomic_write(target, newline="") as handle:
+        handle.write(tomlkit.dumps(document))
+    settings.raw = document.unwrap()
+    settings.baseline = _snapshot(settings)
+    settings.file = target
+    return target
 
 
-def _dump_toml(data: dict[str, Any]) -> str:
-    """Tiny TOML writer for our flat settings (strings, bools, numbers, one level of tables)."""
-    def value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, int | float):
-            return str(v)
-        text = str(v).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{text}"'
+def _snapshot(settings: Settings) -> dict[str, Any]:
+    """The editable values as they are now: what save_settings compares against to find changes."""
+    values: dict[str, Any] = {name: getattr(settings, name) for name in EDITABLE}
+    values["urls"] = dict(settings.urls)
+    return values
 
-    lines = [f"{k} = {value(v)}" for k, v in data.items() if not isinstance(v, dict)]
-    for k, v in data.items():
-        if isinstance(v, dict):
-            lines.append(f"\n[{k}]")
-            lines.extend(f'"{ik}" = {value(iv)}' if not str(ik).isidentifier() else f"{ik} = {value(iv)}"
-                         for ik, iv in v.items() if not isinstance(iv, dict))
-    return "\n".join(lines) + "\n"
+
+def _file_values(raw: dict[str, Any]) -> dict[str, Any]:
+    """The editable values as the file alone gives them (for settings not made by load_settings)."""
+    return _snapshot(settings_from(raw, env={}))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-from abc import ABC
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -12,26 +11,11 @@ from typing import Protocol
 
 from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Item
+from senref.core.records import ImportProblem, ImportRecord
 
-
-@dataclass
-class ImportRecord:
-    """One item read from a file, with the collection paths it belongs to (names, root first)."""
-
-    item: Item
-    collections: list[tuple[str, ...]] = field(default_factory=list)
-    line: int = 0
-
-
-@dataclass
-class ImportProblem:
-    """An entry that could not be read; the rest of the file still imports."""
-
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+# The record types live in the core (the library imports them); plugins keep importing them from here.
+__all__ = ["CitationKeyStore", "ExportContext", "Format", "ImportProblem", "ImportRecord", "apply_extra",
+           "attachment_file", "extra_with_identifiers", "file_attachment", "guess_type", "resolve_import_path"]
 
 
 class CitationKeyStore(Protocol):
@@ -87,7 +71,7 @@ class ExportContext:
             self.progress(count)
 
 
-class Format(ABC):
+class Format:
     """A file format: reads into ImportRecords (streaming), writes items atomically.
 
     A format whose file is a sequence of independent entries may also render them one by one
@@ -228,8 +212,8 @@ def guess_type(name: str) -> str:
     lower = name.lower()
     for ext, mime in ((".pdf", "application/pdf"), (".html", "text/html"), (".htm", "text/html"),
                       (".epub", "application/epub+zip"), (".txt", "text/plain"), (".png", "image/png"),
-                      (".jpg", "image/jpeg"), (".docx", "application/vnd.openxmlformats-officedocument."
-                                                         "wordprocessingml.document")):
+                      (".jpg", "image/jpeg"), (".docx", ("application/vnd.openxmlformats-officedocument."
+                                                          "wordprocessingml.document"))):
         if lower.endswith(ext):
             return mime
     return ""

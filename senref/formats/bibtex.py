@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import IO
 
 from senref.core.model import Attachment, Item, Note
+from senref.core.records import ImportProblem, ImportRecord
 from senref.formats import bibtex_parse as bp
-from senref.formats.base import ExportContext, Format, ImportProblem, ImportRecord, file_attachment
+from senref.formats.base import ExportContext, Format, file_attachment
 from senref.formats.bibtex_map import (
     BIBLATEX_TYPES,
     BIBTEX_TYPES,
@@ -185,7 +186,7 @@ def entry_to_item(entry: bp.Entry, parents: dict[str, bp.Entry], base_dir: Path)
         month = val("month")
         parts = date_parts(year)
         if month and parts:
-            month_num = int(month) if month.isdigit() else (date_parts(f"{month} {parts[0]}") + [0, 0])[1]
+            month_num = int(month) if month.isdigit() else [*date_parts(f"{month} {parts[0]}"), 0, 0][1]
             if 1 <= month_num <= 12:
                 parts = [parts[0], month_num]
                 if val("day").isdigit():
@@ -226,18 +227,17 @@ def _identifiers(item: Item, raw: dict[str, str], val: object) -> None:
     assert callable(get)
     if raw.get("doi"):
         item.set_identifier("doi", get("doi"))
-    if raw.get("isbn"):
-        if not item.set_identifier("isbn", get("isbn")):
-            item.fields.setdefault("ISBN", get("isbn")) if "ISBN" in item.fields else None
+    if raw.get("isbn") and not item.set_identifier("isbn", get("isbn")) and "ISBN" in item.fields:
+        item.fields.setdefault("ISBN", get("isbn"))
     for name, scheme in (("pmid", "pmid"), ("pmcid", "pmcid"), ("hal_id", "hal"), ("arxivid", "arxiv")):
         if raw.get(name):
             item.set_identifier(scheme, get(name))
     eprint = get("eprint")
     kind = (raw.get("eprinttype") or raw.get("archiveprefix") or "").strip().lower()
     if eprint:
-        scheme = {"arxiv": "arxiv", "pubmed": "pmid", "hal": "hal", "pmc": "pmcid"}.get(kind)
-        if scheme:
-            item.set_identifier(scheme, eprint)
+        eprint_scheme = {"arxiv": "arxiv", "pubmed": "pmid", "hal": "hal", "pmc": "pmcid"}.get(kind)
+        if eprint_scheme:
+            item.set_identifier(eprint_scheme, eprint)
 
 
 _FILE_SPLIT = re.compile(r"(?<!\\);")
@@ -249,8 +249,8 @@ def parse_file_field(value: str, base_dir: Path, *, bare: bool = False) -> list[
     out: list[Attachment] = []
     value = value.replace("$\\backslash$", "\\").replace("\\~{}", "~")
     records = [value] if bare else _FILE_SPLIT.split(value)
-    for record in records:
-        record = record.strip()
+    for raw_record in records:
+        record = raw_record.strip()
         if not record:
             continue
         parts = _PART_SPLIT.split(record)

@@ -365,8 +365,8 @@ def parse_jabref_groups(text: str) -> tuple[dict[str, tuple[str, ...]], dict[str
         path = tuple(stack)
         paths.setdefault(name, path)
         if kind == "ExplicitGroup":
-            for key in parts[2:]:
-                key = key.strip().rstrip(";")
+            for raw_key in parts[2:]:
+                key = raw_key.strip().rstrip(";")
                 if key:
                     members.setdefault(key, []).append(path)
     return paths, members

@@ -22,7 +22,7 @@ _KEEP = frozenset({"id", "type", "title", "container-title", "volume", "issue", 
 
 
 def _csl_items(items: Iterable[Item]) -> list[dict[str, Any]]:
-    ctx = ExportContext(library_dir=Path("."))
+    ctx = ExportContext(library_dir=Path())
     out: list[dict[str, Any]] = []
     for item in items:
         data = {k: v for k, v in item_to_csl(item, ctx).items() if k in _KEEP}

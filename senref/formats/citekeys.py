@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     pass
 
 DEFAULT_PATTERN = "[auth:lower][year][veryshorttitle:lower]"
-STOP_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "nor", "of", "on", "in", "at", "to", "for", "from", "by", "with", "without", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been", "being", "its", "it", "this", "that", "these", "those", "via", "vs", "versus", "de", "la", "le", "les", "der", "die", "das", "et", "el", "y"])
+STOP_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "nor", "of", "on", "in", "at", "to", "for", "from", "by",
+    "with", "without", "into", "onto", "over", "under", "about", "as", "is", "are", "was", "were", "be", "been",
+    "being", "its", "it", "this", "that", "these", "those", "via", "vs", "versus", "de", "la", "le", "les", "der",
+    "die", "das", "et", "el", "y"])
 _FOLD = {"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
          "đ": "d", "Đ": "D", "ı": "i", "þ": "th", "ð": "d"}
 

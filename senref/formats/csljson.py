@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -9,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from senref.core.model import AUTOMATIC, MANUAL, Creator, Item, Tag
-from senref.formats.base import ExportContext, Format, ImportProblem, ImportRecord, apply_extra, extra_with_identifiers
+from senref.core.records import ImportProblem, ImportRecord
+from senref.formats.base import ExportContext, Format, apply_extra, extra_with_identifiers
 from senref.formats.bibtex_map import zotero_field
 from senref.formats.dates import date_parts, iso_date
 from senref.formats.jsonstream import JsonStreamError, iter_array
@@ -117,10 +119,8 @@ def _date_from_csl(value: Any) -> str:
             nums = []
         text = iso_date(nums)
         if len(parts) > 1 and isinstance(parts[1], list) and parts[1]:
-            try:
+            with contextlib.suppress(ValueError):
                 text += "/" + iso_date([int(str(p)) for p in parts[1][:3]])
-            except ValueError:
-                pass
         if text:
             return text
     return str(value.get("literal") or value.get("raw") or "")
@@ -150,9 +150,8 @@ def csl_to_item(obj: dict[str, Any]) -> tuple[Item, list[tuple[str, ...]]]:
         if var in obj:
             put(key, _date_from_csl(obj[var]))
     for var, scheme in ID_VARS.items():
-        if obj.get(var):
-            if not item.set_identifier(scheme, str(obj[var])) and var == "ISBN":
-                put("ISBN", obj[var])
+        if obj.get(var) and not item.set_identifier(scheme, str(obj[var])) and var == "ISBN":
+            put("ISBN", obj[var])
     for var, creator_type in IMPORT_NAMES.items():
         for name in obj.get(var) or []:
             if not isinstance(name, dict):
@@ -219,10 +218,10 @@ def item_to_csl(item: Item, ctx: ExportContext) -> dict[str, Any]:
     for creator in item.creators:
         var = NAMES.get(creator.creator_type, "contributor")
         if creator.name or not creator.first_name:
-            name: dict[str, str] = {"literal": creator.name or creator.last_name}
+            csl_name: dict[str, str] = {"literal": creator.name or creator.last_name}
         else:
-            name = {"family": creator.last_name, "given": creator.first_name}
-        out.setdefault(var, []).append(name)
+            csl_name = {"family": creator.last_name, "given": creator.first_name}
+        out.setdefault(var, []).append(csl_name)
     if item.tags:
         out["keyword"] = ", ".join(t.tag for t in item.tags)
     senref: dict[str, Any] = {}

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from senref.core.atomic import atomic_write
+from senref.core.confine import safe_filename
 from senref.core.digest import file_sha256
 from senref.core.model import Attachment, is_key
 from senref.formats.base import ExportContext, attachment_file
@@ -25,8 +26,6 @@ def placed_path(att: Attachment) -> str:
     >>> placed_path(Attachment(key="ABCD2345", link_mode="linked_file", path="/elsewhere/a.pdf"))
     ''
     """
-    from senref.core.library import safe_filename
-
     if att.link_mode not in ("imported_file", "imported_url") or not att.path or not is_key(att.key):
         return ""
     name = safe_filename(Path(att.path).name) or "file"

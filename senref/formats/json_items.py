@@ -9,7 +9,8 @@ from typing import Any
 
 from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Item, Note
-from senref.formats.base import ExportContext, Format, ImportProblem, ImportRecord, file_attachment
+from senref.core.records import ImportProblem, ImportRecord
+from senref.formats.base import ExportContext, Format, file_attachment
 from senref.formats.jsonstream import JsonStreamError, iter_array
 from senref.formats.textio import open_text
 

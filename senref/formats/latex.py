@@ -28,8 +28,8 @@ SYMBOLS: dict[str, str] = {
     "leq": "≤", "geq": "≥", "le": "≤", "ge": "≥", "neq": "≠", "approx": "≈", "infty": "∞", "sim": "∼",
     "cdot": "·", "deg": "°", "circ": "∘", "prime": "′", "quad": " ", "qquad": " ",
 }
-GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
-         "phi chi psi omega").split()
+GREEK = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
+         "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"]
 for _i, _name in enumerate(GREEK):
     _lower = "αβγδεζηθικλμνξπρστυφχψω"[_i]
     SYMBOLS[_name] = _lower

@@ -50,8 +50,8 @@ def parse_name(raw: str, creator_type: str) -> Creator:
         return Creator(creator_type, name=to_unicode(raw[1:-1]).strip())
     if re.match(r"^(family|given|prefix|suffix|useprefix)\s*=", raw, re.I):
         # Better BibTeX's extended name format: family=..., given=..., prefix=...
-        bits = dict((k.strip().lower(), to_unicode(v.strip())) for k, _, v in
-                    (p.partition("=") for p in split_top(raw, r",")))
+        bits = {k.strip().lower(): to_unicode(v.strip()) for k, _, v in
+                (p.partition("=") for p in split_top(raw, r","))}
         last = " ".join(filter(None, [bits.get("prefix", ""), bits.get("family", "")]))
         first = bits.get("given", "")
         if bits.get("suffix"):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from senref.formats.base import Format, ImportProblem, ImportRecord
+from senref.core.records import ImportProblem, ImportRecord
+from senref.formats.base import Format
 from senref.formats.xmlsafe import UnsafeXml, iterparse
 
 

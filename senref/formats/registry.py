@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -26,9 +27,6 @@ BUILTINS: dict[str, str] = {
 SNIFF_ORDER = ("zotero-rdf", "pubmed-xml", "csljson", "json", "ris", "biblatex", "bibtex")
 SNIFF_BYTES = 64 * 1024
 
-_cache: dict[str, Format] | None = None
-
-
 def _load_target(target: str) -> Format:
     module_name, _, attr = target.partition(":")
     import importlib
@@ -40,10 +38,8 @@ def _load_target(target: str) -> Format:
     return fmt
 
 
+@functools.cache
 def _load() -> dict[str, Format]:
-    global _cache
-    if _cache is not None:
-        return _cache
     found: dict[str, Format] = {}
     targets = {ep.name: ep.value for ep in entry_points(group=GROUP)}
     for name, target in BUILTINS.items():
@@ -53,14 +49,12 @@ def _load() -> dict[str, Format]:
             found[name] = _load_target(target)
         except Exception as exc:  # a broken plugin must not take the others down
             log.warning("format plugin %s (%s) failed to load and is skipped: %s", name, target, exc)
-    _cache = found
     return found
 
 
 def reset() -> None:
     """Forget loaded plugins (tests install entry points at run time)."""
-    global _cache
-    _cache = None
+    _load.cache_clear()
 
 
 def all() -> list[Format]:

@@ -144,8 +144,8 @@ def record_to_item(record: list[tuple[str, str]], base_dir: Path) -> Item:
         return bool(name and value)
 
     editor_a2 = item_type in ("journalArticle", "bookSection", "conferencePaper")
-    for tag, value in record[1:]:
-        value = value.strip()
+    for tag, raw_value in record[1:]:
+        value = raw_value.strip()
         if not value:
             continue
         if tag in ("TI", "T1", "CT", "BT") and not (tag == "BT" and item_type == "bookSection"):
@@ -163,11 +163,10 @@ def record_to_item(record: list[tuple[str, str]], base_dir: Path) -> Item:
         elif tag == "C2" and item_type == "bookSection":
             item.creators.append(_creator(value, "bookAuthor"))
         elif tag == "T2" or (tag == "BT" and item_type == "bookSection"):
-            target = {"conferencePaper": "conferenceName", "report": "seriesTitle", "book": "series"}.get(item_type, "publicationTitle")
+            target = {"conferencePaper": "conferenceName", "report": "seriesTitle",
+                      "book": "series"}.get(item_type, "publicationTitle")
             put(target, value) or put("publicationTitle", value)
-        elif tag in ("JO", "JF", "JFULL"):
-            put("publicationTitle", value)
-        elif tag == "C3" and item_type == "conferencePaper":
+        elif tag in ("JO", "JF", "JFULL") or (tag == "C3" and item_type == "conferencePaper"):
             put("publicationTitle", value)
         elif tag == "C1" and item_type == "conferencePaper":
             put("place", value)
@@ -210,13 +209,12 @@ def record_to_item(record: list[tuple[str, str]], base_dir: Path) -> Item:
             unknown.append(f"{tag} - {value}")
     date = dates.get("DA") or dates.get("PY") or dates.get("Y1") or ""
     if date:
-        parts = [p for p in date.split("/")]
+        parts = date.split("/")
         if len(parts) > 1 and parts[0].strip().isdigit():
             ymd = [p.strip() for p in parts[:3] if p.strip().isdigit()]
             item.fields["date"] = "-".join([ymd[0].zfill(4), *(p.zfill(2) for p in ymd[1:])])
         else:
-            found = date_parts(date)
-            item.fields["date"] = date.strip() if not found else date.strip()
+            item.fields["date"] = date.strip()
     if start_page:
         if item_type in ("book", "thesis", "manuscript") and not end_page:
             put("numPages", start_page)

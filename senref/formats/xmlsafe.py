@@ -46,7 +46,7 @@ def parse(path: Path) -> etree._ElementTree:
         raise UnsafeXml(line, f"not well-formed XML: {exc.msg}") from None
 
 
-def iterparse(path: Path, tag: str) -> etree.iterparse:
+def iterparse(path: Path, tag: str) -> etree.iterparse[tuple[str, etree._Element]]:
     """Stream elements named *tag* with the same protections (used for 100k-record PubMed files)."""
     check_prolog(path)
     return etree.iterparse(str(path), events=("end",), tag=tag, resolve_entities=False, no_network=True,

@@ -11,8 +11,9 @@ from xml.sax.saxutils import quoteattr
 
 from senref.core.atomic import atomic_write
 from senref.core.model import AUTOMATIC, Item
+from senref.core.records import ImportProblem, ImportRecord
 from senref.core.schema import BASE_FIELDS
-from senref.formats.base import ExportContext, Format, ImportProblem, ImportRecord, extra_with_identifiers
+from senref.formats.base import ExportContext, Format, extra_with_identifiers
 from senref.formats.exportfiles import exported_path
 from senref.formats.zotero_rdf_read import NS, RdfReader
 
@@ -160,12 +161,14 @@ def write_item(out: IO[str], item: Item, ctx: ExportContext, export_dir: Path) -
         lines.append(f"        <dc:identifier>\n            <dcterms:URI><rdf:value>{esc(f['url'])}</rdf:value></dcterms:URI>\n"
                      f"        </dc:identifier>\n")
     for name, value in f.items():
-        if name not in _HANDLED and name not in ("publicationTitle",) and BASE_FIELDS.get(name) not in ("publicationTitle", "publisher") and value:
+        if (name not in _HANDLED and name not in ("publicationTitle",)
+                and BASE_FIELDS.get(name) not in ("publicationTitle", "publisher") and value):
             _prop(lines, f"z:{name}", value)
     _prop(lines, "dc:description", extra_with_identifiers(item, ("doi", "isbn")))
     lines.append(f"    </{cls}>\n")
     for note in item.notes:
-        lines.append(f'    <bib:Memo rdf:about="#item_{note.key}">\n        <rdf:value>{esc(note.html)}</rdf:value>\n    </bib:Memo>\n')
+        lines.append(f'    <bib:Memo rdf:about="#item_{note.key}">\n'
+                     f'        <rdf:value>{esc(note.html)}</rdf:value>\n    </bib:Memo>\n')
     for att in item.attachments:
         lines.append(f'    <z:Attachment rdf:about="#item_{att.key}">\n')
         _prop(lines, "z:itemType", "attachment")

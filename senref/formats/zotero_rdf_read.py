@@ -9,8 +9,9 @@ from pathlib import Path
 from lxml import etree
 
 from senref.core.model import AUTOMATIC, Attachment, Creator, Item, Note, Tag
+from senref.core.records import ImportProblem, ImportRecord
 from senref.core.schema import ITEM_FIELDS
-from senref.formats.base import ImportProblem, ImportRecord, apply_extra, file_attachment
+from senref.formats.base import apply_extra, file_attachment
 from senref.formats.bibtex_map import zotero_field
 from senref.formats.xmlsafe import UnsafeXml, parse
 
@@ -289,13 +290,15 @@ class RdfReader:
         seq = self.target(prop)
         if seq is None:
             return out
-        people = [li for li in seq.iter(f"{{{RDF}}}li")] or [seq]
+        people = list(seq.iter(f"{{{RDF}}}li")) or [seq]
         for li in people:
             person = self.target(li) if li is not seq else seq
             if person is None:
                 continue
-            last = (person.findtext("foaf:surname", namespaces=NS) or person.findtext("foaf:name", namespaces=NS) or "").strip()
-            first = (person.findtext("foaf:givenName", namespaces=NS) or person.findtext("foaf:givenname", namespaces=NS) or "").strip()
+            last = (person.findtext("foaf:surname", namespaces=NS) or person.findtext("foaf:name", namespaces=NS)
+                    or "").strip()
+            first = (person.findtext("foaf:givenName", namespaces=NS) or person.findtext("foaf:givenname", namespaces=NS)
+                     or "").strip()
             if first:
                 out.append(Creator(creator_type, first_name=first, last_name=last))
             elif last:

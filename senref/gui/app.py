@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from senref.core.library import Library, LibraryError
-from senref.core.settings import load_settings
+from senref.core.maintenance import backup_if_due
 from senref.gui import clipboard
 from senref.gui.dialogs.error import error_box
 from senref.gui.drops import DropPayload, classify_path
@@ -32,7 +32,7 @@ from senref.gui.single_instance import (
     send_to_running,
     to_payload,
 )
-from senref.storage.backup import BackupPolicy
+from senref.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -77,21 +77,24 @@ def app_icon() -> QIcon:
 BACKUP_CHECK_MS = 10 * 60 * 1000
 
 
-def open_window(folder: Path, *, demo: bool, files: list[str] | None = None) -> MainWindow:
+def open_window(folder: Path, *, demo: bool, files: list[str] | None = None,
+                session: Session | None = None) -> MainWindow:
     """Open *folder* in a new window (the library is opened here, closed when the window closes).
 
-    Raises LibraryError when the library cannot be used (damaged, missing beside its files, from a
-    newer senref): the message says what was done and which backup `senref backup restore` brings back.
+    *session* gives the folders and settings (default: the user's); its tagger and backup policy
+    apply to the library. Raises LibraryError when the library cannot be used (damaged, missing
+    beside its files, from a newer senref): the message says what was done and which backup
+    `senref backup restore` brings back.
     """
-    settings = load_settings()
-    library = Library.open(folder, role="gui", backups=BackupPolicy.from_settings(settings.raw))
-    window = MainWindow(library, settings=settings, demo=demo)
+    session = (session or Session.start()).switched(folder, demo=demo)
+    library = session.open_library(role="gui")
+    window = MainWindow(library, settings=session.settings, demo=demo)
     if library.read_only:
         window.setWindowTitle(f"{window.windowTitle()} (read-only)")
         window.statusBar().showMessage("This library is read-only: you can read and export, not change it")
     else:
         start_backup_timer(window, library)
-    window.library_switch_requested.connect(lambda target, is_demo: _switch(window, target, is_demo))
+    window.library_switch_requested.connect(lambda target, is_demo: _switch(window, target, is_demo, session))
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.destroyed.connect(lambda: _windows.remove(window) if window in _windows else None)
     _windows.append(window)
@@ -115,7 +118,7 @@ def start_backup_timer(window: MainWindow, library: Library) -> QTimer:
     """
     timer = QTimer(window)
     timer.setInterval(BACKUP_CHECK_MS)
-    timer.timeout.connect(lambda: window.write(library.db.backup_if_due))
+    timer.timeout.connect(lambda: window.write(lambda: backup_if_due(library)))
     timer.start()
     return timer
 
@@ -125,9 +128,9 @@ def explain_unusable(parent: MainWindow | None, exc: Exception) -> None:
     QMessageBox.critical(parent, "senref cannot open the library", str(exc))
 
 
-def _switch(old: MainWindow, folder: Path, demo: bool) -> None:
+def _switch(old: MainWindow, folder: Path, demo: bool, session: Session | None = None) -> None:
     try:
-        new = open_window(folder, demo=demo)
+        new = open_window(folder, demo=demo, session=session)
     except (LibraryError, OSError) as exc:
         explain_unusable(old, exc)  # the current window stays open
         return
@@ -163,7 +166,7 @@ def serve_window(server: InstanceServer, window: MainWindow) -> None:
     server.request_received.connect(on_request_received)
 
 
-def run_gui(library_folder: Path, *, demo: bool, files: list[str]) -> int:
+def run_gui(library_folder: Path, *, demo: bool, files: list[str], session: Session | None = None) -> int:
     """The `senref` / `senref --demo` / `senref-gui FILES` entry point; returns the exit code."""
     name = instance_name(library_folder)
     # Before any QApplication: a launch that only forwards its files must not flash a window.
@@ -176,7 +179,7 @@ def run_gui(library_folder: Path, *, demo: bool, files: list[str]) -> int:
                                 "which did not answer")
         return 1
     try:
-        window = open_window(Path(library_folder), demo=demo, files=files)
+        window = open_window(Path(library_folder), demo=demo, files=files, session=session)
     except (LibraryError, OSError) as exc:
         server.close()
         explain_unusable(None, exc)

@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
 
         self.jobs_panel = JobsPanel(self.jobs, self)
         self.jobs_dock = self._dock("Jobs", "jobsDock", self.jobs_panel)
-        self.sync_service = SyncService(self.library, parent=self)
+        self.sync_service = SyncService(self.library, settings=self._settings, parent=self)
         self.sync_panel = SyncPanel(self.sync_service, self)
         self.sync_dock = self._dock("Sync", "syncDock", self.sync_panel)
 
@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
     @settings.setter
     def settings(self, settings: Settings) -> None:
         self._settings = settings
-        self.transfer_controller.settings = settings
+        self.transfer_controller.settings = self.sync_service.settings = settings
 
     # -- entry points used from outside the window (app.py, the single-instance server, bench/) ---
     def write(self, fn: Any) -> None:

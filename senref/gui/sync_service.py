@@ -14,10 +14,12 @@ from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QThreadPool, QTimer, Signal
 
+from senref.actions import sync as sync_actions
 from senref.core.library import Library
+from senref.core.settings import Settings
 from senref.gui.workers.worker import Worker
 from senref.sync.changes import file_stamp, touched_by_items, touched_by_structure
-from senref.sync.engine import SyncEngine, SyncOutcome
+from senref.sync.engine import SyncOutcome
 from senref.sync.scheduler import Scheduler
 from senref.sync.targets import Target
 
@@ -32,10 +34,12 @@ class SyncService(QObject):
     _items_changed = Signal(list)
     _structure_changed = Signal()
 
-    def __init__(self, library: Library, *, delay: float = 1.0, options: dict[str, str] | None = None,
+    def __init__(self, library: Library, *, settings: Settings | None = None, delay: float = 1.0,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.engine = SyncEngine(library, options=options)
+        #: the user's settings, read at each write (the settings dialog edits them in place)
+        self.settings = settings if settings is not None else Settings()
+        self.engine = sync_actions.open_engine(library, self.settings)
         self.scheduler = Scheduler(delay=delay)
         self.paused = False
         self._pool = QThreadPool(self)
@@ -80,18 +84,18 @@ class SyncService(QObject):
                 self._watcher.addPath(str(path))
 
     def add_target(self, target: Target) -> Target:
-        added = self.engine.targets.add(target)
+        added = sync_actions.add_target(self.engine, target)
         self.reload()
         self.sync_now(added.id)
         return added
 
     def remove_target(self, target_id: str) -> None:
         self.scheduler.cancel(target_id)
-        self.engine.remove_target(target_id)
+        sync_actions.remove_target(self.engine, target_id)
         self.reload()
 
     def set_target_paused(self, target_id: str, paused: bool) -> None:
-        self.engine.targets.set_paused(target_id, paused)
+        sync_actions.set_target_paused(self.engine, target_id, paused)
         self.reload()
         if not paused:
             self.sync_now(target_id)
@@ -165,10 +169,10 @@ class SyncService(QObject):
         self._arm()
 
     def _start(self, target: Target) -> None:
-        engine = self.engine
+        engine, settings = self.engine, self.settings
 
         def job(progress: Any, should_stop: Any) -> SyncOutcome:
-            return engine.sync(target, should_stop=should_stop)
+            return sync_actions.sync_target(engine, settings, target, progress=progress, should_stop=should_stop)
         worker = Worker(job)
         worker.signals.finished.connect(lambda outcome, tid=target.id: self.on_finished(tid, outcome))
         worker.signals.failed.connect(lambda message, details, tid=target.id: self.on_failed(tid, message))

@@ -74,17 +74,6 @@ def check_pdf(path: Path) -> str | None:
     return None
 
 
-def qt_pdf_opens(path: Path) -> bool:
-    """Whether QtPdf can open the file (imported lazily: the core never needs Qt to start)."""
-    from PySide6.QtPdf import QPdfDocument
-
-    document = QPdfDocument()
-    try:
-        return document.load(str(path)) == QPdfDocument.Error.None_ and document.pageCount() > 0
-    finally:
-        document.close()
-
-
 def fetch_first_pdf(client: HttpClient, candidates: Iterable[PdfCandidate], workdir: Path, *,
                     max_bytes: int = MAX_PDF_BYTES, deadline: float = 120.0,
                     should_stop: Callable[[], bool] = lambda: False) -> PdfOutcome:

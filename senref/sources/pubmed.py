@@ -55,7 +55,8 @@ def item_from_article(article: etree._Element) -> Item:
     art = citation.find("Article") if citation is not None else None
     if citation is None or art is None:
         raise SourceError("PubMed record has no article")
-    title = squash("".join(art.find("ArticleTitle").itertext())) if art.find("ArticleTitle") is not None else ""
+    title_el = art.find("ArticleTitle")
+    title = squash("".join(title_el.itertext())) if title_el is not None else ""
     if title:
         item.fields["title"] = title.rstrip(".") if not title.endswith("..") else title
     journal = art.find("Journal")

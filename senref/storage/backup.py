@@ -1,10 +1,12 @@
-"""Rotated, verified backups of the library database in `<library>/backups/`, and restoring one."""
+"""Rotated, verified backups of the library database in `<library>/backups/`, and restoring one.
+
+Listing and verifying the files is `backup_catalog`'s; making, rotating and restoring them is here.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sqlite3
 import stat
 import tempfile
@@ -17,13 +19,27 @@ from typing import Any
 
 from senref.core import checkpoints
 from senref.core.atomic import fsync_dir
-from senref.storage import migrations
+from senref.storage.backup_catalog import (
+    BACKUP_DIR,
+    REQUIRED_TABLES,
+    BackupError,
+    BackupInfo,
+    Verified,
+    backups_dir,
+    find_backup,
+    item_count,
+    list_backups,
+    newest_good,
+    offer,
+    open_backup,
+    verify,
+    verify_connection,
+)
 from senref.storage.health import (
     CheckCache,
     ReadOnlyLibrary,
     StorageProblem,
     connect,
-    first_finding,
     is_read_only,
     move_aside,
     quick_check,
@@ -31,23 +47,38 @@ from senref.storage.health import (
 )
 from senref.storage.lock import LibraryLock
 
-BACKUP_DIR = "backups"
+__all__ = [
+    "BACKUP_DIR",
+    "CHANGES_KEY",
+    "REQUIRED_TABLES",
+    "STEP_PAGES",
+    "BackupError",
+    "BackupInfo",
+    "BackupPolicy",
+    "RestoreReport",
+    "Verified",
+    "backups_dir",
+    "changes",
+    "choose",
+    "create_backup",
+    "find_backup",
+    "is_due",
+    "item_count",
+    "list_backups",
+    "newest_good",
+    "note_change",
+    "offer",
+    "restore",
+    "rotate",
+    "verify",
+]
+
 #: settings key counting committed write transactions: "changed since the last backup" compares it.
 CHANGES_KEY = "storage.changes"
 #: Pages copied per step of the online backup (4 MB at the default page size).
 STEP_PAGES = 1024
-#: Tables every restorable backup has (an interrupted copy or a foreign file has not).
-REQUIRED_TABLES = frozenset({"items", "creators", "attachments", "collections", "settings"})
-
-_NAME = re.compile(r"^library-(?P<number>\d{6,})-(?P<stamp>\d{8}T\d{6}Z)(?:-(?P<label>[a-z0-9.-]+))?\.sqlite$")
-#: Copies made before migrations by earlier senref versions, beside the database.
-_LEGACY = re.compile(r"^library\.sqlite\.v(?P<version>\d+)-(?P<stamp>\d{8}T\d{6})\.bak$")
 _PARTIAL = ".partial-"
 _RESTORING = ".restoring-"
-
-
-class BackupError(StorageProblem):
-    """A backup could not be made, found, verified or restored."""
 
 
 @dataclass(frozen=True)
@@ -80,32 +111,6 @@ def _number(value: Any, low: float, high: float) -> float | None:
     return float(value) if low <= value <= high else None
 
 
-@dataclass(frozen=True)
-class BackupInfo:
-    """One backup file; `number` orders backups (clocks can lie), 0 for copies left by earlier versions."""
-
-    path: Path
-    number: int
-    created: datetime
-    label: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def legacy(self) -> bool:
-        return self.number == 0
-
-
-@dataclass(frozen=True)
-class Verified:
-    """What a backup holds, once it passed `PRAGMA integrity_check` and has the library's tables."""
-
-    items: int
-    trashed: int
-    version: int
-
 
 @dataclass
 class RestoreReport:
@@ -116,116 +121,6 @@ class RestoreReport:
     #: newer backups that failed verification and were passed over
     skipped: list[str] = field(default_factory=list)
 
-
-# -- listing -----------------------------------------------------------------------------------------------
-
-def backups_dir(folder: Path) -> Path:
-    return folder / BACKUP_DIR
-
-
-def list_backups(folder: Path) -> list[BackupInfo]:
-    """Complete backups, oldest first; temp files of interrupted backups never match the names."""
-    found: list[BackupInfo] = []
-    with contextlib.suppress(OSError):
-        for path in backups_dir(folder).iterdir():
-            match = _NAME.match(path.name)
-            if match and path.is_file():
-                found.append(BackupInfo(path, int(match["number"]), _parse_stamp(match["stamp"]), match["label"] or ""))
-    with contextlib.suppress(OSError):
-        for path in folder.iterdir():
-            match = _LEGACY.match(path.name)
-            if match and path.is_file():
-                found.append(BackupInfo(path, 0, _parse_stamp(match["stamp"] + "Z"), f"before-v{match['version']}"))
-    return sorted(found, key=lambda b: (b.number, b.created, b.name))
-
-
-def _parse_stamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-
-
-def find_backup(folder: Path, name: str) -> BackupInfo:
-    """A backup by file name, its number, or the start of its name when only one has that start."""
-    found = list_backups(folder)
-    for info in found:
-        if name in (info.name, info.path.stem) or (name.isdigit() and not info.legacy and int(name) == info.number):
-            return info
-    starting = [info for info in found if info.name.startswith(name)] if name else []
-    if len(starting) == 1:
-        return starting[0]
-    if starting:
-        raise BackupError(f"{name!r} names {len(starting)} backups; give more of the name (see 'senref backup list')")
-    raise BackupError(f"no backup named {name!r} (see 'senref backup list')")
-
-
-# -- verifying ---------------------------------------------------------------------------------------------
-
-def _open_backup(path: Path) -> sqlite3.Connection:
-    # immutable: nothing writes a backup, and no -shm/-journal is created beside it
-    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro&immutable=1", uri=True)
-
-
-def verify(path: Path) -> Verified:
-    """Full integrity check plus the library's schema; raises BackupError saying what is wrong."""
-    try:
-        conn = _open_backup(path)
-    except sqlite3.Error as exc:
-        raise BackupError(f"{path.name} cannot be opened ({exc})") from exc
-    try:
-        return _verify(conn, path.name)
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path.name} cannot be read ({exc})") from exc
-    finally:
-        conn.close()
-
-
-def _verify(conn: sqlite3.Connection, name: str) -> Verified:
-    rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(5)")]
-    if rows != ["ok"]:
-        raise BackupError(f"{name} failed its integrity check ({first_finding(rows)})")
-    version = migrations.current_version(conn)
-    if not 1 <= version <= migrations.LATEST:
-        raise BackupError(f"{name} has schema version {version}, not one this senref can restore")
-    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    missing = REQUIRED_TABLES - tables
-    if missing:
-        raise BackupError(f"{name} is not a whole library (no {', '.join(sorted(missing))} table)")
-    total, trashed = conn.execute("SELECT COUNT(*), COALESCE(SUM(deleted != 0), 0) FROM items").fetchone()
-    return Verified(items=int(total), trashed=int(trashed), version=version)
-
-
-def item_count(path: Path) -> int | None:
-    """Items in a backup without a full check (for listings); None when it cannot be read."""
-    try:
-        conn = _open_backup(path)
-        try:
-            return int(conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-
-
-def newest_good(folder: Path) -> tuple[BackupInfo, Verified, list[str]] | None:
-    """The newest backup that passes verification, and the names of newer ones that did not."""
-    skipped: list[str] = []
-    for info in reversed(list_backups(folder)):
-        try:
-            return info, verify(info.path), skipped
-        except BackupError:
-            skipped.append(info.name)
-    return None
-
-
-def offer(folder: Path) -> str:
-    """The sentence that tells the user what can be brought back (part of every damage message)."""
-    found = newest_good(folder)
-    if found is None:
-        if list_backups(folder):
-            return "no backup passes verification (see 'senref backup list')"
-        return "there is no backup to restore"
-    info, verified, _ = found
-    return (f"the newest good backup is {info.name} ({verified.items} items, {info.created:%Y-%m-%d %H:%M} UTC): "
-            "run 'senref backup restore' to bring it back")
 
 
 # -- making backups ----------------------------------------------------------------------------------------
@@ -277,7 +172,7 @@ def _has_items(conn: sqlite3.Connection) -> bool:
 
 def _changes_in(path: Path) -> int | None:
     try:
-        conn = _open_backup(path)
+        conn = open_backup(path)
         try:
             return changes(conn)
         finally:
@@ -329,6 +224,11 @@ def _temp_file(directory: Path, prefix: str) -> Iterator[Path]:
         for path in (temp, Path(f"{temp}-journal")):
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
+
+
+def _verify(conn: sqlite3.Connection, name: str) -> Verified:
+    """The check of a fresh copy (its own name: tests make this step fail, as a full disk would)."""
+    return verify_connection(conn, name)
 
 
 def _copy_verified(source: sqlite3.Connection, target: Path, name: str) -> Verified:
@@ -440,7 +340,7 @@ def _current_items(db_path: Path) -> int | None:
 
 
 def _copy_backup(source: Path, target: Path) -> None:
-    src = _open_backup(source)
+    src = open_backup(source)
     dest = sqlite3.connect(target, isolation_level=None)
     try:
         src.backup(dest, pages=STEP_PAGES)

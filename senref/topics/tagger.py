@@ -2,7 +2,7 @@
 
 Qt-free and fast: every term of the vocabulary is compiled into one regular expression
 (senref.topics.matching), so a record costs one regex pass per field plus a little arithmetic on
-the few terms found. `get_tagger()` is what the library calls on every saved record.
+the few terms found. The session gives the library `get_tagger(paths)` (deferred) to tag every saved record.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from senref.core.model import AUTOMATIC, Item
-from senref.paths import Paths, get_paths
+from senref.paths import Paths
 from senref.topics.matching import SpanMapper, TermScanner, case_key, lower_same_length, normalize_text
 from senref.topics.vocabulary import Topic, Vocabulary, VocabularyError, load_vocabulary, user_file
 
@@ -340,22 +340,22 @@ _cache_lock = threading.Lock()
 
 
 def get_tagger(paths: Paths | None = None) -> Tagger:
-    """The tagger for the built-in vocabulary plus the user's `topics.toml` (rebuilt when that file changes).
+    """The tagger for the built-in vocabulary plus, given *paths*, the user's `topics.toml` (rebuilt when it changes).
 
-    A user file with errors is ignored (with a logged warning) rather than breaking every save;
+    Without *paths* only the built-in vocabulary is used: the folders are passed in, never looked up
+    here. A user file with errors is ignored (with a logged warning) rather than breaking every save;
     `senref topics check` shows its problems.
     """
-    paths = paths or get_paths()
-    path = user_file(paths)
+    path = user_file(paths) if paths is not None else None
     try:
-        stamp: int | None = path.stat().st_mtime_ns
+        stamp: int | None = path.stat().st_mtime_ns if path is not None else None
     except OSError:
         stamp = None
-    key = (str(path), stamp)
+    key = (str(path or ""), stamp)
     with _cache_lock:
         tagger = _cache.get(key)
         if tagger is None:
-            vocabulary = load_vocabulary(paths)
+            vocabulary = load_vocabulary(paths, include_user=paths is not None)
             if vocabulary.errors:
                 log.warning("topic vocabulary %s has errors, using the built-in one: %s", path,
                             "; ".join(str(p) for p in vocabulary.errors))
@@ -364,3 +364,20 @@ def get_tagger(paths: Paths | None = None) -> Tagger:
             _cache.clear()
             _cache[key] = tagger
         return tagger
+
+
+class DeferredTagger:
+    """The tagger for *paths*, compiled on the first record it tags: commands that only read never pay for it."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.paths = paths
+        self._tagger: Tagger | None = None
+
+    @property
+    def tagger(self) -> Tagger:
+        if self._tagger is None:
+            self._tagger = get_tagger(self.paths)
+        return self._tagger
+
+    def apply(self, item: Item, fulltext: str | None = None) -> list[str]:
+        return self.tagger.apply(item, fulltext)

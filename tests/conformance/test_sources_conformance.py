@@ -134,7 +134,7 @@ def test_recording(path: Path, httpserver, monkeypatch, tmp_path) -> None:
             parse_feed(recorded["body"].encode())
     elif kind == "arxiv" and name.endswith(".pdf"):
         assert check_pdf(path) is None
-        from senref.sources.add import pdf_text
+        from senref.core.pdftext import pdf_text
 
         assert ("arxiv", "1111.2011") in {(f.scheme, f.value) for f in find_identifiers(pdf_text(path))}
     else:

@@ -31,7 +31,7 @@ def test_recorded_items_round_trip(shared_dir: Path) -> None:
             item = Item.from_json(obj)
             back = item.to_json()["data"]
             assert back["itemType"] == data["itemType"], path.name
-            assert back["creators"] == [{k: v for k, v in c.items()} for c in data["creators"]], path.name
+            assert back["creators"] == [dict(c) for c in data["creators"]], path.name
             assert sorted((t["tag"], t.get("type", 0)) for t in back["tags"]) == \
                 sorted((t["tag"], t.get("type", 0)) for t in data["tags"]), path.name
             assert back["collections"] == data.get("collections", []), path.name

@@ -99,9 +99,9 @@ def test_citation_keys_stable_unique_and_pinned(tmp_path: Path, export_ctx: Expo
 
 def test_library_round_trip_rdf_collections_files_and_tag_types(library, tmp_path: Path) -> None:
     """The must-show: a nested collection exported to Zotero RDF comes back whole into an empty library."""
+    from senref.core.citekeys import LibraryCitationKeys
     from senref.core.importfiles import FileRoots
     from senref.core.library import Library
-    from senref.core.citekeys import LibraryCitationKeys
 
     lib = library
     sub = lib.ensure_collection_path(["TIS", "Radiation-induced"])

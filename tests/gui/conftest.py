@@ -31,8 +31,10 @@ def clear_clipboard_after(qapp: Any) -> Iterator[None]:
 
 @pytest.fixture
 def gui_library(tmp_path: Path) -> Library:
-    """A fresh library (closed by the window that takes it)."""
-    return Library.open(tmp_path / "gui-lib", role="gui")
+    """A fresh library (closed by the window that takes it), opened as the window opens it: through the session."""
+    from senref.session import Session
+
+    return Session.start(library=tmp_path / "gui-lib").open_library(role="gui")
 
 
 def add_items(library: Library, specs: list[dict[str, Any]]) -> list[str]:

@@ -15,12 +15,12 @@ import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from senref.actions.add import AddOutcome, AddReport
 from senref.core.extract import group_works
 from senref.core.library import Library
 from senref.core.model import Creator, Item
 from senref.core.settings import Settings
 from senref.demo import simple_pdf
-from senref.sources.add import AddOutcome, AddReport
 
 FLAGSHIP_DOI = "10.1093/jnci/djab064"
 FLAGSHIP_HAL = "inserm-03547029"

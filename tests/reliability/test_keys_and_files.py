@@ -32,7 +32,7 @@ def tree(folder: Path) -> dict[str, str]:
     for path in sorted(folder.rglob("*")):
         rel = str(path.relative_to(folder))
         if path.is_symlink():
-            out[rel] = f"->{os.readlink(path)}"
+            out[rel] = f"->{path.readlink()}"
         elif path.is_file():
             out[rel] = sha(path)
     return out
@@ -233,7 +233,7 @@ def test_a_symlink_loop_in_files_is_a_reported_problem_not_a_crash(tmp_path: Pat
 
 
 def test_writes_never_go_through_a_planted_link(tmp_path: Path) -> None:
-    lib, doi, _bare = library_with_note_and_pdf(tmp_path / "lib")
+    lib, _doi, _bare = library_with_note_and_pdf(tmp_path / "lib")
     try:
         outside = tmp_path / "outside"
         outside.mkdir()

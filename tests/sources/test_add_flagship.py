@@ -104,7 +104,7 @@ def test_unknown_identifier_fails_with_reason_and_exit_1(flagship, tmp_path: Pat
 
 def test_pdf_file_with_doi_is_attached_to_the_fetched_record(flagship, tmp_path: Path, settings, library,
                                                               make_pdf) -> None:
-    from senref.sources.add import add_texts
+    from senref.actions.add import add_texts
 
     paper = tmp_path / "downloaded paper.pdf"
     paper.write_bytes(make_pdf("doi:10.1093/jnci/djab064"))
@@ -118,7 +118,7 @@ def test_pdf_file_with_doi_is_attached_to_the_fetched_record(flagship, tmp_path:
 
 def test_pdf_file_without_identifier_becomes_an_item_with_a_note(service_env, tmp_path: Path, settings,
                                                                   library, make_pdf) -> None:
-    from senref.sources.add import add_texts
+    from senref.actions.add import add_texts
 
     paper = tmp_path / "scan.pdf"
     paper.write_bytes(make_pdf("Just some words"))
@@ -129,7 +129,7 @@ def test_pdf_file_without_identifier_becomes_an_item_with_a_note(service_env, tm
 
 
 def test_batch_runs_concurrently_and_reports_each(flagship, tmp_path: Path, settings, library) -> None:
-    from senref.sources.add import add_texts
+    from senref.actions.add import add_texts
 
     texts = ["10.1093/jnci/djab064", "https://hal.science/inserm-03547029"] + [f"hal-0{n:07d}" for n in range(40)]
     lines: list[str] = []
@@ -142,7 +142,7 @@ def test_batch_runs_concurrently_and_reports_each(flagship, tmp_path: Path, sett
 
 
 def test_cancel_stops_the_batch(flagship, tmp_path: Path, settings, library) -> None:
-    from senref.sources.add import add_texts
+    from senref.actions.add import add_texts
 
     report = add_texts(library, [f"hal-0{n:07d}" for n in range(20)], settings=settings,
                        cache_dir=tmp_path / "cache", should_stop=lambda: True)

@@ -264,7 +264,10 @@ def test_fast_counts_agree_with_the_general_queries(library: Library) -> None:
 
 
 def test_saving_tags_topics_automatically_and_keeps_manual_tags(tmp_path: Path) -> None:
-    with Library.open(tmp_path / "tagged") as lib:
+    from senref.topics.tagger import get_tagger
+
+    # The tagger is passed in (the session builds it with the user's vocabulary); here the built-in one.
+    with Library.open(tmp_path / "tagged", tagger=get_tagger()) as lib:
         item = flagship_crossref()
         item.fields["abstractNote"] = ("Radiotherapy and chemotherapy such as doxorubicin induce senescence; the "
                                        "senescence-associated secretory phenotype (SASP) drives relapse, and "

@@ -8,7 +8,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
+from senref.actions import collections as collection_actions
+from senref.actions.progress import Report
 from senref.core.library import Collection, Library
+from senref.gui.controllers.edit import run_action
 from senref.gui.models.collection_tree import COLLECTION, COLLECTION_KEY_ROLE, KIND_ROLE, LIBRARY, CollectionTreeModel
 from senref.gui.views.collection_tree_view import CollectionTreeView
 from senref.gui.workers.tasks import TaskRunner
@@ -86,15 +89,18 @@ class CollectionsController(QObject):
         if ok and name.strip():
             # A QAction's triggered(bool) lands here too: only a string names a parent.
             parent = parent_key if isinstance(parent_key, str) else None
-            self.writes.run(lambda: self.library.create_collection(name.strip(), parent))
+            self._run(lambda: collection_actions.create_collection(self.library, name, parent))
 
     def on_rename_collection(self, key: str, name: str) -> None:
         new, ok = QInputDialog.getText(self.dialog_parent, "Rename Collection", "Name:", text=name)
         if ok and new.strip():
-            self.writes.run(lambda: self.library.rename_collection(key, new.strip()))
+            self._run(lambda: collection_actions.rename_collection(self.library, key, new))
 
     def on_delete_collection(self, key: str, name: str) -> None:
         answer = QMessageBox.question(self.dialog_parent, "Delete Collection", f"Delete the collection “{name}” and "
                                       "its subcollections? The items stay in My Library.")
         if answer == QMessageBox.StandardButton.Yes:
-            self.writes.run(lambda: self.library.delete_collection(key))
+            self._run(lambda: collection_actions.delete_collection(self.library, key))
+
+    def _run(self, action: Callable[[], Report]) -> None:
+        run_action(self.writes, action)

@@ -1,80 +1,63 @@
-"""Item edits from the item pane and collection membership, through the write queue.
+"""Item edits from the item pane and collection membership: each one an action, run on the write queue.
 
-The module-level functions are the edit rules themselves (which fields are identifiers, that a user's edit
-sets provenance "user", how a typed note becomes HTML). They are Qt-free so that they can move as they are
-into `senref.actions` when the CLI gets an edit command; the controller only routes the pane's signals.
+The rules (which fields are identifiers, provenance "user", typed notes as HTML, accepted tags) live in
+`senref.core.edit` and `senref.actions`; the CLI runs the same actions.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 
+from senref.actions import collections as collection_actions
+from senref.actions import edit as edit_actions
+from senref.actions import notes as note_actions
+from senref.actions import tags as tag_actions
+from senref.actions import trash as trash_actions
+from senref.actions.progress import Report
 from senref.core.library import Library
-from senref.core.model import MANUAL, Creator, Item
-from senref.core.schema import IDENTIFIER_FIELDS
+from senref.core.model import Creator
 from senref.gui.undo import RemoveFromCollectionCommand
 from senref.gui.views.item_pane import ItemPane
 from senref.gui.workers.tasks import TaskRunner
 
-#: An edit as `Library.edit_items` applies it: changes the item in place, True when anything changed.
-ItemChange = Callable[[Item], bool]
 
-#: The source recorded in `Item.provenance` for a field the user typed (else a source's name, "sync", ...).
-USER_PROVENANCE = "user"
+class ActionProblem(Exception):
+    """An action's problems, raised on the write queue so that the window shows them as a failed write."""
 
 
-def field_change(name: str, value: str) -> ItemChange:
-    """Set field *name* to *value*; an empty value removes it.
-
-    The identifier fields of the schema (DOI, PMID, arXiv, ...) are stored as identifiers, normalised by
-    `Item.set_identifier`; any other field is stored as typed and marked as the user's.
-    """
-    scheme = next((s for s, f in IDENTIFIER_FIELDS.items() if f == name), None)
-
-    def change(item: Item) -> bool:
-        if scheme:
-            if not value:
-                return item.identifiers.pop(scheme, None) is not None
-            return item.set_identifier(scheme, value)
-        if item.fields.get(name, "") == value:
-            return False
-        if value:
-            item.fields[name] = value
-        else:
-            item.fields.pop(name, None)
-        item.provenance[name] = USER_PROVENANCE
-        return True
-    return change
+def checked(report: Report) -> Report:
+    """*report*, or ActionProblem with its problems when something asked for was not done."""
+    if report.failed:
+        raise ActionProblem("; ".join(report.problems))
+    return report
 
 
-def type_change(item_type: str) -> ItemChange:
-    def change(item: Item) -> bool:
-        item.item_type = item_type
-        return True
-    return change
+def run_action(writes: TaskRunner, action: Callable[[], Report]) -> None:
+    """Run *action* on the write queue; its problems reach the user through `writes.failed`."""
+    writes.run(lambda: checked(action()))
 
 
-def creators_change(creators: list[Creator]) -> ItemChange:
-    """Replace the creators; the list as a whole becomes the user's."""
-    def change(item: Item) -> bool:
-        item.creators = list(creators)
-        item.provenance["creators"] = USER_PROVENANCE
-        return True
-    return change
+class LibraryThroughActions:
+    """What the undo commands call (`trash`, `restore`, collection membership), routed through the actions."""
 
+    def __init__(self, library: Library) -> None:
+        self.library = library
 
-def note_html(text: str) -> str:
-    """A note typed as plain text, stored as Zotero stores notes: one HTML paragraph, line breaks kept.
+    def trash(self, keys: Iterable[str]) -> Report:
+        return checked(trash_actions.move_to_trash(self.library, keys))
 
-    >>> note_html("p < 0.05\\nsee Fig. 2")
-    '<p>p &lt; 0.05<br>see Fig. 2</p>'
-    """
-    return "<p>" + html.escape(text).replace("\n", "<br>") + "</p>"
+    def restore(self, keys: Iterable[str]) -> Report:
+        return checked(trash_actions.restore(self.library, keys))
+
+    def add_to_collection(self, collection: str, keys: Iterable[str]) -> Report:
+        return checked(collection_actions.add_to_collection(self.library, collection, keys))
+
+    def remove_from_collection(self, collection: str, keys: Iterable[str]) -> Report:
+        return checked(collection_actions.remove_from_collection(self.library, collection, keys))
 
 
 class EditController(QObject):
@@ -92,34 +75,34 @@ class EditController(QObject):
         pane.tag_removed.connect(self.on_tag_removed)
         pane.note_added.connect(self.on_note_added)
 
-    def _edit(self, key: str, change: ItemChange) -> None:
-        self.writes.run(lambda: self.library.edit_items([key], change))
+    def _run(self, action: Callable[[], Report]) -> None:
+        run_action(self.writes, action)
 
     def on_field_edited(self, key: str, name: str, value: str) -> None:
-        self._edit(key, field_change(name, value))
+        self._run(lambda: edit_actions.edit_field(self.library, key, name, value))
 
     def on_type_changed(self, key: str, item_type: str) -> None:
-        self._edit(key, type_change(item_type))
+        self._run(lambda: edit_actions.change_item_type(self.library, key, item_type))
 
     def on_creators_edited(self, key: str, creators: list[Creator]) -> None:
-        self._edit(key, creators_change(creators))
+        self._run(lambda: edit_actions.set_item_creators(self.library, key, creators))
 
     def on_tag_added(self, key: str, name: str) -> None:
-        self.writes.run(lambda: self.library.add_tags(key, [name]))
+        self._run(lambda: tag_actions.add_tags(self.library, key, [name]))
 
     def on_tag_accepted(self, key: str, name: str) -> None:
-        self.writes.run(lambda: self.library.add_tags(key, [name], MANUAL))
+        self._run(lambda: tag_actions.accept_tag(self.library, key, name))
 
     def on_tag_removed(self, key: str, name: str) -> None:
-        self.writes.run(lambda: self.library.remove_tags(key, [name]))
+        self._run(lambda: tag_actions.remove_tags(self.library, key, [name]))
 
     def on_note_added(self, key: str, text: str) -> None:
-        note = note_html(text)
-        self.writes.run(lambda: self.library.add_note(key, note))
+        self._run(lambda: note_actions.add_note(self.library, key, text))
 
     # -- collection membership -----------------------------------------------------------------
     def file_items(self, collection: str, keys: list[str]) -> None:
-        self.writes.run(lambda: self.library.add_to_collection(collection, keys))
+        self._run(lambda: collection_actions.add_to_collection(self.library, collection, keys))
 
     def on_remove_from_collection(self, collection: str, keys: list[str]) -> None:
-        self.undo_stack.push(RemoveFromCollectionCommand(self.writes.run, self.library, collection, keys))
+        self.undo_stack.push(RemoveFromCollectionCommand(self.writes.run, LibraryThroughActions(self.library),
+                                                         collection, keys))

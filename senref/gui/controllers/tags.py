@@ -8,18 +8,16 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox, QWidget
 
+from senref.actions import tags as tag_actions
+from senref.actions.tags import TAG_COLORS
 from senref.core.library import Library
 from senref.core.query import ItemQuery
 from senref.gui.controllers.collections import CurrentView
+from senref.gui.controllers.edit import run_action
 from senref.gui.models.collection_tree import COLLECTION, TRASH, UNFILED
 from senref.gui.models.item_table import ItemTableModel
 from senref.gui.views.tag_selector import TagSelector
 from senref.gui.workers.tasks import TaskRunner
-
-#: Tag colours offered in the tag selector, Zotero's palette.
-TAG_COLORS = (("Red", "#ff6666"), ("Orange", "#ff8c19"), ("Green", "#5fb236"), ("Blue", "#2ea8e5"),
-              ("Purple", "#a28ae5"), ("Magenta", "#e56eee"), ("Yellow", "#ffd400"), ("Teal", "#009980"),
-              ("Grey", "#aaaaaa"))
 
 TagsLoaded = tuple[list[tuple[str, int, int]], dict[str, str], dict[str, set[str]]]
 
@@ -66,14 +64,13 @@ class TagsController(QObject):
     def on_rename_tag_requested(self, name: str) -> None:
         new, ok = QInputDialog.getText(self.dialog_parent, "Rename Tag",
                                        "New name (an existing tag's name merges the two):", text=name)
-        new = new.strip()
-        if ok and new and new != name:
-            self.writes.run(lambda: self.library.rename_tag(name, new))
+        if ok and new.strip():
+            run_action(self.writes, lambda: tag_actions.rename_tag(self.library, name, new))
 
     def on_delete_tag_requested(self, name: str) -> None:
         answer = QMessageBox.question(self.dialog_parent, "Delete Tag", f"Remove the tag “{name}” from every item?")
         if answer == QMessageBox.StandardButton.Yes:
-            self.writes.run(lambda: self.library.delete_tag(name))
+            run_action(self.writes, lambda: tag_actions.delete_tag(self.library, name))
 
     def on_tag_color_requested(self, name: str, color: object) -> None:
         """*color* "#rrggbb", None to remove it, or "" to pick any colour in a dialog."""
@@ -83,4 +80,4 @@ class TagsController(QObject):
                 return
             color = picked.name()
         chosen = str(color) if color else None
-        self.writes.run(lambda: self.library.set_tag_color(name, chosen))
+        run_action(self.writes, lambda: tag_actions.set_tag_color(self.library, name, chosen))

@@ -56,7 +56,7 @@ class TransferController(QObject):
         self.library, self.settings, self.library_name = library, settings, library_name
         self.jobs, self.reads, self.table, self.item_model = jobs, reads, table, item_model
         self.collections, self.edits, self.status, self.dialog_parent = collections, edits, status, dialog_parent
-        #: the batch fetcher (senref.sources.add.add_texts unless replaced, e.g. by tests)
+        #: a stand-in for the add action (None: senref.actions.add itself; tests replay with one)
         self.fetch_texts: FetchTexts | None = None
         #: open non-modal dialogs (import confirmations, exports): kept so their counts can be cancelled
         self.dialogs: list[Any] = []
@@ -145,8 +145,8 @@ class TransferController(QObject):
     def start_import(self, paths: list[Path], collection: str | None) -> Job:
         names = ", ".join(p.name for p in paths)
         self.status.showMessage(f"Importing {names}…", 4000)
-        return self.jobs.submit(f"Import {names}", import_files_job(self.library, paths, collection=collection,
-                                                                    max_import_mb=self.settings.max_import_mb))
+        return self.jobs.submit(f"Import {names}", import_files_job(self.library, self.settings, paths,
+                                                                    collection=collection))
 
     # -- export --------------------------------------------------------------------------------
     def on_export_library_triggered(self) -> None:
@@ -164,7 +164,7 @@ class TransferController(QObject):
         return dialog
 
     def start_export(self, query: ItemQuery, format_name: str, target: Path, *, with_files: bool) -> Job:
-        fn = export_job(self.library, format_name, target, query, with_files=with_files)
+        fn = export_job(self.library, self.settings, format_name, target, query, with_files=with_files)
         return self.jobs.submit(f"Export to {target.name}", fn)
 
     # -- the clipboard -------------------------------------------------------------------------
@@ -180,8 +180,8 @@ class TransferController(QObject):
         if not keys:
             self.status.showMessage("Select the items to cite first", 4000)
             return
-        library, style = self.library, self.bibliography_style
-        self.reads.run(lambda: bibliography_texts(library, keys, style), self.on_bibliography_formatted,
+        library, settings, style = self.library, self.settings, self.bibliography_style
+        self.reads.run(lambda: bibliography_texts(library, settings, keys, style), self.on_bibliography_formatted,
                        name="bibliography")
 
     def on_bibliography_formatted(self, texts: tuple[str, str]) -> None:

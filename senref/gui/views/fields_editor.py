@@ -8,14 +8,14 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from senref.core.edit import field_value
 from senref.core.model import Item
-from senref.core.schema import IDENTIFIER_FIELDS, ITEM_TYPES, fields_for
+from senref.core.schema import ITEM_TYPES, fields_for
 from senref.gui.models.item_table import type_label
 
 #: Zotero's labels for the fields a user sees most; others are derived from the field name.
 _LABELS = {"publicationTitle": "Publication", "abstractNote": "Abstract", "ISSN": "ISSN", "DOI": "DOI",
            "url": "URL", "PMID": "PMID", "PMCID": "PMCID", "ISBN": "ISBN", "extra": "Extra"}
-_SCHEME_OF_FIELD = {f: s for s, f in IDENTIFIER_FIELDS.items()}
 #: Where an identifier is shown as a link.
 _LINKS = {
     "doi": "https://doi.org/{}", "hal": "https://hal.science/{}", "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
@@ -86,8 +86,7 @@ class FieldsEditor(QWidget):
 
     @staticmethod
     def _value(item: Item, name: str) -> str:
-        scheme = _SCHEME_OF_FIELD.get(name)
-        return item.identifiers.get(scheme, "") if scheme else item.fields.get(name, "")
+        return field_value(item, name)
 
     def on_editor_finished(self, name: str, editor: QLineEdit) -> None:
         if self.item is None:

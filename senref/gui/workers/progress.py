@@ -1,14 +1,16 @@
 """Reading the progress events and reports of the Qt-free jobs into lines a person can follow.
 
-`senref.sources.add.add_texts` reports progress(done, total, message) and returns an AddReport
-(outcomes with status, reason and "why no PDF" reasons); `Library.import_records` reports a count
-and returns an ImportReport (created, merged, problems with line numbers).
+Actions (`senref.actions`) report `Progress` events and return a `Report`, whose `lines()` are the
+job's log once it ends. Older shapes still read: progress(done, total, message) tuples, bare counts
+and strings (as `senref.actions.add.add_texts` and its test stand-ins send).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from senref.actions.progress import Progress, Report
 
 
 @dataclass
@@ -29,7 +31,15 @@ def read_event(event: Any) -> Step:
     7
     >>> read_event("importing refs.bib").line
     'importing refs.bib'
+    >>> read_event(Progress(2, 5, "refs.bib: 500 entries"))
+    Step(done=2, total=5, line='refs.bib: 500 entries')
     """
+    if isinstance(event, Progress):
+        # Problems and warnings come again in the report's lines when the job ends: listed once, there.
+        line = event.message if event.level == "info" else ""
+        if not event.total:
+            return Step(line=line)
+        return Step(done=event.done, total=event.total, line=line)
     if isinstance(event, bool):
         return Step()
     if isinstance(event, int):
@@ -56,6 +66,8 @@ def summarize(result: Any) -> str:
 
 def report_lines(result: Any) -> list[str]:
     """Per-item lines: each outcome with its state, failures with their reason, why no PDF was kept."""
+    if isinstance(result, Report):
+        return result.lines()
     lines: list[str] = []
     for outcome in getattr(result, "outcomes", None) or []:
         lines.append(outcome.line())

@@ -1,7 +1,7 @@
 """A cancellable QRunnable around a plain function, its signals on a separate QObject.
 
-The function receives a `progress(event)` callback and a `should_stop()` callable, the same shape as
-the Qt-free jobs in `senref.sources` and `senref.formats`; the worker only adapts them to signals.
+The function receives a `progress(event)` callback and a `should_stop()` callable, the shape of the
+actions in `senref.actions` (see `senref.gui.workers.actions`); the worker only adapts them to signals.
 """
 
 from __future__ import annotations

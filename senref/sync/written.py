@@ -1,0 +1,175 @@
+"""What senref last wrote to each target, and the write itself: in steps a killed run can be recovered from."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+from pathlib import Path
+
+from senref.core import checkpoints
+from senref.sync.entries import EntryCodec
+from senref.sync.exporter import Exporter, SyncFailure, describe_os_error
+from senref.sync.journal import ImportJournal
+from senref.sync.manifest import Manifest, ManifestStore, entry_hash
+from senref.sync.targets import Target
+
+
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime_ns, inode) of the target, None when it does not exist."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+class TargetWrites:
+    """The manifests of the targets, a copy of this process's last write of each (no reload next time),
+    and the three-step write with its recovery. The copy is behind a lock: the GUI thread reads it."""
+
+    def __init__(self, manifests: ManifestStore, journal: ImportJournal) -> None:
+        self.manifests = manifests
+        self.journal = journal
+        #: target id -> (manifest, bytes) of the last write by this process: no reload next time
+        self._memory: dict[str, tuple[Manifest, bytes]] = {}
+        self._mutex = threading.Lock()
+
+    def loaded(self, target_id: str) -> Manifest | None:
+        """The manifest of this process's last write, if any (no disk read: safe on the GUI thread)."""
+        with self._mutex:
+            cached = self._memory.get(target_id)
+        return cached[0] if cached else None
+
+    def forget(self, target_id: str) -> None:
+        with self._mutex:
+            self._memory.pop(target_id, None)
+
+    def previous(self, target: Target) -> tuple[Manifest | None, bytes | None]:
+        with self._mutex:
+            cached = self._memory.get(target.id)
+        if cached is not None:
+            return cached
+        manifest = self.manifests.load(target.id)
+        data = self.manifests.load_written(manifest) if manifest is not None else None
+        if manifest is not None and data is None and manifest.matches_disk(target.file):
+            # No copy, but the target itself is still exactly what senref wrote.
+            with contextlib.suppress(OSError):
+                data = target.file.read_bytes()
+        if manifest is not None and data is not None:
+            with self._mutex:
+                self._memory[target.id] = (manifest, data)
+        return manifest, data
+
+    def record(self, target: Target, manifest: Manifest, data: bytes) -> None:
+        """Save a manifest for a target that was not rewritten (it already holds *data*)."""
+        with self._mutex:
+            self._memory[target.id] = (manifest, data)
+        try:
+            self.manifests.save(manifest, data)
+        except OSError as exc:
+            # The target itself is current; without its record the next run reads it back again,
+            # so say so rather than pretend all is well.
+            raise SyncFailure(f"the target is current but its manifest was not saved "
+                              f"({describe_os_error(exc, target.file)})") from exc
+        self.journal.clear(target.id)
+
+
+    def commit(self, target: Target, exporter: Exporter, manifest: Manifest, data: bytes,
+                previous: Manifest | None) -> None:
+        """Replace the target, then its manifest, so that the next run can tell how far a killed one got.
+
+        Three steps: (1) the new content's manifest and a copy are saved as *pending*; (2) the target
+        is replaced atomically; (3) the pending record is promoted to the manifest. A kill between
+        (1) and (3) leaves the pending record, which `settle_pending` resolves by looking at the file.
+        """
+        manifest.sha256, manifest.size = hashlib.sha256(data).hexdigest(), len(data)
+        try:
+            self.manifests.save_pending(manifest, data)
+        except OSError as exc:
+            raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)}); "
+                              "the file was not written") from exc
+        checkpoints.reached("sync_after_pending")
+        try:
+            exporter.write(target, manifest, data, previous)
+        except SyncFailure:
+            self.manifests.clear_pending(target.id)  # the old file is still there, untouched
+            raise
+        checkpoints.reached("sync_after_target_write")
+        with self._mutex:
+            self._memory[target.id] = (manifest, data)
+        try:
+            self.manifests.promote(manifest, data)
+        except OSError as exc:
+            raise SyncFailure(f"the target was written but its manifest was not "
+                              f"({describe_os_error(exc, target.file)})") from exc
+        self.journal.clear(target.id)
+
+    def settle_pending(self, target: Target, codec: EntryCodec) -> None:
+        """Finish or forget a write that a killed process left between its steps (see `commit`).
+
+        The file on disk tells which side of the target's replace (step 2) the process died on:
+
+        - it holds the pending content (whatever its time stamp): the replace happened, so the
+          pending record becomes the manifest, exactly as step 3 would have made it;
+        - it holds the manifest's content, or is missing: the replace never happened, so the
+          pending record is dropped and the next write starts over;
+        - neither: the user edited it since. The edit started from the pending content only if
+          some entry matches what only the pending write rendered and none what only the old one
+          had; otherwise the old content is taken as the base, the safe side, where a wrong guess
+          costs at worst a question to the user, never a library edit silently undone.
+
+        Before step 1 nothing the next run relies on has changed (merges into the library repeat
+        harmlessly, and imports are recognised through the journal); after step 3 all is done. So a
+        kill at any instant leaves the old state or the new one, never a false conflict.
+        """
+        if not self.manifests.has_pending(target.id):
+            return
+        pending = self.manifests.load_pending(target.id)
+        if pending is None:
+            self.manifests.clear_pending(target.id)  # an unreadable record describes nothing usable
+            return
+        with self._mutex:
+            self._memory.pop(target.id, None)
+        path = target.file
+        stamp = file_stamp(path)
+        if stamp is not None and pending.matches_bytes(path):
+            data = self.manifests.load_pending_written(pending)
+            if data is None:
+                data = path.read_bytes()  # the target itself is the content, if it still is
+            if hashlib.sha256(data).hexdigest() == pending.sha256 and file_stamp(path) == stamp:
+                pending.size, pending.mtime_ns = stamp[0], stamp[1]
+                self._promote(target, pending, data)
+                return
+        old = self.manifests.load(target.id)
+        if not path.exists() or (old is not None and old.matches_disk(path)) \
+                or not _edited_from(pending, old, path, codec):
+            self.manifests.clear_pending(target.id)
+            return
+        data = self.manifests.load_pending_written(pending)
+        if data is None:
+            self.manifests.clear_pending(target.id)
+            return
+        pending.mtime_ns = 0  # the base for reading the user's edit back, not the file on disk
+        self._promote(target, pending, data)
+
+    def _promote(self, target: Target, manifest: Manifest, data: bytes) -> None:
+        try:
+            self.manifests.promote(manifest, data)
+        except OSError as exc:
+            raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)})") from exc
+        self.journal.clear(target.id)
+
+
+def _edited_from(pending: Manifest, old: Manifest | None, path: Path, codec: EntryCodec) -> bool:
+    """True when the file's entries show it was edited from the pending content, not the old one."""
+    if not codec.incremental:
+        return False
+    try:
+        current = path.read_bytes()
+    except OSError:
+        return False
+    hashes = {entry_hash(current[s:e]) for s, e in codec.split(current)}
+    new = {e.hash for e in pending.entries}
+    before = {e.hash for e in old.entries} if old is not None else set()
+    return bool(hashes & (new - before)) and not hashes & (before - new)
