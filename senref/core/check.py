@@ -35,7 +35,7 @@ def check_library(lib: Library, *, verify_hashes: bool = False) -> list[str]:
 
 
 def inspect_library(lib: Library, *, verify_hashes: bool = False) -> list[Finding]:
-    conn = lib.conn
+    conn = lib._conn
     findings = _database(conn)
     findings += _search_index(conn)
     findings += _stored_files(lib, verify_hashes)
@@ -90,7 +90,7 @@ def _search_index(conn: sqlite3.Connection) -> list[Finding]:
 
 def _stored_files(lib: Library, verify_hashes: bool) -> list[Finding]:
     findings: list[Finding] = []
-    for item_key, att_key, rel, sha, size in rows.stored_attachments(lib.conn):
+    for item_key, att_key, rel, sha, size in rows.stored_attachments(lib._conn):
         if not rel:
             continue
         if stored_folder(lib.files_dir, att_key, rel) is None:
@@ -109,7 +109,7 @@ def _stored_files(lib: Library, verify_hashes: bool) -> list[Finding]:
 
 def _orphans(lib: Library) -> list[Finding]:
     """Entries of files/ that no attachment row accounts for (folders, stray files, links, temp files)."""
-    wanted = {att_key: Path(rel).name for _item, att_key, rel, _sha, _size in rows.stored_attachments(lib.conn)}
+    wanted = {att_key: Path(rel).name for _item, att_key, rel, _sha, _size in rows.stored_attachments(lib._conn)}
     findings: list[Finding] = []
     for entry in lib.files.entries():
         folder = lib.files_dir / entry

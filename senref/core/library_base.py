@@ -138,18 +138,18 @@ class LibraryBase:
         self.close()
 
     @property
-    def conn(self) -> sqlite3.Connection:
+    def _conn(self) -> sqlite3.Connection:
         return self.db.conn
 
     # -- reading -------------------------------------------------------------------------------
     def get_item(self, key: str) -> Item:
-        item = rows.read_item(self.conn, key)
+        item = rows.read_item(self._conn, key)
         if item is None:
             raise KeyError(key)
         return item
 
     def has_item(self, key: str) -> bool:
-        return rows.item_id(self.conn, key) is not None
+        return rows.item_id(self._conn, key) is not None
 
     def resolve_key(self, text: str) -> str:
         """An item key from a key, a DOI, a HAL id or another identifier the user typed."""
@@ -166,27 +166,27 @@ class LibraryBase:
         raise KeyError(text)
 
     def find_by_identifier(self, scheme: str, value: str, *, include_trash: bool = False) -> str | None:
-        return rows.find_by_identifier(self.conn, scheme, value, include_trash=include_trash)
+        return rows.find_by_identifier(self._conn, scheme, value, include_trash=include_trash)
 
     def query(self, query: ItemQuery, offset: int = 0, limit: int = 100) -> list[sqlite3.Row]:
         """One sorted page of table rows (key, title, creator_summary, year, ...)."""
-        return queries.page(self.conn, query, offset, limit)
+        return queries.page(self._conn, query, offset, limit)
 
     def count(self, query: ItemQuery | None = None) -> int:
-        return queries.count(self.conn, query or ItemQuery())
+        return queries.count(self._conn, query or ItemQuery())
 
     def keys(self, query: ItemQuery) -> list[str]:
-        return queries.keys(self.conn, query)
+        return queries.keys(self._conn, query)
 
     def key_versions(self, query: ItemQuery) -> list[tuple[str, int]]:
         """(key, version) of every matching item, oldest first: enough to tell what changed."""
-        return queries.key_versions(self.conn, query)
+        return queries.key_versions(self._conn, query)
 
     def any_match(self, query: ItemQuery) -> bool:
-        return queries.any_match(self.conn, query)
+        return queries.any_match(self._conn, query)
 
     def citation_keys_in_use(self) -> set[str]:
-        return rows.pinned_citation_keys(self.conn)
+        return rows.pinned_citation_keys(self._conn)
 
     def iter_items(self, *, collection: str | None = None, recursive: bool = False, tag: str | None = None,
                    search: str | None = None, keys: list[str] | None = None, trash: bool = False,
@@ -195,9 +195,9 @@ class LibraryBase:
         if query is None:
             query = ItemQuery(collection=collection, recursive=recursive, tags=[tag] if tag else [],
                               search=search or "", keys=keys, trash=trash)
-        conn = self.conn
+        conn = self._conn
         for ids in queries.iter_ids(conn, query, chunk):
             yield from rows.read_items_by_ids(conn, ids)
 
     def tag_counts(self, query: ItemQuery | None = None) -> list[tuple[str, int, int]]:
-        return queries.tag_counts(self.conn, query)
+        return queries.tag_counts(self._conn, query)

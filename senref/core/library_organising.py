@@ -84,11 +84,11 @@ class LibraryOrganising(LibraryWrites):
         self.events.emit("tags_changed")
 
     def tag_colors(self) -> dict[str, str]:
-        return tag_rows.colors(self.conn)
+        return tag_rows.colors(self._conn)
 
     # -- collections ---------------------------------------------------------------------------
     def list_collections(self) -> list[Collection]:
-        return [Collection(*row) for row in collection_rows.listing(self.conn)]
+        return [Collection(*row) for row in collection_rows.listing(self._conn)]
 
     def collection_path(self, key: str) -> list[str]:
         names: list[str] = []

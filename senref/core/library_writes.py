@@ -272,7 +272,7 @@ class LibraryWrites(LibraryBase):
         return versions.next_version(conn)
 
     def library_version(self) -> int:
-        return versions.current_version(self.conn)
+        return versions.current_version(self._conn)
 
     def _autotag(self, item: Item) -> None:
         if self.tagger is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
+from html import escape as html_escape
 from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ def bibliography(items: Iterable[Item], style: str = "apa", *, html: bool = Fals
     data = _csl_items(items)
     if not data:
         return []
+    if html:
+        # citeproc-py's HTML formatter writes item text as it is: a title holding <script> would
+        # reach the page as markup. The text is escaped first; the formatter's own tags stay.
+        data = [{k: v if k == "id" else _escaped(v) for k, v in entry.items()} for entry in data]
     with warnings.catch_warnings():
         # citeproc-py warns about CSL features and variables it skips; the output is still right.
         warnings.simplefilter("ignore")
@@ -54,6 +59,17 @@ def bibliography(items: Iterable[Item], style: str = "apa", *, html: bool = Fals
         for entry in data:
             bib.register(Citation([CitationItem(entry["id"])]))
         return [str(entry) for entry in bib.bibliography()]
+
+
+def _escaped(value: Any) -> Any:
+    """*value* with every string in it HTML-escaped (CSL-JSON nests strings in lists and dicts)."""
+    if isinstance(value, str):
+        return html_escape(value, quote=False)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
 
 
 def format_bibliography(items: Iterable[Item], style: str = "apa", *, html: bool = False) -> str:

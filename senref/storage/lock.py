@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from senref.core.oslock import try_lock, unlock
 
 
 class LockTimeout(RuntimeError):
@@ -44,7 +45,7 @@ class LibraryLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             deadline = time.monotonic() + timeout
             told = False
-            while not _try_lock(fd):
+            while not try_lock(fd):
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     raise LockTimeout(f"the library is busy: {self.holder()} is writing to it")
@@ -66,33 +67,6 @@ class LibraryLock:
         self._depth -= 1
         if self._depth == 0 and self._fd is not None:
             fd, self._fd = self._fd, None
-            _unlock(fd)
+            unlock(fd)
             os.close(fd)
         self._mutex.release()
-
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only
-    import msvcrt
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-else:
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except OSError:
-            return False
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)

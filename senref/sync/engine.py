@@ -8,7 +8,7 @@ naming its line and the file is left alone; text between entries is written back
 file that changes while senref works on it is read again, never overwritten.
 
 Reading a changed file back is in `readback`, the write and its recovery after a kill in `written`,
-the OS lock in `filelock`.
+the OS lock of `senref.core.oslock`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from senref.core.model import now_iso
+from senref.core.oslock import file_lock
 from senref.sync.conflicts import Conflict, ConflictStore
 from senref.sync.exporter import Exporter, SyncFailure, SyncStopped, WriteResult, describe_os_error, signature
-from senref.sync.filelock import file_lock
 from senref.sync.journal import ImportJournal
 from senref.sync.manifest import Manifest, ManifestStore
 from senref.sync.outcome import SyncOutcome

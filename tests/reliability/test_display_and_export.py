@@ -112,9 +112,6 @@ def test_show_prints_html_as_text(hostile_lib: Path, tmp_path: Path) -> None:
     assert result.stdout.splitlines()[0] == HOSTILE_TITLE
 
 
-@pytest.mark.xfail(reason="citeproc-py's HTML formatter does not escape item text; the fix belongs in "
-                          "senref/formats/cite.py (escape CSL strings when html=True), owned by the formats writers",
-                   strict=True)
 def test_html_citation_escapes_the_title(hostile_lib: Path, tmp_path: Path) -> None:
     result = senref(hostile_lib, "cite", "--html", home=tmp_path / "home")
     assert result.returncode == 0, result.stderr

@@ -176,7 +176,7 @@ def test_storage_refuses_a_note_key_owned_by_another_item(tmp_path: Path) -> Non
 
 def _point_attachment_at(lib: Library, item_key: str, rel: str) -> None:
     """Make an attachment row of *item_key* point at *rel* (what an old import or a hostile file left)."""
-    conn = lib.conn
+    conn = lib.db.conn
     conn.execute("UPDATE attachments SET path = ? WHERE item_id = (SELECT id FROM items WHERE key = ?)", (rel, item_key))
 
 

@@ -192,7 +192,7 @@ def test_an_empty_or_new_folder_gets_a_whole_new_library(tmp_path: Path) -> None
     (tmp_path / "empty").mkdir()
     for folder in (tmp_path / "empty", tmp_path / "new" / "lib"):
         with Library.open(folder) as lib:
-            assert lib.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
+            assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
         assert not [p for p in folder.iterdir() if p.name.startswith(".library.sqlite.new-")]
 
 

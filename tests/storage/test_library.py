@@ -21,7 +21,7 @@ def _item(title: str, year: str = "2020", last: str = "Smith", doi: str | None =
 
 
 def test_storage_uses_wal_foreign_keys_and_latest_schema(library: Library) -> None:
-    conn = library.conn
+    conn = library.db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
@@ -164,8 +164,8 @@ def test_sorted_pages_are_stable_and_indexed(library: Library) -> None:
     assert years == sorted(years, reverse=True) and len({r["key"] for r in rows}) == 30
     from senref.storage.queries import compile_query
 
-    sql = compile_query(library.conn, query)
-    plan = " ".join(str(r[3]) for r in library.conn.execute(
+    sql = compile_query(library.db.conn, query)
+    plan = " ".join(str(r[3]) for r in library.db.conn.execute(
         f"EXPLAIN QUERY PLAN SELECT key FROM items i WHERE {sql.where} ORDER BY {sql.order} LIMIT 10", sql.params))
     assert "items_year" in plan and "TEMP B-TREE" not in plan.replace("USE TEMP B-TREE FOR RIGHT", "")
 
@@ -208,7 +208,7 @@ def test_check_reports_a_missing_file_and_broken_index(library: Library) -> None
     key = library.save_item(_item("Paper whose file goes missing")).key
     att = library.store_file(key, b"%PDF-1.4", filename="x.pdf")
     (library.folder / att.path).unlink()
-    library.conn.execute("DELETE FROM items_fts")
+    library.db.conn.execute("DELETE FROM items_fts")
     problems = library.check()
     assert any("file missing" in p for p in problems)
     assert any("not indexed" in p for p in problems)

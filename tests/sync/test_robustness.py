@@ -89,7 +89,7 @@ engine = SyncEngine(lib)
 target = engine.targets.load()[0]
 # Render once first so the new citation keys are pinned in the database before the limit.
 Exporter(lib, engine.format("bibtex")).build(target, None, None)
-lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+lib.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of death
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 outcome = engine.sync(target)
