@@ -28,22 +28,37 @@ def same_identity(existing: Item, incoming: Item) -> bool:
         and first_author_key(existing.creators) == first_author_key(incoming.creators)
 
 
+def fill_missing(target: Item, incoming: Item, source: str = "") -> list[str]:
+    """Copy into *target* each field and identifier it lacks; returns what was filled.
+
+    The one field-fill rule, for a record merged into a stored item and for several sources'
+    answers merged into one record. A filled field's provenance is *source* when given, else
+    the incoming record's own.
+    """
+    filled: list[str] = []
+    for name, value in incoming.fields.items():
+        if value and not target.fields.get(name):
+            target.fields[name] = value
+            origin = source or incoming.provenance.get(name, "")
+            if origin:
+                target.provenance[name] = origin
+            filled.append(name)
+    for scheme, value in incoming.identifiers.items():
+        if value and scheme not in target.identifiers:
+            target.identifiers[scheme] = value
+            if source:
+                target.provenance[f"identifier:{scheme}"] = source
+            filled.append(f"identifier:{scheme}")
+    return filled
+
+
 def merge_into(existing: Item, incoming: Item) -> list[str]:
     """Fold *incoming* into *existing*: fill empty fields, union the rest. Returns what changed."""
     changes: list[str] = []
     if existing.item_type != incoming.item_type and not existing.fields.get("title"):
         existing.item_type = incoming.item_type
         changes.append("itemType")
-    for name, value in incoming.fields.items():
-        if value and not existing.fields.get(name):
-            existing.fields[name] = value
-            if name in incoming.provenance:
-                existing.provenance[name] = incoming.provenance[name]
-            changes.append(name)
-    for scheme, value in incoming.identifiers.items():
-        if value and scheme not in existing.identifiers:
-            existing.identifiers[scheme] = value
-            changes.append(f"identifier:{scheme}")
+    changes += fill_missing(existing, incoming)
     if incoming.hal_version and (existing.hal_version or 0) < incoming.hal_version \
             and existing.identifiers.get("hal") == incoming.identifiers.get("hal"):
         existing.hal_version = incoming.hal_version

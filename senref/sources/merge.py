@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from senref.core.matching import better_name, name_key
+from senref.core.merge import fill_missing
 from senref.core.model import Creator, Item
 from senref.sources.base import SourceResult
 from senref.sources.fields import clean_markup
@@ -36,15 +37,10 @@ def merge_results(results: list[SourceResult]) -> Item:
     item = Item(item_type=next((r.item.item_type for r in ordered if r.item.item_type != "document"
                                 and r.item.fields.get("title")), ordered[0].item.item_type))
     for result in ordered:
-        for name, raw in result.item.fields.items():
-            value = clean_markup(raw) if name == "abstractNote" else raw.strip()
-            if value and not item.fields.get(name):
-                item.fields[name] = value
-                item.provenance[name] = result.source
-        for scheme, value in result.item.identifiers.items():
-            if scheme not in item.identifiers:
-                item.identifiers[scheme] = value
-                item.provenance[f"identifier:{scheme}"] = result.source
+        cleaned = Item(item_type=result.item.item_type, identifiers=dict(result.item.identifiers),
+                       fields={name: clean_markup(raw) if name == "abstractNote" else raw.strip()
+                               for name, raw in result.item.fields.items()})
+        fill_missing(item, cleaned, result.source)
         if result.item.hal_version and (item.hal_version or 0) < result.item.hal_version:
             item.hal_version = result.item.hal_version
         for tag in result.item.tags:
