@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
 
         self.jobs_panel = JobsPanel(self.jobs, self)
         self.jobs_dock = self._dock("Jobs", "jobsDock", self.jobs_panel)
-        self.sync_service = SyncService(self.library, settings=self._settings, parent=self)
+        self.sync_service = SyncService(self.library, settings=self._settings, signals=self.signals, parent=self)
         self.sync_panel = SyncPanel(self.sync_service, self)
         self.sync_dock = self._dock("Sync", "syncDock", self.sync_panel)
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QThreadPool, QTimer, Sig
 from senref.actions import sync as sync_actions
 from senref.core.library import Library
 from senref.core.settings import Settings
+from senref.gui.library_signals import LibrarySignals
 from senref.gui.workers.worker import Worker
 from senref.sync.changes import file_stamp, touched_by_items, touched_by_structure
 from senref.sync.engine import SyncOutcome
@@ -31,11 +32,9 @@ class SyncService(QObject):
     targets_changed = Signal()
     conflicts_found = Signal(str, int)
     # Library hooks fire on the writing thread; these hop to the GUI thread (queued).
-    _items_changed = Signal(list)
-    _structure_changed = Signal()
 
     def __init__(self, library: Library, *, settings: Settings | None = None, delay: float = 1.0,
-                 parent: QObject | None = None) -> None:
+                 signals: LibrarySignals | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         #: the user's settings, read at each write (the settings dialog edits them in place)
         self.settings = settings if settings is not None else Settings()
@@ -52,14 +51,14 @@ class SyncService(QObject):
         self._watcher = QFileSystemWatcher(self)
         self._watcher.fileChanged.connect(self.on_path_changed)
         self._watcher.directoryChanged.connect(self.on_path_changed)
-        self._items_changed.connect(self.on_items_changed)
-        self._structure_changed.connect(self.on_structure_changed)
-        self._unsubscribe = [
-            library.events.subscribe("items_changed", lambda keys: self._items_changed.emit(list(keys))),
-            library.events.subscribe("items_removed", lambda keys: self._items_changed.emit(list(keys))),
-            library.events.subscribe("collections_changed", self._structure_changed.emit),
-            library.events.subscribe("tags_changed", self._structure_changed.emit),
-        ]
+        # The window's adapter when given (one subscription to the library), else one of our own.
+        self._own_signals = signals is None
+        self._signals = signals if signals is not None else LibrarySignals(library, self)
+        self._signals.items_changed.connect(self.on_items_changed)
+        self._signals.items_removed.connect(self.on_items_changed)
+        self._signals.collections_changed.connect(self.on_structure_changed)
+        self._signals.tags_changed.connect(self.on_structure_changed)
+        self._hooked = True
         self._targets: dict[str, Target] = {}
         self.reload()
 
@@ -129,9 +128,15 @@ class SyncService(QObject):
         for worker in self._workers.values():
             worker.cancel()
         done = self._pool.waitForDone(msecs)
-        for unsubscribe in self._unsubscribe:
-            unsubscribe()
-        self._unsubscribe.clear()
+        if self._hooked:
+            self._hooked = False
+            for signal, slot in ((self._signals.items_changed, self.on_items_changed),
+                                 (self._signals.items_removed, self.on_items_changed),
+                                 (self._signals.collections_changed, self.on_structure_changed),
+                                 (self._signals.tags_changed, self.on_structure_changed)):
+                signal.disconnect(slot)
+            if self._own_signals:
+                self._signals.disconnect_library()
         return done
 
     # -- slots ---------------------------------------------------------------------------------
