@@ -10,18 +10,25 @@ from typing import Any
 
 from senref.core import identifiers as ids
 from senref.core.schema import (
+    ALL_FIELDS,
     CREATOR_TYPES,
     EXTRA_LABELS,
     IDENTIFIER_FIELDS,
     IDENTIFIER_SCHEMES,
     ITEM_FIELDS,
     publication_field,
+    type_field,
 )
 
 #: Zotero's key alphabet (no 0, 1 or O, which are easily confused when keys are retyped).
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 _KEY_RE = re.compile(rf"^[{KEY_ALPHABET}]{{8}}$")
 MANUAL, AUTOMATIC = 0, 1
+
+#: Keys other programs' item JSON carries that are bookkeeping, not bibliographic fields
+#: (Better BibTeX's `itemID`/`uri`/`citekey`, the Web API's `parentItem`...).
+BOOKKEEPING = frozenset({"itemID", "uri", "libraryID", "itemKey", "citekey", "multi", "attachments", "notes",
+                         "seeAlso", "inPublications", "select"})
 
 
 def new_key() -> str:
@@ -295,20 +302,32 @@ class Item:
         reserved = {"key", "version", "itemType", "creators", "tags", "collections", "relations",
                     "dateAdded", "dateModified", "deleted", "parentItem", "extra"}
         for name, value in data.items():
-            if name in reserved or value in (None, ""):
+            if name in reserved or name in BOOKKEEPING or value in (None, ""):
                 continue
             if name in IDENTIFIER_FIELDS.values():
                 scheme = next(s for s, f in IDENTIFIER_FIELDS.items() if f == name)
                 item.set_identifier(scheme, str(value))
                 continue
             if isinstance(value, str | int | float):
-                item.fields[name] = str(value)
+                # A base-field name (publicationTitle in a bookSection) lands in the type's own field.
+                item.fields[type_field(item.item_type, name) or name] = str(value)
+        bbt_key = data.get("citekey")
+        if isinstance(bbt_key, str) and bbt_key.strip() and not item.fields.get("citationKey"):
+            item.fields["citationKey"] = bbt_key.strip()
         extra_kept: list[str] = []
         labels = {label.lower(): scheme for scheme, label in EXTRA_LABELS.items()}
-        for line in str(data.get("extra") or "").splitlines():
+        raw_extra = data.get("extra") or ""
+        # Better BibTeX's JSON keeps Extra as a list of lines.
+        extra_text = "\n".join(map(str, raw_extra)) if isinstance(raw_extra, list) else str(raw_extra)
+        for line in extra_text.splitlines():
             label, sep, rest = line.partition(":")
             found = labels.get(label.strip().lower())
             if sep and found and item.set_identifier(found, rest.strip()):
+                continue
+            # Zotero migrates `field: value` lines of Extra into the field when the type has it and it is empty.
+            home = type_field(item.item_type, label.strip()) if sep and label.strip() in ALL_FIELDS else ""
+            if home and rest.strip() and not item.fields.get(home):
+                item.fields[home] = rest.strip()
                 continue
             extra_kept.append(line)
         if any(line.strip() for line in extra_kept):

@@ -1,125 +1,56 @@
-"""Zotero's item types, their fields and creator types (the subset senref edits and exchanges)."""
+"""Zotero's item types, fields, base-field mappings and creator types, loaded from the schema senref ships.
+
+The data is derived from Zotero's published global schema (`resources/schema/zotero-schema.json`, made by
+`packaging/derive_zotero_schema.py`); nothing here is typed by hand except senref's identifier schemes.
+"""
 
 from __future__ import annotations
 
-#: Fields every regular Zotero item type has, in Zotero's display order (after the type-specific ones).
-_COMMON_TAIL = (
-    "DOI", "citationKey", "url", "accessDate", "archive", "archiveLocation", "shortTitle",
-    "language", "libraryCatalog", "callNumber", "rights", "extra",
-)
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
 
-#: itemType -> ordered fields (Zotero field names). `title`, `abstractNote` and `date` come first
-#: because every type has them; type-specific fields follow, then the common tail.
-ITEM_FIELDS: dict[str, tuple[str, ...]] = {
-    "journalArticle": (
-        "title", "abstractNote", "publicationTitle", "publisher", "place", "date", "volume", "issue",
-        "section", "partNumber", "partTitle", "pages", "series", "seriesTitle", "seriesText",
-        "journalAbbreviation", "PMID", "PMCID", "ISSN",
-    ),
-    "book": (
-        "title", "abstractNote", "series", "seriesNumber", "volume", "numberOfVolumes", "edition",
-        "date", "publisher", "place", "originalDate", "format", "numPages", "ISBN", "ISSN",
-    ),
-    "bookSection": (
-        "title", "abstractNote", "bookTitle", "series", "seriesNumber", "volume", "numberOfVolumes",
-        "edition", "date", "publisher", "place", "pages", "ISBN", "ISSN",
-    ),
-    "thesis": (
-        "title", "abstractNote", "thesisType", "university", "place", "date", "series",
-        "seriesNumber", "numPages", "ISBN", "ISSN",
-    ),
-    "report": (
-        "title", "abstractNote", "reportNumber", "reportType", "institution", "place", "date",
-        "seriesTitle", "seriesNumber", "pages", "ISBN", "ISSN",
-    ),
-    "preprint": (
-        "title", "abstractNote", "genre", "repository", "archiveID", "place", "date", "series",
-        "seriesNumber",
-    ),
-    "conferencePaper": (
-        "title", "abstractNote", "proceedingsTitle", "conferenceName", "publisher", "place", "date",
-        "eventPlace", "volume", "issue", "numberOfVolumes", "pages", "series", "seriesNumber", "ISBN",
-        "ISSN",
-    ),
-    "manuscript": (
-        "title", "abstractNote", "manuscriptType", "institution", "place", "date", "numPages", "number",
-    ),
-    "webpage": ("title", "abstractNote", "websiteTitle", "websiteType", "date", "publisher", "place"),
-    "dataset": (
-        "title", "abstractNote", "identifier", "type", "versionNumber", "date", "repository",
-        "repositoryLocation", "format",
-    ),
-    "magazineArticle": (
-        "title", "abstractNote", "publicationTitle", "publisher", "place", "date", "volume", "issue",
-        "pages", "ISSN",
-    ),
-    "newspaperArticle": (
-        "title", "abstractNote", "publicationTitle", "publisher", "place", "date", "volume", "issue",
-        "edition", "section", "pages", "ISSN",
-    ),
-    "encyclopediaArticle": (
-        "title", "abstractNote", "encyclopediaTitle", "series", "seriesNumber", "volume",
-        "numberOfVolumes", "edition", "date", "publisher", "place", "pages", "ISBN",
-    ),
-    "document": ("title", "abstractNote", "type", "date", "publisher", "place"),
-    "presentation": (
-        "title", "abstractNote", "presentationType", "date", "meetingName", "place", "series",
-        "sessionTitle",
-    ),
-    "computerProgram": (
-        "title", "abstractNote", "seriesTitle", "versionNumber", "date", "system", "company", "place",
-        "programmingLanguage", "ISBN",
-    ),
-    "patent": (
-        "title", "abstractNote", "place", "country", "assignee", "issuingAuthority", "patentNumber",
-        "filingDate", "pages", "applicationNumber", "priorityNumbers", "issueDate", "references",
-        "legalStatus",
-    ),
-    "letter": ("title", "abstractNote", "letterType", "date", "eventPlace"),
-    "standard": (
-        "title", "abstractNote", "organization", "committee", "type", "number", "versionNumber",
-        "edition", "status", "date", "publisher", "place", "numPages", "ISBN",
-    ),
-}
-ITEM_FIELDS = {t: f + tuple(x for x in _COMMON_TAIL if x not in f) for t, f in ITEM_FIELDS.items()}
+#: Zotero types that are not bibliographic records (children and annotations).
+NON_REGULAR_TYPES = frozenset({"note", "attachment", "annotation"})
+
+
+@cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("senref.resources").joinpath("schema/zotero-schema.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+SCHEMA_VERSION: int = int(_schema()["version"])
+_TYPES: dict[str, Any] = {t: d for t, d in _schema()["itemTypes"].items() if t not in NON_REGULAR_TYPES}
+
+#: itemType -> fields in Zotero's display order (Zotero field names), for the 37 regular item types.
+ITEM_FIELDS: dict[str, tuple[str, ...]] = {t: tuple(d["fields"]) for t, d in _TYPES.items()}
 
 #: itemType -> creator types it accepts; the first one is the primary creator type.
-CREATOR_TYPES: dict[str, tuple[str, ...]] = {
-    "journalArticle": ("author", "contributor", "editor", "translator", "reviewedAuthor"),
-    "book": ("author", "contributor", "editor", "translator", "seriesEditor"),
-    "bookSection": ("author", "contributor", "editor", "bookAuthor", "translator", "seriesEditor"),
-    "thesis": ("author", "contributor"),
-    "report": ("author", "editor", "contributor", "translator", "seriesEditor"),
-    "preprint": ("author", "contributor", "editor", "translator", "reviewedAuthor"),
-    "conferencePaper": ("author", "contributor", "editor", "translator", "seriesEditor"),
-    "manuscript": ("author", "contributor", "translator"),
-    "webpage": ("author", "contributor", "translator"),
-    "dataset": ("author", "contributor"),
-    "magazineArticle": ("author", "contributor", "translator", "reviewedAuthor"),
-    "newspaperArticle": ("author", "contributor", "translator", "reviewedAuthor"),
-    "encyclopediaArticle": ("author", "contributor", "editor", "translator", "seriesEditor"),
-    "document": ("author", "contributor", "editor", "translator", "reviewedAuthor"),
-    "presentation": ("presenter", "chair", "organizer", "contributor", "translator"),
-    "computerProgram": ("programmer", "contributor"),
-    "patent": ("inventor", "attorneyAgent", "contributor"),
-    "letter": ("author", "recipient", "contributor", "translator"),
-    "standard": ("author", "editor", "contributor"),
-}
+CREATOR_TYPES: dict[str, tuple[str, ...]] = {t: tuple(d["creatorTypes"]) for t, d in _TYPES.items()}
 
-ITEM_TYPES: tuple[str, ...] = tuple(ITEM_FIELDS)
+ITEM_TYPES: tuple[str, ...] = tuple(sorted(ITEM_FIELDS))
 
-#: Zotero's "base field" mapping: type-specific names that mean the publication / publisher / number.
-BASE_FIELDS: dict[str, str] = {
-    "bookTitle": "publicationTitle", "proceedingsTitle": "publicationTitle",
-    "websiteTitle": "publicationTitle", "encyclopediaTitle": "publicationTitle",
-    "university": "publisher", "institution": "publisher", "company": "publisher",
-    "repository": "publisher", "organization": "publisher",
-    "reportNumber": "number", "patentNumber": "number", "archiveID": "number",
-    "thesisType": "type", "reportType": "type", "genre": "type", "websiteType": "type",
-    "manuscriptType": "type", "presentationType": "type", "letterType": "type",
-    "meetingName": "conferenceName",
-    "issueDate": "date",
-}
+#: Zotero's base-field mapping: a type-specific field -> the base field it stands for
+#: (bookTitle/proceedingsTitle -> publicationTitle, university -> publisher, reportNumber -> number...).
+#: Zotero maps each such field to one base field whatever the type, so one table serves every type.
+BASE_FIELDS: dict[str, str] = {f: b for d in _TYPES.values() for f, b in d["baseFields"].items()}
+
+#: Every field name any regular type has.
+ALL_FIELDS: frozenset[str] = frozenset(f for fields in ITEM_FIELDS.values() for f in fields)
+
+#: Zotero's own Zotero -> CSL maps (types, text fields, dates, creator types).
+CSL_TYPES: dict[str, list[str]] = dict(_schema()["csl"]["types"])
+CSL_TEXT_FIELDS: dict[str, list[str]] = dict(_schema()["csl"]["fields"]["text"])
+CSL_DATE_FIELDS: dict[str, str] = dict(_schema()["csl"]["fields"]["date"])
+CSL_NAMES: dict[str, str] = dict(_schema()["csl"]["names"])
+
+#: Fields whose values Zotero treats as dates (its `meta.fields` table).
+DATE_FIELDS: frozenset[str] = frozenset(
+    name for name, spec in _schema()["fieldTypes"].items() if spec.get("type") == "date"
+) | frozenset(f for f, b in BASE_FIELDS.items() if b == "date") | {"accessDate", "originalDate"}
 
 #: Identifier schemes senref treats as first-class (order = display order).
 IDENTIFIER_SCHEMES: tuple[str, ...] = ("doi", "hal", "pmid", "pmcid", "arxiv", "isbn")
@@ -138,9 +69,40 @@ def fields_for(item_type: str) -> tuple[str, ...]:
     return ITEM_FIELDS.get(item_type, ITEM_FIELDS["journalArticle"])
 
 
+def base_field(name: str) -> str:
+    """The base field *name* stands for (itself when it is a base field)."""
+    return BASE_FIELDS.get(name, name)
+
+
+def type_field(item_type: str, base: str) -> str:
+    """The field of *item_type* that holds base field *base* (publicationTitle -> bookTitle...), or ""."""
+    valid = fields_for(item_type)
+    if base in valid:
+        return base
+    wanted = base_field(base)
+    for name in valid:
+        if BASE_FIELDS.get(name) == wanted:
+            return name
+    return ""
+
+
 def publication_field(item_type: str) -> str | None:
     """The field holding the container title for *item_type* (journal, book, proceedings...)."""
-    for name in fields_for(item_type):
-        if name == "publicationTitle" or BASE_FIELDS.get(name) == "publicationTitle":
-            return name
-    return None
+    return type_field(item_type, "publicationTitle") or None
+
+
+def field_label(name: str) -> str:
+    """Zotero's English label for a field ("publicationTitle" -> "Publication")."""
+    labels: dict[str, str] = _schema()["labels"]["fields"]
+    return labels.get(name, name)
+
+
+def type_label(item_type: str) -> str:
+    """Zotero's English label for an item type ("bookSection" -> "Book Section")."""
+    labels: dict[str, str] = _schema()["labels"]["itemTypes"]
+    return labels.get(item_type, item_type)
+
+
+def creator_label(creator_type: str) -> str:
+    labels: dict[str, str] = _schema()["labels"]["creatorTypes"]
+    return labels.get(creator_type, creator_type)

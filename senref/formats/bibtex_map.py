@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from senref.core.schema import type_field
+
 #: entry type -> Zotero item type (both dialects; Zotero's bibtex2zoteroTypeMap plus BibLaTeX types)
 ENTRY_TO_ZOTERO: dict[str, str] = {
     "article": "journalArticle", "book": "book", "booklet": "book", "manual": "book", "mvbook": "book",
@@ -56,15 +58,7 @@ SIMPLE_FIELDS: dict[str, str] = {
 
 def zotero_field(item_type: str, base: str) -> str:
     """Type-specific Zotero field for a base field (publicationTitle -> bookTitle for bookSection...)."""
-    from senref.core.schema import BASE_FIELDS, fields_for
-
-    valid = fields_for(item_type)
-    if base in valid:
-        return base
-    for name in valid:
-        if BASE_FIELDS.get(name) == base:
-            return name
-    return ""
+    return type_field(item_type, base)
 
 
 def clean_pages(value: str) -> str:
