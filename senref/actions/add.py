@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from senref.actions.duplicates import possible_duplicates
 from senref.actions.progress import Progress, ProgressSink, Report, ShouldStop, never_stop, no_progress
+from senref.core import identifiers as ids
 from senref.core.extract import Work, group_works
 from senref.core.model import Item
 from senref.core.pdftext import pdf_text, pdf_title
@@ -51,6 +53,8 @@ class AddReport(Report):
     """One outcome per work, in the order they finished."""
 
     outcomes: list[AddOutcome] = field(default_factory=list)
+    #: likely duplicates (not merged: no identifier proves them) the added items are in
+    possible_duplicates: int = 0
 
     def by_status(self, status: str) -> list[AddOutcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -70,6 +74,8 @@ class AddReport(Report):
 
     def summary(self) -> str:
         parts = [f"{len(self.by_status(s))} {s}" for s in ("added", "merged", "unchanged", "failed")]
+        if self.possible_duplicates:
+            parts.append(f"{self.possible_duplicates} possible duplicates")
         return ", ".join(parts) + (" (cancelled)" if self.cancelled else "")
 
     def lines(self) -> list[str]:
@@ -160,6 +166,7 @@ def add_inputs(library: Library, settings: Settings, inputs: Iterable[str], *, c
             outcome = pdf_jobs[pdf_future]
             _store_pdf(library, outcome, pdf_future.result())
             tell(outcome)
+    report.possible_duplicates = possible_duplicates(library, [o.key for o in report.outcomes if o.key])
     return report
 
 
@@ -195,8 +202,9 @@ def _unique_jobs(jobs: list[tuple[Work, Path | None]]) -> list[tuple[Work, Path 
     out: list[tuple[Work, Path | None]] = []
     for work, path in jobs:
         twin = next((w for w, p in out if p is None and path is None
-                     and any(w.identifiers.get(s) == v for s, v in work.identifiers.items())), None)
-        if twin is not None and not any(s in twin.identifiers and twin.identifiers[s] != v
+                     and any(ids.same_identifier(s, w.identifiers.get(s), v) for s, v in work.identifiers.items())),
+                    None)
+        if twin is not None and not any(s in twin.identifiers and not ids.same_identifier(s, twin.identifiers[s], v)
                                         for s, v in work.identifiers.items()):
             for scheme, value in work.identifiers.items():
                 twin.identifiers.setdefault(scheme, value)

@@ -68,14 +68,15 @@ class ExportCancelled(Exception):
 
 
 def export_items(library: Library, settings: Settings, query: ItemQuery, path: Path,
-                 format_name: str | None = None, *, with_files: bool = False,
+                 format_name: str | None = None, *, with_files: bool = False, unicode: bool = False,
                  progress: ProgressSink = no_progress, should_stop: ShouldStop = never_stop) -> ExportReport:
     """Write the items matching *query* to *path* (atomically, as every writer does).
 
     The one export path of both front ends, so `senref export` and the window's Export write the same
     bytes; new citation keys follow the settings' pattern and are pinned, so a key never changes once
     exported. *format_name* None takes the format from the extension of *path* (else senref JSON). On
-    a stop the target is left as it was and no key is pinned.
+    a stop the target is left as it was and no key is pinned. With *unicode*, BibTeX and BibLaTeX keep
+    UTF-8 instead of LaTeX-encoding every non-ASCII character (the default, which pdflatex compiles).
     """
     fmt = choose_format(format_name, path if format_name is None else None)
     total = library.count(query)
@@ -83,6 +84,8 @@ def export_items(library: Library, settings: Settings, query: ItemQuery, path: P
     keys = LibraryCitationKeys(library)
     ctx = export_context(library, settings, with_files=with_files, citation_keys=keys,
                          progress=lambda n: progress(Progress(n, total)))
+    if unicode:
+        ctx.options["bibtex_unicode"] = "true"
     try:
         count = fmt.write(_until_stopped(library.iter_items(query=query), should_stop), path, ctx)
     except ExportCancelled:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from senref.actions.duplicates import possible_duplicates
 from senref.actions.progress import Progress, ProgressSink, Report, ShouldStop, never_stop, no_progress
 from senref.core.importfiles import FileRoots
 from senref.core.settings import Settings
@@ -42,6 +43,8 @@ class ImportFilesReport(Report):
     """One FileImport per file asked for; `problems` and `warnings` hold their lines, file name first."""
 
     files: list[FileImport] = field(default_factory=list)
+    #: likely duplicates (not merged: no identifier proves them) the imported items are in
+    possible_duplicates: int = 0
 
     @property
     def created(self) -> int:
@@ -57,6 +60,7 @@ class ImportFilesReport(Report):
 
     def summary(self) -> str:
         text = f"{self.created} added, {self.merged} merged"
+        text += f", {self.possible_duplicates} possible duplicates" if self.possible_duplicates else ""
         text += f", {len(self.problems)} problems" if self.problems else ""
         text += f", {len(self.warnings)} warnings" if self.warnings else ""
         return text + (" (cancelled)" if self.cancelled else "")
@@ -134,6 +138,7 @@ def import_files(library: Library, settings: Settings, paths: Sequence[Path | st
         progress(Progress(done + 1, total, outcome.summary()))
         if should_stop():
             report.cancelled = True
+    report.possible_duplicates = possible_duplicates(library, report.keys)
     return report
 
 

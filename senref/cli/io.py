@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--format", metavar="F", help="zotero-rdf, csljson, bibtex, biblatex, ris, json "
                                                   "(default: from the -o extension, else json)")
     p.add_argument("--with-files", action="store_true", help="copy attachments into files/ beside the export")
+    p.add_argument("--unicode", action="store_true",
+                   help="BibTeX/BibLaTeX: keep UTF-8 (default: LaTeX-encode non-ASCII characters so pdflatex compiles)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically); default: standard output")
     p.set_defaults(func=run_export)
 
@@ -73,13 +75,15 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     query = ItemQuery(collection=collection_key(lib, args.collection), recursive=args.recursive,
                       tags=[args.tag] if args.tag else [], search=args.search or "")
     if args.output:
-        report = export_items(lib, ctx.settings, query, Path(args.output), fmt.name, with_files=args.with_files)
+        report = export_items(lib, ctx.settings, query, Path(args.output), fmt.name, with_files=args.with_files,
+                              unicode=args.unicode)
         ctx.progress(f"exported {report.count} item(s) as {report.label} to {args.output}")
         return 0
     # Standard output: render to a temp file first so a failure never prints half an export.
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"export{fmt.extensions[0] if fmt.extensions else ''}"
-        report = export_items(lib, ctx.settings, query, out, fmt.name, with_files=args.with_files)
+        report = export_items(lib, ctx.settings, query, out, fmt.name, with_files=args.with_files,
+                              unicode=args.unicode)
         sys.stdout.write(out.read_text(encoding="utf-8"))
     ctx.progress(f"exported {report.count} item(s) as {report.label}")
     return 0

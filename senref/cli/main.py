@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "senref.cli.add",
     "senref.cli.collections",
     "senref.cli.tags",
+    "senref.cli.duplicates",
     "senref.cli.io",
     "senref.cli.cite",
     "senref.cli.topics",

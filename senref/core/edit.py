@@ -64,7 +64,7 @@ def set_field(item: Item, name: str, value: str) -> bool:
     >>> set_field(item, "title", "New")
     False
     >>> set_field(item, "DOI", "https://doi.org/10.1093/JNCI/djab064"), item.identifiers
-    (True, {'doi': '10.1093/jnci/djab064'})
+    (True, {'doi': '10.1093/JNCI/djab064'})
     """
     scheme = identifier_scheme(name)
     if scheme:

@@ -77,7 +77,7 @@ def clean_doi(candidate: str) -> str | None:
     >>> clean_doi("10.1093/jnci/djab064).")
     '10.1093/jnci/djab064'
     >>> clean_doi("10.1016/S0022-3999(01)00297-8")
-    '10.1016/s0022-3999(01)00297-8'
+    '10.1016/S0022-3999(01)00297-8'
     >>> clean_doi("10.1101/2020.03.01.972000v2.full.pdf")
     '10.1101/2020.03.01.972000'
     >>> clean_doi("10.1111/acel.13100/abstract")
@@ -227,7 +227,8 @@ def group_works(text: str) -> list[Work]:
     for line in html.unescape(text).splitlines(keepends=True):
         current: Work | None = None
         for hit in find_identifiers(line):
-            if current is None or (hit.scheme in current.identifiers and current.identifiers[hit.scheme] != hit.value):
+            if current is None or (hit.scheme in current.identifiers
+                                   and not ids.same_identifier(hit.scheme, current.identifiers[hit.scheme], hit.value)):
                 current = Work(text=line.strip())
                 works.append(current)
             current.identifiers.setdefault(hit.scheme, hit.value)
@@ -246,8 +247,8 @@ def _union(works: list[Work]) -> list[Work]:
         for i, target in enumerate(merged):
             for j in range(i + 1, len(merged)):
                 work = merged[j]
-                shares = any(target.identifiers.get(s) == v for s, v in work.identifiers.items())
-                conflict = any(s in target.identifiers and target.identifiers[s] != v
+                shares = any(ids.same_identifier(s, target.identifiers.get(s), v) for s, v in work.identifiers.items())
+                conflict = any(s in target.identifiers and not ids.same_identifier(s, target.identifiers[s], v)
                                for s, v in work.identifiers.items())
                 if shares and not conflict:
                     for scheme, value in work.identifiers.items():

@@ -7,16 +7,18 @@ from collections.abc import Callable, Iterable
 
 from senref.core import checkpoints
 from senref.core.confine import safe_filename
+from senref.core.dupscore import Candidate
 from senref.core.importfiles import FileRoots, admit_attachments
 from senref.core.library_base import ImportReport, LibraryBase, LibraryError, SaveResult
-from senref.core.merge import merge_into, same_identity
+from senref.core.merge import RELATED, add_relation, merge_into, same_identity
 from senref.core.model import Item, is_key, new_key, now_iso
 from senref.core.records import ImportProblem, ImportRecord
 from senref.core.sanitize import clean_item
 from senref.storage import collections as collection_rows
+from senref.storage import duplicates as dup_rows
+from senref.storage import dupstore, versions
 from senref.storage import items as rows
-from senref.storage import versions
-from senref.storage.duplicates import find_duplicate
+from senref.storage.duplicates import find_duplicate, meet
 
 
 class LibraryWrites(LibraryBase):
@@ -57,6 +59,7 @@ class LibraryWrites(LibraryBase):
                     existing.version = self._next_version(conn)
                     existing.date_modified = now_iso()
                     rows.write_item(conn, existing)
+                    self._meet(conn, existing)
                 return SaveResult(existing.key, created=False, merged=True, changes=changes,
                                   matched_by=matched_by, cut=cut)
         if rows.item_id(conn, item.key) is not None:
@@ -66,7 +69,74 @@ class LibraryWrites(LibraryBase):
         item.version = self._next_version(conn)
         item.deleted = False
         rows.write_item(conn, item)
+        self._meet(conn, item)
         return SaveResult(item.key, created=True, cut=cut)
+
+    def _meet(self, conn: sqlite3.Connection, item: Item) -> int:
+        """Store the likely duplicates of the just-written *item*; link its preprint/published versions
+        both ways (Zotero's `dc:relation`); returns how many likely pairs are new."""
+        meeting = meet(conn, item)
+        if meeting.links:
+            version = item.version
+            linked = [add_relation(item, RELATED, key) for key in meeting.links]  # every one, not the first
+            if any(linked):
+                rows.write_item(conn, item)
+            for key in meeting.links:
+                other = rows.read_item(conn, key)
+                if other is not None and add_relation(other, RELATED, item.key):
+                    other.version, other.date_modified = version, now_iso()
+                    rows.write_item(conn, other)
+        return meeting.new
+
+    def resolve_key(self, text: str) -> str:
+        """As LibraryBase.resolve_key, but a key merged away (see senref.actions.duplicates) names its master."""
+        if is_key(text.upper()):  # also once the merged-away item was purged from the Trash
+            moved = dupstore.redirect_of(self._conn, text.upper())
+            if moved:
+                return moved
+        key = super().resolve_key(text)
+        return dupstore.redirect_of(self._conn, key) or key
+
+    def redirect_of(self, key: str) -> str | None:
+        """The item a merged-away *key* was merged into (following later merges), or None."""
+        return dupstore.redirect_of(self._conn, key)
+
+    # -- duplicates (senref.actions.duplicates is the user-facing side) ------------------------
+    def scan_duplicates(self, should_stop: Callable[[], bool] | None = None) -> int:
+        """Find the likely duplicates of the whole library afresh and store them; items scanned."""
+        with self.db.transaction() as conn:
+            return dup_rows.scan(conn, should_stop)
+
+    def duplicate_candidates(self) -> list[Candidate]:
+        """Stored likely pairs of live items, not dismissed, best first."""
+        return dupstore.live_candidates(self._conn)
+
+    def count_duplicate_candidates(self, keys: Iterable[str]) -> int:
+        """How many stored likely pairs involve one of *keys* (e.g. the items an import just saved)."""
+        return dupstore.candidates_touching(self._conn, keys)
+
+    def dismiss_duplicates(self, keys: list[str]) -> int:
+        """Remember every pair among *keys* as "not duplicates"; returns how many pairs."""
+        with self.db.transaction() as conn:
+            return dupstore.dismiss(conn, keys)
+
+    def merge_duplicates(self, master: str, others: list[str], choices: dict[str, str] | None = None
+                         ) -> tuple[str, list[str]]:
+        """Merge *others* into *master* (see senref.storage.duplicates.merge_group); (undo token, changes)."""
+        token = new_key().lower()
+        with self.db.transaction() as conn:
+            changes = dup_rows.merge_group(conn, master, others, choices=dict(choices or {}),
+                                           version=self._next_version(conn), token=token)
+        self.events.emit("items_changed", [master, *others])
+        self.events.emit("collections_changed")
+        return token, changes
+
+    def undo_duplicate_merge(self, token: str) -> tuple[str, list[str]]:
+        with self.db.transaction() as conn:
+            master, others = dup_rows.undo_merge(conn, token, self._next_version(conn))
+        self.events.emit("items_changed", [master, *others])
+        self.events.emit("collections_changed")
+        return master, others
 
     @staticmethod
     def _same_key_match(conn: sqlite3.Connection, item: Item) -> tuple[str, str] | None:

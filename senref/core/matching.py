@@ -111,3 +111,26 @@ def first_author_key(creators: list[Creator]) -> str:
         if key:
             return key
     return ""
+
+
+#: Name particles left out of the comparison key ("van Deursen", "Deursen, Jan van", "De la Cruz").
+PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "degli", "di", "da", "das", "dos", "du",
+                       "la", "le", "les", "ten", "ter", "zu", "zum", "zur", "y", "d", "l", "st"})
+#: German transliterations: "Müller" folds to "muller", a database may have typed "Mueller".
+_TRANSLIT = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+def family_key(creator: Creator) -> str:
+    """Folded family name without particles or transliteration marks, for "same person" comparison.
+
+    >>> family_key(Creator(last_name="van Deursen")) == family_key(Creator(last_name="Deursen")) == "deursen"
+    True
+    >>> family_key(Creator(last_name="Mueller")) == family_key(Creator(last_name="Müller"))
+    True
+    """
+    words = fold(creator.last_name or creator.name).split()
+    kept = [w for w in words if w not in PARTICLES] or words
+    key = "".join(kept)
+    for pair, single in _TRANSLIT:
+        key = key.replace(pair, single)
+    return key

@@ -10,12 +10,12 @@ from typing import Any
 
 from senref.core import identifiers as ids
 from senref.core.schema import (
-    ALL_FIELDS,
     CREATOR_TYPES,
     EXTRA_LABELS,
     IDENTIFIER_FIELDS,
     IDENTIFIER_SCHEMES,
     ITEM_FIELDS,
+    field_for_label,
     publication_field,
     type_field,
 )
@@ -301,12 +301,14 @@ class Item:
         item.version = int(obj.get("version") or data.get("version") or 0)
         reserved = {"key", "version", "itemType", "creators", "tags", "collections", "relations",
                     "dateAdded", "dateModified", "deleted", "parentItem", "extra"}
+        rejected: list[str] = []
         for name, value in data.items():
             if name in reserved or name in BOOKKEEPING or value in (None, ""):
                 continue
             if name in IDENTIFIER_FIELDS.values():
                 scheme = next(s for s, f in IDENTIFIER_FIELDS.items() if f == name)
-                item.set_identifier(scheme, str(value))
+                if not item.set_identifier(scheme, str(value)):
+                    rejected.append(f"{name}: {value}")  # not a valid identifier, but the record's text: kept
                 continue
             if isinstance(value, str | int | float):
                 # A base-field name (publicationTitle in a bookSection) lands in the type's own field.
@@ -324,12 +326,17 @@ class Item:
             found = labels.get(label.strip().lower())
             if sep and found and item.set_identifier(found, rest.strip()):
                 continue
+            if sep and label.strip() in BOOKKEEPING:
+                continue
             # Zotero migrates `field: value` lines of Extra into the field when the type has it and it is empty.
-            home = type_field(item.item_type, label.strip()) if sep and label.strip() in ALL_FIELDS else ""
+            home = field_for_label(item.item_type, label) if sep and len(label) <= 40 else ""
+            if home in IDENTIFIER_FIELDS.values() or label.strip().casefold() in ("type", "itemtype"):
+                home = ""  # a malformed identifier stays visible in Extra; `type:` names an item type, not a field
             if home and rest.strip() and not item.fields.get(home):
                 item.fields[home] = rest.strip()
                 continue
             extra_kept.append(line)
+        extra_kept = [line for line in rejected if line not in extra_kept] + extra_kept
         if any(line.strip() for line in extra_kept):
             item.fields["extra"] = "\n".join(extra_kept).strip("\n")
         for scheme, value in (meta.get("identifiers") or {}).items():

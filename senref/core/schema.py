@@ -80,6 +80,8 @@ def type_field(item_type: str, base: str) -> str:
     if base in valid:
         return base
     wanted = base_field(base)
+    if wanted in valid:  # reportNumber asked of a standard, which holds the base field `number` itself
+        return wanted
     for name in valid:
         if BASE_FIELDS.get(name) == wanted:
             return name
@@ -89,6 +91,35 @@ def type_field(item_type: str, base: str) -> str:
 def publication_field(item_type: str) -> str | None:
     """The field holding the container title for *item_type* (journal, book, proceedings...)."""
     return type_field(item_type, "publicationTitle") or None
+
+
+@cache
+def _extra_labels() -> dict[str, str]:
+    """Folded label -> field: Zotero field names, their English labels, and CSL variable names."""
+    fold = _fold_label
+    out: dict[str, str] = {}
+    for variable, fields in CSL_TEXT_FIELDS.items():
+        out.setdefault(fold(variable), fields[0])
+    for variable, name in CSL_DATE_FIELDS.items():
+        out.setdefault(fold(variable), name)
+    labels: dict[str, str] = _schema()["labels"]["fields"]
+    out.update({fold(label): name for name, label in labels.items() if name in ALL_FIELDS})
+    out.update({fold(name): name for name in ALL_FIELDS})
+    return out
+
+
+def _fold_label(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def field_for_label(item_type: str, label: str) -> str:
+    """The field of *item_type* a `Label: value` line of Extra names, as Zotero reads Extra, or "".
+
+    Zotero accepts its field names, their labels ("Original Date") and CSL variables ("original-date"),
+    case-insensitively.
+    """
+    name = _extra_labels().get(_fold_label(label), "")
+    return type_field(item_type, name) if name else ""
 
 
 def field_label(name: str) -> str:

@@ -54,6 +54,11 @@ class Settings:
     breaker_cooldown: float = 60.0
     #: Largest bibliography file an import reads ([import] max_file_mb); larger ones are refused unread.
     max_import_mb: float = 500.0
+    #: [cite]: the bibliography style (an official style id or a .csl path), the styles chosen before
+    #: it (newest first, for the window's menu), and the locale for styles that set none ("" = en-US).
+    cite_style: str = "apa"
+    cite_recent: list[str] = field(default_factory=list)
+    cite_locale: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
     #: The file these settings were read from; save_settings writes back there.
     file: Path | None = field(default=None, repr=False, compare=False)
@@ -102,6 +107,13 @@ def settings_from(raw: dict[str, Any], env: dict[str, str] | None = None) -> Set
     max_import = _positive(imports.get("max_file_mb"))
     if max_import is not None:
         settings.max_import_mb = max_import
+    cite: dict[str, Any] = raw["cite"] if isinstance(raw.get("cite"), dict) else {}
+    if isinstance(cite.get("style"), str) and cite["style"].strip():
+        settings.cite_style = cite["style"].strip()
+    if isinstance(cite.get("recent"), list):
+        settings.cite_recent = [str(s).strip() for s in cite["recent"] if isinstance(s, str) and s.strip()]
+    if isinstance(cite.get("locale"), str):
+        settings.cite_locale = cite["locale"].strip()
     pattern = (raw.get("export") or {}).get("citation_key_pattern") if isinstance(raw.get("export"), dict) else None
     if pattern:
         settings.citation_key_pattern = str(pattern)
@@ -150,6 +162,8 @@ def _limit(value: Any, low: float, high: float) -> float | None:
 
 #: The user-visible settings the window edits and save_settings writes back (the rest is hand-edited).
 EDITABLE = ("email", "download_pdfs", "default_collection", "library")
+#: Settings attribute -> key of the [cite] table; the window writes them back too.
+CITE_KEYS = {"cite_style": "style", "cite_recent": "recent", "cite_locale": "locale"}
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
@@ -182,6 +196,11 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
             in_network = True
         if name in document or not in_network:
             document[name] = value
+    for name, key in CITE_KEYS.items():
+        if baseline.get(name) != getattr(settings, name):
+            if not isinstance(document.get("cite"), dict):
+                document["cite"] = tomlkit.table()
+            document["cite"][key] = getattr(settings, name)
     defaults = {name: default for name, (_, default) in SERVICE_URLS.items()}
     old_urls: dict[str, str] = baseline.get("urls") or {}
     for name, url in settings.urls.items():
@@ -210,6 +229,8 @@ def _snapshot(settings: Settings) -> dict[str, Any]:
     """The editable values as they are now: what save_settings compares against to find changes."""
     values: dict[str, Any] = {name: getattr(settings, name) for name in EDITABLE}
     values["urls"] = dict(settings.urls)
+    values.update({name: getattr(settings, name) for name in CITE_KEYS})
+    values["cite_recent"] = list(settings.cite_recent)  # a copy: the window edits the list in place
     return values
 
 

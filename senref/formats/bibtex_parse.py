@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+#: joins the values of a repeated note field (Zotero writes one annote per note), so each stays a note
+REPEAT = "\x1e"
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _START = re.compile(r"@\s*([A-Za-z_][\w-]*)\s*([{(])")
 
@@ -268,8 +270,11 @@ class _Reader:
             self.i += 1
             value = self.value()
             if name in out and out[name] != value:
-                # Repeated fields (Zotero writes several annote/annotation): keep all, one per paragraph.
-                out[name] = f"{out[name]}\n\n{value}" if name in ("annote", "annotation", "comment", "keywords") else out[name]
+                # Repeated fields (Zotero writes several annote/annotation): keep all, each note on its own.
+                if name in ("annote", "annotation", "comment", "review", "notes"):
+                    out[name] = f"{out[name]}{REPEAT}{value}"
+                elif name == "keywords":
+                    out[name] = f"{out[name]}, {value}"
             else:
                 out[name] = value
             self.ws()

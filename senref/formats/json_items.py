@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from senref.core.atomic import atomic_write
 from senref.core.model import Attachment, Item, Note
 from senref.core.records import ImportProblem, ImportRecord
+from senref.core.schema import fields_for, type_field
 from senref.formats.base import ExportContext, Format, file_attachment
 from senref.formats.jsonstream import JsonStreamError, iter_array
 from senref.formats.textio import open_text
@@ -66,6 +68,47 @@ def _record(obj: dict[str, Any], line: int) -> ImportRecord | ImportProblem:
     return ImportRecord(item, paths, line)
 
 
+#: Better BibTeX / Zotero bookkeeping in a BBT JSON item: never fields (so never `name: value` lines in Extra).
+BBT_BOOKKEEPING = frozenset({"itemID", "itemKey", "uri", "libraryID", "select", "citekey", "notes", "attachments",
+                             "seeAlso", "multi", "collections", "relations", "key", "version", "dateAdded",
+                             "dateModified", "parentItem", "deleted"})
+_CITATION_KEY_LINE = re.compile(r"^\s*citation\s*key\s*:\s*(\S+)\s*$", re.I)
+
+
+def bbt_item_data(raw: dict[str, Any]) -> dict[str, Any]:
+    """A BBT JSON item as Zotero item data: base-field names resolved for the type, the citation key in
+    `citationKey` (BBT's `citekey`, or a legacy `Citation Key:` line in Extra), BBT bookkeeping dropped."""
+    item_type = str(raw.get("itemType") or "journalArticle")
+    valid = set(fields_for(item_type))
+    data: dict[str, Any] = {k: v for k, v in raw.items() if k in ("key", "version", "dateAdded", "dateModified")
+                            or k not in BBT_BOOKKEEPING}
+    if isinstance(raw.get("relations"), dict):
+        data["relations"] = raw["relations"]
+    for name in list(data):
+        if name in valid or name in _ITEM_KEYS or name in ("creators", "tags"):
+            continue
+        target = type_field(item_type, name)
+        if target and not data.get(target):
+            data[target] = data.pop(name)  # `publicationTitle` in a bookSection is its bookTitle
+    extra = raw.get("extra")
+    lines = [str(x) for x in extra] if isinstance(extra, list) else str(extra or "").splitlines()
+    citekey = str(raw.get("citationKey") or raw.get("citekey") or "").strip()
+    kept: list[str] = []
+    for line in lines:
+        match = _CITATION_KEY_LINE.match(line)
+        if match and (not citekey or citekey == match.group(1)):
+            citekey = match.group(1)
+            continue
+        kept.append(line)
+    data["extra"] = "\n".join(kept)
+    if citekey:
+        data["citationKey"] = citekey
+    return data
+
+
+_ITEM_KEYS = frozenset({"itemType", "key", "version", "dateAdded", "dateModified", "relations", "extra"})
+
+
 def _read_bbt(doc: dict[str, Any], base_dir: Path) -> Iterator[ImportRecord | ImportProblem]:
     """Better BibTeX JSON: Zotero fields at the top of each item, collections as a keyed tree."""
     colls: dict[str, dict[str, Any]] = doc.get("collections") or {}
@@ -87,9 +130,7 @@ def _read_bbt(doc: dict[str, Any], base_dir: Path) -> Iterator[ImportRecord | Im
     for index, raw in enumerate(doc.get("items") or [], start=1):
         if not isinstance(raw, dict) or raw.get("itemType") in ("note", "attachment"):
             continue
-        data = dict(raw)
-        if isinstance(data.get("extra"), list):
-            data["extra"] = "\n".join(str(x) for x in data["extra"])
+        data = bbt_item_data(raw)
         try:
             item = Item.from_json(data)
         except (ValueError, TypeError) as exc:

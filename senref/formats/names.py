@@ -35,10 +35,17 @@ def split_top(text: str, sep_re: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+#: lower-case words that join an organisation's name ("Corporation for Digital Scholarship"), never particles
+_FUNCTION_WORDS = frozenset({"at", "for", "of", "the", "and", "on", "in", "to", "with", "from", "by"})
+
+
 def parse_names(raw: str, creator_type: str) -> list[Creator]:
     creators: list[Creator] = []
     for part in split_top(raw.replace("\n", " "), r"\s+and\s+"):
         if part.lower() == "others":
+            # BibTeX's "et al.": Zotero has no flag for it, so (as Better BibTeX does) it stays a creator
+            # named "others", which format_name writes back unbraced.
+            creators.append(Creator(creator_type, last_name="others"))
             continue
         creators.append(parse_name(part, creator_type))
     return creators
@@ -68,6 +75,9 @@ def parse_name(raw: str, creator_type: str) -> Creator:
     if len(words) == 1:
         return Creator(creator_type, first_name="", last_name=to_unicode(words[0]).strip()) if not words[0].startswith("{") \
             else Creator(creator_type, name=to_unicode(words[0]).strip())
+    if any(word in _FUNCTION_WORDS for word in words[1:-1]):
+        # "American Rights at Work": an English function word is no "von" particle, the name is an organisation's
+        return Creator(creator_type, name=to_unicode(" ".join(words)).strip())
     # "First von Last": the last name starts at the first lower-case word (a particle), else it is the last word.
     split_at = len(words) - 1
     for index, word in enumerate(words[:-1]):
@@ -89,6 +99,8 @@ def _balanced(text: str) -> bool:
 
 def format_name(creator: Creator, *, unicode: bool) -> str:
     """One name for a BibTeX list: "Last, First"; single-field and comma-bearing names are braced."""
+    if creator.last_name == "others" and not creator.first_name and not creator.name:
+        return "others"
     if creator.name or not creator.first_name:
         name = creator.name or creator.last_name
         return "{" + escape(name, unicode=unicode) + "}"

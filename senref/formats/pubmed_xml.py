@@ -9,7 +9,7 @@ from lxml import etree
 
 from senref.core.records import ImportProblem, ImportRecord
 from senref.formats.base import Format
-from senref.formats.xmlsafe import UnsafeXml, iterparse
+from senref.formats.xmlsafe import UnsafeXml, check_prolog
 
 
 class PubMedXmlFormat(Format):
@@ -19,16 +19,21 @@ class PubMedXmlFormat(Format):
     can_write = False
 
     def sniff(self, head: str) -> bool:
-        return "<PubmedArticleSet" in head or "<PubmedArticle>" in head or "<MedlineCitationSet" in head
+        return any(tag in head for tag in ("<PubmedArticleSet", "<PubmedArticle>", "<PubmedBookArticle>",
+                                           "<MedlineCitationSet"))
 
     def read(self, path: Path) -> Iterator[ImportRecord | ImportProblem]:
         # The article mapping is the PubMed source's, so a file and a lookup give the same item.
         from senref.sources.base import SourceError
-        from senref.sources.pubmed import item_from_article
+        from senref.sources.pubmed import ARTICLE_TAGS, item_from_article
 
         found = 0
         try:
-            for _event, article in iterparse(path, "PubmedArticle"):
+            check_prolog(path)
+            # xmlsafe's protections, for the two record kinds at once (articles and Bookshelf books).
+            records = etree.iterparse(str(path), events=("end",), tag=ARTICLE_TAGS, resolve_entities=False,
+                                      no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
+            for _event, article in records:
                 line = article.sourceline or 0
                 try:
                     item = item_from_article(article)
@@ -49,4 +54,4 @@ class PubMedXmlFormat(Format):
             yield ImportProblem(exc.lineno or 0, f"not well-formed XML: {exc.msg}")
             return
         if not found:
-            yield ImportProblem(1, "no PubmedArticle records found")
+            yield ImportProblem(1, "no PubmedArticle or PubmedBookArticle records found")

@@ -12,26 +12,27 @@ from xml.sax.saxutils import quoteattr
 from senref.core.atomic import atomic_write
 from senref.core.model import AUTOMATIC, Item
 from senref.core.records import ImportProblem, ImportRecord
-from senref.core.schema import BASE_FIELDS
+from senref.core.schema import fields_for
 from senref.formats.base import ExportContext, Format, extra_with_identifiers
 from senref.formats.exportfiles import exported_path
+from senref.formats.zotero_rdf_map import (
+    CALL_NUMBER,
+    CONFERENCE,
+    CONTAINER,
+    CONTAINERS,
+    CREATOR_PROPS,
+    ISSN,
+    ITEM,
+    ITEM_CLASSES,
+    PART,
+    PUBLISHER,
+    SERIES,
+    URL,
+    slots,
+)
 from senref.formats.zotero_rdf_read import NS, RdfReader
 
-ITEM_CLASSES = {
-    "journalArticle": "bib:Article", "magazineArticle": "bib:Article", "newspaperArticle": "bib:Article",
-    "book": "bib:Book", "bookSection": "bib:BookSection", "thesis": "bib:Thesis", "report": "bib:Report",
-    "manuscript": "bib:Manuscript", "letter": "bib:Letter", "patent": "bib:Patent", "dataset": "bib:Data",
-    "document": "bib:Document", "webpage": "rdf:Description", "conferencePaper": "rdf:Description",
-}
-CONTAINERS = {"journalArticle": "bib:Journal", "magazineArticle": "bib:Periodical", "newspaperArticle": "bib:Newspaper",
-              "bookSection": "bib:Book", "conferencePaper": "bib:Journal", "webpage": "z:Website",
-              "encyclopediaArticle": "bib:Book"}
-CREATOR_PROPS = {"author": "bib:authors", "editor": "bib:editors", "contributor": "bib:contributors"}
 LINK_MODE_NUMBERS = {"imported_file": "0", "imported_url": "1", "linked_file": "2", "linked_url": "3"}
-#: fields written with a dedicated predicate; every other field travels as z:<field>
-_HANDLED = frozenset({"title", "abstractNote", "date", "accessDate", "pages", "extra", "rights", "archiveLocation",
-                      "volume", "issue", "edition", "url", "publisher", "place", "ISSN", "journalAbbreviation",
-                      "series", "seriesNumber", "conferenceName", "DOI", "ISBN"})
 _BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -71,63 +72,90 @@ class ZoteroRdfFormat(Format):
         return count
 
 
-def _prop(out: list[str], name: str, value: str) -> None:
+def _prop(out: list[str], name: str, value: str, indent: int = 8) -> None:
     if value:
-        out.append(f"        <{name}>{esc(value)}</{name}>\n")
+        out.append(f"{' ' * indent}<{name}>{esc(value)}</{name}>\n")
+
+
+def _node(out: list[str], prop: str, cls: str, inner: list[str], indent: int = 8) -> None:
+    """`<prop><cls>inner</cls></prop>`, *inner* written for the node's own depth."""
+    pad = " " * indent
+    out += [f"{pad}<{prop}>\n", f"{pad}    <{cls}>\n"]
+    out.extend(" " * (indent + 8) + line for line in inner)
+    out += [f"{pad}    </{cls}>\n", f"{pad}</{prop}>\n"]
+
+
+def _leaves(values: dict[str, str], indent: int) -> list[str]:
+    lines: list[str] = []
+    for pred, value in values.items():
+        if pred == URL:
+            lines.append(f"{' ' * indent}<dc:identifier>\n{' ' * indent}    <dcterms:URI><rdf:value>{esc(value)}"
+                         f"</rdf:value></dcterms:URI>\n{' ' * indent}</dc:identifier>\n")
+        elif pred == CALL_NUMBER:
+            lines.append(f"{' ' * indent}<dc:subject>\n{' ' * indent}    <dcterms:LCC><rdf:value>{esc(value)}"
+                         f"</rdf:value></dcterms:LCC>\n{' ' * indent}</dc:subject>\n")
+        elif pred == ISSN:
+            _prop(lines, "dc:identifier", f"ISSN {value}", indent)
+        elif pred.startswith("dc:identifier "):
+            _prop(lines, "dc:identifier", f"{pred.split(' ', 1)[1]} {value}", indent)
+        else:
+            _prop(lines, pred, value, indent)
+    return lines
 
 
 def write_item(out: IO[str], item: Item, ctx: ExportContext, export_dir: Path) -> None:
-    f = item.fields
-    cls = ITEM_CLASSES.get(item.item_type, "rdf:Description")
+    item_type = item.item_type
+    cls = ITEM_CLASSES.get(item_type, "rdf:Description")
+    nodes: dict[str, dict[str, str]] = {n: {} for n in (ITEM, CONTAINER, SERIES, PART, PUBLISHER, CONFERENCE)}
+    table = slots(item_type)
+    for name, value in item.fields.items():
+        if not value or name == "extra":
+            continue
+        node, pred = table.get(name, (ITEM, f"z:{name}"))
+        nodes[node][pred] = value
+    ids = item.identifiers
+    id_node = CONTAINER if item_type in CONTAINERS else ITEM
+    if ids.get("isbn"):
+        nodes[id_node]["dc:identifier ISBN"] = ids["isbn"]
+    if ids.get("doi"):
+        nodes[ITEM]["dc:identifier DOI"] = ids["doi"]
+    written_ids = ["doi", "isbn"]
+    for scheme, zfield in (("pmid", "PMID"), ("pmcid", "PMCID")):
+        if ids.get(scheme) and zfield in fields_for(item_type):
+            nodes[ITEM][f"z:{zfield}"] = ids[scheme]
+            written_ids.append(scheme)
     lines: list[str] = [f'    <{cls} rdf:about="#item_{item.key}">\n']
-    _prop(lines, "z:itemType", item.item_type)
-    container = CONTAINERS.get(item.item_type)
-    pub = item.publication
-    if container and (pub or f.get("ISSN") or f.get("volume") or f.get("journalAbbreviation")):
-        lines.append(f"        <dcterms:isPartOf>\n            <{container}>\n")
+    _prop(lines, "z:itemType", item_type)
+    if nodes[PART]:
+        _node(lines, "dcterms:isPartOf", "bib:Part", _leaves(nodes[PART], 0))
+    series = []
+    if nodes[SERIES]:
+        series_lines: list[str] = []
+        _node(series_lines, "dcterms:isPartOf", "bib:Series", _leaves(nodes[SERIES], 0), 0)
+        series = series_lines
+    if nodes[CONTAINER] or (series and item_type in CONTAINERS):
+        # Zotero hangs the series on the container when there is one
+        _node(lines, "dcterms:isPartOf", CONTAINERS.get(item_type, "bib:Journal"),
+              _leaves(nodes[CONTAINER], 0) + series)
+        series = []
+    if series:
+        lines.extend("        " + line for line in series)
+    if nodes[PUBLISHER]:
         inner: list[str] = []
-        _prop(inner, "dc:title", pub)
-        if item.item_type in ("journalArticle", "magazineArticle", "newspaperArticle"):
-            _prop(inner, "prism:volume", f.get("volume", ""))
-            _prop(inner, "prism:number", f.get("issue", ""))
-            _prop(inner, "dcterms:alternative", f.get("journalAbbreviation", ""))
-            if f.get("ISSN"):
-                _prop(inner, "dc:identifier", f"ISSN {f['ISSN']}")
-        lines += ["        " + ln for ln in inner]
-        lines.append(f"            </{container}>\n        </dcterms:isPartOf>\n")
-    elif not container:
-        _prop(lines, "z:publicationTitle", pub)
-    if item.item_type not in ("journalArticle", "magazineArticle", "newspaperArticle"):
-        _prop(lines, "prism:volume", f.get("volume", ""))
-        _prop(lines, "prism:number", f.get("issue", ""))
-        _prop(lines, "z:journalAbbreviation", f.get("journalAbbreviation", ""))
-        _prop(lines, "z:ISSN", f.get("ISSN", ""))
-    if f.get("series") or f.get("seriesNumber"):
-        lines.append("        <dcterms:isPartOf>\n            <bib:Series>\n")
-        inner = []
-        _prop(inner, "dc:title", f.get("series", ""))
-        _prop(inner, "dc:identifier", f.get("seriesNumber", ""))
-        lines += ["        " + ln for ln in inner]
-        lines.append("            </bib:Series>\n        </dcterms:isPartOf>\n")
-    if f.get("conferenceName"):
-        lines.append(f"        <bib:presentedAt>\n            <bib:Conference>\n"
-                     f"                <dc:title>{esc(f['conferenceName'])}</dc:title>\n"
-                     f"            </bib:Conference>\n        </bib:presentedAt>\n")
-    publisher = next((v for k, v in f.items() if v and (k == "publisher" or BASE_FIELDS.get(k) == "publisher")), "")
-    if publisher or f.get("place"):
-        lines.append("        <dc:publisher>\n            <foaf:Organization>\n")
-        if f.get("place"):
-            lines.append(f"                <vcard:adr>\n                    <vcard:Address>\n"
-                         f"                       <vcard:locality>{esc(f['place'])}</vcard:locality>\n"
-                         f"                    </vcard:Address>\n                </vcard:adr>\n")
-        if publisher:
-            lines.append(f"                <foaf:name>{esc(publisher)}</foaf:name>\n")
-        lines.append("            </foaf:Organization>\n        </dc:publisher>\n")
+        if nodes[PUBLISHER].get("foaf:name"):
+            _prop(inner, "foaf:name", nodes[PUBLISHER]["foaf:name"], 0)
+        if nodes[PUBLISHER].get("vcard:locality"):
+            address: list[str] = []
+            _prop(address, "vcard:locality", nodes[PUBLISHER]["vcard:locality"], 0)
+            _node(inner, "vcard:adr", "vcard:Address", address, 0)
+        _node(lines, "dc:publisher", "foaf:Organization", inner)
+    if nodes[CONFERENCE]:
+        _node(lines, "bib:presentedAt", "bib:Conference", _leaves(nodes[CONFERENCE], 0))
     by_prop: dict[str, list[str]] = {}
     for c in item.creators:
         prop = CREATOR_PROPS.get(c.creator_type, f"z:{c.creator_type}s")
-        if c.name or not c.first_name:
-            person = f"<foaf:Person><foaf:surname>{esc(c.name or c.last_name)}</foaf:surname></foaf:Person>"
+        if c.name:
+            person = f"<foaf:Person><foaf:surname>{esc(c.name)}</foaf:surname></foaf:Person>"
         else:
             person = (f"<foaf:Person><foaf:surname>{esc(c.last_name)}</foaf:surname>"
                       f"<foaf:givenName>{esc(c.first_name)}</foaf:givenName></foaf:Person>")
@@ -145,26 +173,8 @@ def write_item(out: IO[str], item: Item, ctx: ExportContext, export_dir: Path) -
         lines.append(f'        <dcterms:isReferencedBy rdf:resource="#item_{note.key}"/>\n')
     for att in item.attachments:
         lines.append(f'        <link:link rdf:resource="#item_{att.key}"/>\n')
-    _prop(lines, "dc:title", f.get("title", ""))
-    _prop(lines, "dcterms:abstract", f.get("abstractNote", ""))
-    _prop(lines, "dc:date", f.get("date", ""))
-    _prop(lines, "dcterms:dateSubmitted", f.get("accessDate", ""))
-    _prop(lines, "bib:pages", f.get("pages", ""))
-    _prop(lines, "prism:edition", f.get("edition", ""))
-    _prop(lines, "dc:rights", f.get("rights", ""))
-    _prop(lines, "dc:coverage", f.get("archiveLocation", ""))
-    if item.identifiers.get("doi"):
-        _prop(lines, "dc:identifier", f"DOI {item.identifiers['doi']}")
-    if item.identifiers.get("isbn"):
-        _prop(lines, "dc:identifier", f"ISBN {item.identifiers['isbn']}")
-    if f.get("url"):
-        lines.append(f"        <dc:identifier>\n            <dcterms:URI><rdf:value>{esc(f['url'])}</rdf:value></dcterms:URI>\n"
-                     f"        </dc:identifier>\n")
-    for name, value in f.items():
-        if (name not in _HANDLED and name not in ("publicationTitle",)
-                and BASE_FIELDS.get(name) not in ("publicationTitle", "publisher") and value):
-            _prop(lines, f"z:{name}", value)
-    _prop(lines, "dc:description", extra_with_identifiers(item, ("doi", "isbn")))
+    lines += _leaves(nodes[ITEM], 8)
+    _prop(lines, "dc:description", extra_with_identifiers(item, tuple(written_ids)))
     lines.append(f"    </{cls}>\n")
     for note in item.notes:
         lines.append(f'    <bib:Memo rdf:about="#item_{note.key}">\n'

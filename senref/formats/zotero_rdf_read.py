@@ -10,10 +10,22 @@ from lxml import etree
 
 from senref.core.model import AUTOMATIC, Attachment, Creator, Item, Note, Tag
 from senref.core.records import ImportProblem, ImportRecord
-from senref.core.schema import ITEM_FIELDS
+from senref.core.schema import CREATOR_TYPES, IDENTIFIER_FIELDS, ITEM_FIELDS, fields_for, type_field
 from senref.formats.base import apply_extra, file_attachment
-from senref.formats.bibtex_map import zotero_field
 from senref.formats.xmlsafe import UnsafeXml, parse
+from senref.formats.zotero_rdf_map import (
+    ARTICLE_CONTAINERS,
+    CLASS_TYPES,
+    CONFERENCE,
+    CONTAINER,
+    ISSN,
+    ITEM,
+    PART,
+    PUBLISHER,
+    SERIES,
+    fields_at,
+    z_field,
+)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 NS = {
@@ -22,15 +34,38 @@ NS = {
     "link": "http://purl.org/rss/1.0/modules/link/", "prism": "http://prismstandard.org/namespaces/1.2/basic/",
     "vcard": "http://nwalsh.com/rdf/vCard#",
 }
-_PREFIX = {uri: prefix for prefix, uri in NS.items()}
-CLASS_TYPES = {
-    "bib:Article": "journalArticle", "bib:Book": "book", "bib:BookSection": "bookSection", "bib:Thesis": "thesis",
-    "bib:Report": "report", "bib:Document": "document", "bib:Manuscript": "manuscript", "bib:Letter": "letter",
-    "bib:Patent": "patent", "bib:Data": "dataset", "bib:Illustration": "document", "z:Website": "webpage",
-}
+
+_PREFIX = {uri: prefix for prefix, uri in (NS | {"bibo": "http://purl.org/ontology/bibo/",
+                                                "dc1_0": "http://purl.org/dc/elements/1.0/"}).items()}
 LINK_MODES = {"0": "imported_file", "1": "imported_url", "2": "linked_file", "3": "linked_url"}
-_CREATOR_PROPS = {"bib:authors": "author", "bib:editors": "editor", "bib:contributors": "contributor"}
+_CREATOR_PROPS = {"bib:authors": "author", "bib:editors": "editor", "bib:contributors": "contributor",
+                  "dc:creator": "author", "dcterms:creator": "author", "dc:contributor": "contributor",
+                  "dcterms:contributor": "contributor"}
+#: read namespaces: Zotero's plus those of the dialects Zotero's RDF importer also reads
+READ_NS = NS | {"bibo": "http://purl.org/ontology/bibo/", "dc1_0": "http://purl.org/dc/elements/1.0/"}
+_DATES = frozenset({"dc:date", "dcterms:issued", "dcterms:date", "prism:publicationDate", "dc1_0:date"})
+#: predicates read as the one Zotero writes for the same thing
+_SAME = {"dcterms:abstract": "dcterms:abstract", "bibo:abstract": "dcterms:abstract",
+         "dcterms:dateSubmitted": "dcterms:dateSubmitted", "bib:pages": "bib:pages", "bibo:pages": "bib:pages",
+         "dc:rights": "dc:rights", "dcterms:rights": "dc:rights", "prism:edition": "prism:edition",
+         "dc:coverage": "dc:coverage", "prism:volume": "prism:volume", "bibo:volume": "prism:volume",
+         "prism:number": "prism:number", "bibo:issue": "prism:number", "dcterms:alternative": "dcterms:alternative",
+         "dc:title": "dc:title"}
+_SCHEMES = {field: scheme for scheme, field in IDENTIFIER_FIELDS.items()}
 _ALL_FIELDS = frozenset(f for fields in ITEM_FIELDS.values() for f in fields)
+
+
+#: name properties, in the order RDF.js tries them (FOAF's official ones and the unofficial ones in the wild)
+_SURNAMES = ("foaf:familyName", "foaf:lastName", "foaf:surname", "foaf:family_name", "foaf:name")
+_GIVEN_NAMES = ("foaf:givenName", "foaf:firstName", "foaf:givenname")
+
+
+def _first_text(node: etree._Element, names: tuple[str, ...]) -> str:
+    for name in names:
+        text = (node.findtext(name, namespaces=NS) or "").strip()
+        if text:
+            return text
+    return ""
 
 
 def qname(el: etree._Element) -> str:
@@ -95,7 +130,8 @@ class RdfReader:
                 continue
             if about(el) in self.referenced and not item_type:
                 continue  # a container, publisher or person node, not an item
-            if not item_type and kind not in CLASS_TYPES and el.find("dc:title", NS) is None:
+            if not item_type and kind.partition(":")[2].lower() not in CLASS_TYPES \
+                    and el.find("dc:title", NS) is None:
                 continue
             try:
                 item = self.item(el, item_type, kind)
@@ -154,137 +190,6 @@ class RdfReader:
             att.url = url
         return att
 
-    def item(self, el: etree._Element, item_type: str, kind: str) -> Item:
-        if not item_type:
-            item_type = CLASS_TYPES.get(kind, "document")
-            part = el.find("dcterms:isPartOf", NS)
-            container = self.target(part) if part is not None else None
-            if kind == "bib:Article" and container is not None and qname(container) != "bib:Journal":
-                item_type = "magazineArticle" if qname(container) == "bib:Periodical" else "journalArticle"
-        item = Item(item_type=item_type)
-
-        def put(base: str, value: str) -> None:
-            name = zotero_field(item_type, base) if base not in ("url", "accessDate") else base
-            if name and value and not item.fields.get(name):
-                item.fields[name] = value
-
-        for prop in el:
-            if not isinstance(prop.tag, str):
-                continue
-            name = qname(prop)
-            value = (prop.text or "").strip()
-            if name == "dc:title":
-                put("title", value)
-            elif name == "dcterms:abstract":
-                put("abstractNote", value)
-            elif name == "dc:date":
-                put("date", value)
-            elif name == "dcterms:dateSubmitted":
-                put("accessDate", value)
-            elif name == "bib:pages":
-                put("pages", value)
-            elif name == "dc:description":
-                apply_extra(item, value)
-            elif name == "dc:rights":
-                put("rights", value)
-            elif name == "dc:coverage":
-                put("archiveLocation", value)
-            elif name == "prism:volume":
-                put("volume", value)
-            elif name == "prism:number":
-                put("issue", value) if zotero_field(item_type, "issue") else put("number", value)
-            elif name == "prism:edition":
-                put("edition", value)
-            elif name == "dc:identifier":
-                self.identifier(item, prop, put)
-            elif name == "dcterms:isPartOf":
-                self.container(item, prop, put)
-            elif name == "bib:presentedAt":
-                node = self.target(prop)
-                if node is not None:
-                    put("conferenceName", (node.findtext("dc:title", namespaces=NS) or "").strip())
-            elif name == "dc:publisher":
-                self.publisher(prop, put)
-            elif name in _CREATOR_PROPS or (name.startswith("z:") and name.endswith("s") and name[2:-1] in _CREATOR_TYPES):
-                ctype = _CREATOR_PROPS.get(name, name[2:-1])
-                item.creators.extend(self.people(prop, ctype))
-            elif name == "dc:subject":
-                self.subject(item, prop)
-            elif name == "dcterms:isReferencedBy":
-                node = self.target(prop)
-                if node is not None and qname(node) == "bib:Memo":
-                    html = text_of(node)
-                    if html:
-                        item.notes.append(Note(html=html))
-            elif name == "link:link":
-                node = self.target(prop)
-                if node is not None:
-                    att = self.attachment(node)
-                    if att is not None:
-                        item.attachments.append(att)
-            elif name == "dcterms:alternative":
-                put("journalAbbreviation", value)
-            elif name.startswith("z:") and name[2:] in _ALL_FIELDS and value:
-                put(name[2:], value)
-        return item
-
-    def identifier(self, item: Item, prop: etree._Element, put: object) -> None:
-        assert callable(put)
-        uri = prop.find("dcterms:URI", NS)
-        if uri is not None:
-            put("url", text_of(uri))
-            return
-        value = (prop.text or "").strip()
-        match = re.match(r"^(DOI|ISBN|ISSN|PMID|PMCID|arXiv)\s*:?\s+(.+)$", value, re.I)
-        if match:
-            scheme = match.group(1).lower()
-            if scheme == "issn":
-                put("ISSN", match.group(2))
-            elif not item.set_identifier(scheme, match.group(2)) and scheme == "isbn":
-                put("ISBN", match.group(2))
-        elif value.startswith(("http://", "https://")):
-            put("url", value)
-
-    def container(self, item: Item, prop: etree._Element, put: object) -> None:
-        assert callable(put)
-        node = self.target(prop)
-        if node is None:
-            return
-        kind = qname(node)
-        title = (node.findtext("dc:title", namespaces=NS) or "").strip()
-        if kind == "bib:Series":
-            put("series", title) if zotero_field(item.item_type, "series") else put("seriesTitle", title)
-            number = (node.findtext("dc:identifier", namespaces=NS) or "").strip()
-            put("seriesNumber", number)
-            return
-        put("publicationTitle", title)
-        for child in node:
-            if not isinstance(child.tag, str):
-                continue
-            name = qname(child)
-            value = (child.text or "").strip()
-            if name == "prism:volume":
-                put("volume", value)
-            elif name == "prism:number":
-                put("issue", value)
-            elif name == "dcterms:alternative":
-                put("journalAbbreviation", value)
-            elif name == "dc:identifier":
-                self.identifier(item, child, put)
-            elif name == "dcterms:isPartOf":
-                self.container(item, child, put)
-
-    def publisher(self, prop: etree._Element, put: object) -> None:
-        assert callable(put)
-        node = self.target(prop)
-        if node is None:
-            put("publisher", (prop.text or "").strip())
-            return
-        put("publisher", (node.findtext("foaf:name", namespaces=NS) or "").strip())
-        locality = node.find(".//vcard:locality", NS)
-        if locality is not None:
-            put("place", (locality.text or "").strip())
-
     def people(self, prop: etree._Element, creator_type: str) -> list[Creator]:
         out: list[Creator] = []
         seq = self.target(prop)
@@ -295,10 +200,8 @@ class RdfReader:
             person = self.target(li) if li is not seq else seq
             if person is None:
                 continue
-            last = (person.findtext("foaf:surname", namespaces=NS) or person.findtext("foaf:name", namespaces=NS)
-                    or "").strip()
-            first = (person.findtext("foaf:givenName", namespaces=NS) or person.findtext("foaf:givenname", namespaces=NS)
-                     or "").strip()
+            last = _first_text(person, _SURNAMES)
+            first = _first_text(person, _GIVEN_NAMES)
             if first:
                 out.append(Creator(creator_type, first_name=first, last_name=last))
             elif last:
@@ -320,7 +223,180 @@ class RdfReader:
         else:
             item.add_tag(text_of(node))
 
+    def item(self, el: etree._Element, item_type: str, kind: str) -> Item:
+        item_type, unknown = self.item_type(el, item_type, kind)
+        reading = _ItemReading(self, Item(item_type=item_type))
+        if unknown:
+            reading.extra.append(f"Type: {unknown}")  # what Zotero keeps of a type it does not know
+        for prop in el:
+            if isinstance(prop.tag, str):
+                reading.prop(prop)
+        return reading.finish()
 
-_CREATOR_TYPES = frozenset({"author", "editor", "contributor", "translator", "seriesEditor", "bookAuthor",
-                            "reviewedAuthor", "inventor", "programmer", "presenter", "recipient", "interviewer",
-                            "director", "attorneyAgent", "chair", "organizer"})
+    def item_type(self, el: etree._Element, named: str, kind: str) -> tuple[str, str]:
+        """The item type (z:itemType wins, then the node's class, then dc:type) and an unknown type's name."""
+        if named in ITEM_FIELDS:
+            return named, ""
+        local = kind.partition(":")[2].lower() if kind.startswith(("bib:", "bibo:")) else ""
+        found = CLASS_TYPES.get(local, "")
+        if local in ("article", "document"):
+            for part in el.findall("dcterms:isPartOf", READ_NS):
+                node = self.target(part)
+                container = qname(node).partition(":")[2] if node is not None else ""
+                if container in ARTICLE_CONTAINERS and (local == "article") == (container in _PERIODICALS):
+                    found = ARTICLE_CONTAINERS[container]
+        if not found:
+            dc_type = (el.findtext("dc:type", namespaces=READ_NS) or "").strip()
+            found = dc_type if dc_type in ITEM_FIELDS else ""
+        if named:
+            return "document", named
+        return found or "journalArticle", ""
+
+
+_PERIODICALS = frozenset({"Journal", "Periodical", "Newspaper"})
+
+
+class _ItemReading:
+    """One item node read into an Item: each property to its field through the type's slots."""
+
+    def __init__(self, reader: RdfReader, item: Item) -> None:
+        self.reader = reader
+        self.item = item
+        self.table = fields_at(item.item_type)
+        self.extra: list[str] = []
+        self.description: list[str] = []
+
+    def put(self, node: str, pred: str, value: str) -> None:
+        name = self.table.get((node, pred))
+        if not name and node == CONTAINER:
+            name = self.table.get((ITEM, pred), "")
+            if not name and pred == "dc:title":
+                name = type_field(self.item.item_type, "publicationTitle")
+        if not name and node == ITEM:
+            name = self.table.get((CONTAINER, pred), "")
+        if name:
+            self.field(name, value)
+
+    def field(self, name: str, value: str) -> None:
+        value = value.strip()
+        if not value:
+            return
+        scheme = _SCHEMES.get(name)
+        if scheme:
+            if scheme not in self.item.identifiers and not self.item.set_identifier(scheme, value) \
+                    and name in fields_for(self.item.item_type):
+                self.item.fields.setdefault(name, value)
+        elif not self.item.fields.get(name):
+            self.item.fields[name] = value
+
+    def prop(self, prop: etree._Element) -> None:
+        name = qname(prop)
+        value = (prop.text or "").strip()
+        reader = self.reader
+        if name in _DATES:
+            if not self.item.fields.get(type_field(self.item.item_type, "date") or "date"):
+                self.put(ITEM, "dc:date", value)
+        elif name in ("dc:title", "dcterms:title"):
+            self.put(ITEM, "dc:title", value)
+        elif name in _SAME:
+            self.put(ITEM, _SAME[name], value)
+        elif name in ("dc:language", "dcterms:language"):
+            self.field("language", value or resource(prop))
+        elif name in ("bibo:isbn13", "bibo:isbn10", "bibo:isbn"):
+            self.field("ISBN", value)
+        elif name in ("dc:identifier", "dcterms:identifier"):
+            self.identifier(prop)
+        elif name == "dcterms:isPartOf":
+            self.part_of(prop, 0)
+        elif name == "bib:presentedAt":
+            node = reader.target(prop)
+            title = (node.findtext("dc:title", namespaces=READ_NS) or "") if node is not None else value
+            self.put(CONFERENCE, "dc:title", title)
+        elif name in ("dc:publisher", "dcterms:publisher"):
+            self.publisher(prop)
+        elif name in _CREATOR_PROPS or (name.startswith("z:") and name.endswith("s") and name[2:-1] in _CREATOR_TYPES):
+            self.item.creators.extend(reader.people(prop, _CREATOR_PROPS.get(name, name[2:-1])))
+        elif name in ("dc:subject", "dcterms:subject"):
+            reader.subject(self.item, prop)
+        elif name == "dcterms:isReferencedBy":
+            node = reader.target(prop)
+            if node is not None and qname(node) == "bib:Memo" and text_of(node):
+                self.item.notes.append(Note(html=text_of(node)))
+        elif name == "link:link":
+            node = reader.target(prop)
+            att = reader.attachment(node) if node is not None else None
+            if att is not None:
+                self.item.attachments.append(att)
+        elif name == "dc:description":
+            self.description.append(value)
+        elif name.startswith("z:") and name != "z:itemType" and value:
+            self.z_prop(name, value)
+
+    def z_prop(self, name: str, value: str) -> None:
+        local = name[2:]
+        field = self.table.get((ITEM, name)) or z_field(self.item.item_type, local)
+        if field:
+            self.field(field, value)
+        elif local in _ALL_FIELDS:
+            self.extra.append(f"{local}: {value}")  # a field this type has no place for (Zotero drops it)
+
+    def identifier(self, prop: etree._Element, node: str = ITEM) -> None:
+        uri = prop.find("dcterms:URI", READ_NS)
+        if uri is not None:
+            self.field("url", text_of(uri))
+            return
+        value = (prop.text or "").strip()
+        match = re.match(r"^(DOI|ISBN|ISSN|PMID|PMCID|arXiv)\s*:?\s+(.+)$", value, re.I)
+        if match:
+            label = match.group(1).upper()
+            name = {"ARXIV": ""}.get(label, label)
+            if name == "ISSN":
+                self.put(node, ISSN, match.group(2))
+            elif name:
+                self.field(name, match.group(2))
+            else:
+                self.item.set_identifier("arxiv", match.group(2))
+        elif value.startswith("10."):
+            self.field("DOI", value)
+        elif value.startswith(("http://", "https://")):
+            self.field("url", value)
+
+    def part_of(self, prop: etree._Element, depth: int) -> None:
+        node = self.reader.target(prop)
+        if node is None or depth > 4:
+            return
+        kind = qname(node)
+        where = {"bib:Series": SERIES, "bib:Part": PART}.get(kind, CONTAINER)
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            name = qname(child)
+            value = (child.text or "").strip()
+            if name == "dcterms:isPartOf":
+                self.part_of(child, depth + 1)
+            elif name in ("dc:identifier", "dcterms:identifier") and where == CONTAINER:
+                self.identifier(child, CONTAINER)
+            elif name.startswith("z:") and value:
+                self.z_prop(name, value)
+            elif value:
+                self.put(where, "dc:title" if name == "dcterms:title" else name, value)
+
+    def publisher(self, prop: etree._Element) -> None:
+        node = self.reader.target(prop)
+        if node is None:
+            self.put(PUBLISHER, "foaf:name", (prop.text or "").strip())
+            return
+        self.put(PUBLISHER, "foaf:name", (node.findtext("foaf:name", namespaces=READ_NS) or "").strip())
+        locality = node.find(".//vcard:locality", READ_NS)
+        if locality is not None:
+            self.put(PUBLISHER, "vcard:locality", (locality.text or "").strip())
+
+    def finish(self) -> Item:
+        text = "\n".join(filter(None, [*self.extra, *self.description]))
+        if text:
+            apply_extra(self.item, text)
+        return self.item
+
+
+#: every creator type of the schema (`z:<type>s` holds that role's people)
+_CREATOR_TYPES = frozenset(t for types in CREATOR_TYPES.values() for t in types)

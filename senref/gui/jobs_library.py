@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from senref.actions.bibliography import cite
 from senref.actions.imports import FileSummary, count_entries, sniff_file
 from senref.core.library import Library
 from senref.core.query import ItemQuery
@@ -16,7 +15,7 @@ from senref.gui.workers.actions import action_job
 from senref.gui.workers.progress import failed_inputs
 from senref.gui.workers.worker import JobFunction
 
-__all__ = ["FetchTexts", "FileSummary", "add_identifiers_job", "bibliography_texts", "export_job",
+__all__ = ["FetchTexts", "FileSummary", "add_identifiers_job", "export_job",
            "import_files_job", "inspect_files_job", "retry_add_job"]
 
 #: A stand-in for the add action with `senref.actions.add.add_texts`'s shape (library, texts, *,
@@ -94,10 +93,3 @@ def export_job(library: Library, settings: Settings, format_name: str, path: Pat
     return action_job(lambda progress, should_stop: export_items(
         library, settings, query, path, format_name, with_files=with_files, progress=progress,
         should_stop=should_stop))
-
-
-def bibliography_texts(library: Library, settings: Settings, keys: list[str], style: str) -> tuple[str, str]:
-    """The formatted bibliography of *keys* as (plain text, HTML), for the clipboard, as `senref cite` makes it."""
-    # missing_ok: an item of the selection may have been trashed since it was selected.
-    report = cite(library, settings, keys=keys, style=style, html=True, missing_ok=True)
-    return report.text, report.html

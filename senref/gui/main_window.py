@@ -4,12 +4,11 @@ on the right, jobs at the bottom. It builds the widgets, actions and menus and w
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QThreadPool, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -30,11 +29,12 @@ from senref.core.settings import Settings, load_settings, save_settings
 from senref.gui.controllers.browse import BrowseController
 from senref.gui.controllers.collections import CollectionsController
 from senref.gui.controllers.context_menus import ContextMenus, MenuActions
+from senref.gui.controllers.duplicates import DuplicatesController
 from senref.gui.controllers.edit import EditController
 from senref.gui.controllers.external import ExternalChangesController
 from senref.gui.controllers.jobs_status import JobStatusController
 from senref.gui.controllers.tags import TagsController
-from senref.gui.controllers.transfer import BIBLIOGRAPHY_STYLES, TransferController
+from senref.gui.controllers.transfer import TransferController
 from senref.gui.controllers.trash import TrashController
 from senref.gui.dialogs.about import show_about
 from senref.gui.dialogs.error import error_box
@@ -47,6 +47,7 @@ from senref.gui.models.item_table import ItemTableModel
 from senref.gui.sync_panel import SyncPanel
 from senref.gui.sync_service import SyncService
 from senref.gui.views.collection_tree_view import CollectionTreeView
+from senref.gui.views.duplicates_view import DuplicatesView
 from senref.gui.views.item_pane import ItemPane
 from senref.gui.views.item_table_view import ItemTableView
 from senref.gui.views.jobs_panel import JobsPanel
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         restore_window_state(self, (self.splitter, self.left), self.table.horizontalHeader())
         self.collection_controller.refresh()
         self.tag_controller.refresh()
+        self.duplicates_controller.refresh()
         self.browse_controller.start()
 
     # -- construction --------------------------------------------------------------------------
@@ -118,13 +120,18 @@ class MainWindow(QMainWindow):
         self.centre = QStackedWidget(self)
         self.centre.addWidget(self.table)
         self.centre.addWidget(self.welcome)
+        # The Duplicate Items row of the tree shows its view in place of the table (and of the item pane).
+        self.duplicates_view = DuplicatesView(self)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.centre)
+        self.pages.addWidget(self.duplicates_view)
 
         self.pane = ItemPane(self)
         self.pane.path_of = self.library.attachment_path
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.left)
-        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(self.pages)
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([220, 720, 460])  # the pane wide enough for all seven tabs
@@ -175,8 +182,11 @@ class MainWindow(QMainWindow):
         self.transfer_controller = TransferController(
             library, self._settings, library_name=self.library_name, jobs=self.jobs, reads=reads, table=self.table,
             item_model=self.item_model, collections=self.collection_controller, edits=self.edit_controller,
-            status=status, dialog_parent=self, parent=self)
+            status=status, dialog_parent=self, writes=writes, parent=self)
         self.external_controller = ExternalChangesController(library, reads, parent=self)
+        self.duplicates_controller = DuplicatesController(
+            library, self.duplicates_view, tree=self.collection_model, current_view=current_view, pages=self.pages,
+            pane=self.pane, jobs=self.jobs, reads=reads, writes=writes, undo_stack=undo, status=status, parent=self)
         self.job_status = JobStatusController(self.jobs, status=status, progress=self.progress, jobs_dock=self.jobs_dock,
                                               parent=self)
 
@@ -203,14 +213,6 @@ class MainWindow(QMainWindow):
         self.copy_bibliography_action = self._action(  # Ctrl+Shift+C, as in Zotero
             "Copy Bibliography", transfer.on_copy_bibliography_triggered, "Ctrl+Shift+C",
             "Copy the selected items as a formatted bibliography (plain text and HTML)")
-        self.style_group = QActionGroup(self)
-        self.style_actions: dict[str, QAction] = {}
-        for style, label in BIBLIOGRAPHY_STYLES:
-            action = QAction(label, self.style_group)
-            action.setCheckable(True)
-            action.setChecked(style == transfer.bibliography_style)
-            action.triggered.connect(functools.partial(transfer.on_bibliography_style_chosen, style))
-            self.style_actions[style] = action
         self.settings_action = self._action("Settings…", self.on_settings_triggered, QKeySequence.StandardKey.Preferences)
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
@@ -250,8 +252,9 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.undo_action, self.redo_action])
         edit_menu.addSeparator()
         edit_menu.addActions([self.copy_action, self.copy_bibliography_action])
-        style_menu = edit_menu.addMenu("Bibliography Style")
-        style_menu.addActions(self.style_group.actions())
+        self.style_menu = edit_menu.addMenu("Bibliography Style")
+        self.transfer_controller.fill_style_menu(self.style_menu)
+        self.style_menu.aboutToShow.connect(lambda: self.transfer_controller.on_style_menu_about_to_show(self.style_menu))
         edit_menu.addActions([self.paste_action, self.trash_action, self.search_action])
         view_menu = menu.addMenu("&View")
         view_menu.addActions([self.jobs_action, self.sync_action])
@@ -283,6 +286,10 @@ class MainWindow(QMainWindow):
         self.signals.tags_changed.connect(browse.on_tags_changed)
         collections.view_changed.connect(browse.on_view_changed)
         collections.view_changed.connect(tags.refresh)
+        collections.view_changed.connect(self.duplicates_controller.on_view_changed)
+        self.signals.items_changed.connect(self.duplicates_controller.on_library_changed)
+        self.signals.items_removed.connect(self.duplicates_controller.on_library_changed)
+        self.duplicates_controller.problem_found.connect(self.show_error)
         collections.viewed_collection_deleted.connect(browse.on_view_changed)
         browse.refreshed.connect(tags.refresh)
         self.external_controller.external_change_seen.connect(self.on_external_change_seen)
@@ -376,6 +383,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.browse_controller.stop()
+        self.duplicates_controller.stop()
         self.external_controller.stop()
         self.transfer_controller.shutdown()
         self.jobs.cancel_all()

@@ -218,7 +218,8 @@ class HalSource(Source):
         if doc is None and "doi" in identifiers:
             docs = self.search(f"doiId_s:{solr_quote(identifiers['doi'])}")
             # HAL's DOI field is case-preserving and matched loosely: keep only the exact normalised DOI.
-            doc = next((d for d in docs if ids.normalize_doi(_first(d.get("doiId_s"))) == identifiers["doi"]), None)
+            doc = next((d for d in docs if ids.same_identifier("doi", ids.normalize_doi(_first(d.get("doiId_s"))),
+                                                          identifiers["doi"])), None)
         if doc is None:
             raise NotFound("no HAL record")
         item = item_from_doc(doc)

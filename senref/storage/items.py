@@ -7,6 +7,7 @@ import re
 import sqlite3
 from typing import Any
 
+from senref.core import identifiers as ids
 from senref.core.matching import first_author_key, fold, title_key
 from senref.core.model import Attachment, Creator, Item, Note, Tag, creator_summary
 
@@ -183,10 +184,24 @@ def _from_row(conn: sqlite3.Connection, row: sqlite3.Row,
 
 def find_by_identifier(conn: sqlite3.Connection, scheme: str, value: str, *, include_trash: bool = False,
                        exclude_key: str = "") -> str | None:
-    """The oldest item carrying identifier *scheme*:*value* (live ones only unless *include_trash*)."""
+    """The oldest item carrying identifier *scheme*:*value* (live ones only unless *include_trash*).
+
+    DOIs match whatever their case: stored as published, and lower-cased by senref before 2026.
+    """
+    if scheme == "isbn":  # ISBNs are kept as written (hyphens, several in one field): compare their digits
+        wanted = ids.identifier_key(scheme, value)
+        for key, written in conn.execute(
+                "SELECT i.key, d.value FROM identifiers d JOIN items i ON i.id = d.item_id "
+                "WHERE d.scheme = 'isbn' AND (? OR i.deleted = 0) AND i.key != ? ORDER BY i.id",
+                (include_trash, exclude_key)):
+            if ids.identifier_key(scheme, str(written)) == wanted:
+                return str(key)
+        return None
+    # SQLite's NOCASE folds ASCII only, which is what DOI names are case-insensitive over.
+    match = "d.value = ? COLLATE NOCASE" if scheme in ids.CASE_INSENSITIVE_SCHEMES else "d.value = ?"
     row = conn.execute(
         "SELECT i.key FROM identifiers d JOIN items i ON i.id = d.item_id "
-        "WHERE d.scheme = ? AND d.value = ? AND (? OR i.deleted = 0) AND i.key != ? ORDER BY i.id LIMIT 1",
+        f"WHERE d.scheme = ? AND {match} AND (? OR i.deleted = 0) AND i.key != ? ORDER BY i.id LIMIT 1",
         (scheme, value, include_trash, exclude_key),
     ).fetchone()
     return str(row[0]) if row else None
@@ -194,14 +209,6 @@ def find_by_identifier(conn: sqlite3.Connection, scheme: str, value: str, *, inc
 
 def identifiers_of(conn: sqlite3.Connection, rid: int) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in conn.execute("SELECT scheme, value FROM identifiers WHERE item_id = ?", (rid,))}
-
-
-def same_title_and_author(conn: sqlite3.Connection, title_key: str, author: str,
-                          exclude_key: str) -> list[tuple[int, str, int | None]]:
-    """(row id, key, year) of live items with this folded title and first author."""
-    return [(int(r[0]), str(r[1]), r[2]) for r in conn.execute(
-        "SELECT id, key, year FROM items WHERE title_key = ? AND first_author = ? AND deleted = 0 AND key != ?",
-        (title_key, author, exclude_key))]
 
 
 def child_key_in_use(conn: sqlite3.Connection, kind: str, key: str) -> bool:

@@ -142,6 +142,58 @@ DROP INDEX item_tags_tag;
 CREATE INDEX item_tags_tag ON item_tags(tag_id, type, item_id);
 """
 
+# Version 4: DOIs are kept as published and matched whatever their case, so the lookup needs a
+# case-folding index (without it every new item scans all identifier rows).
+_V4 = """
+CREATE INDEX identifiers_value_nocase ON identifiers(scheme, value COLLATE NOCASE);
+"""
+
+# Version 5: duplicates (issue 14). Each live item's comparison profile and blocking keys, so a
+# new record meets its likely duplicates through an index instead of every item; the likely pairs
+# found, the pairs the user said are not duplicates, the keys merged away (and into what), and what
+# each merge changed, for its undo.
+_V5 = """
+CREATE TABLE dup_profiles (
+    item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    profile TEXT NOT NULL
+);
+CREATE TABLE dup_keys (
+    key TEXT NOT NULL,
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, item_id)
+) WITHOUT ROWID;
+CREATE INDEX dup_keys_item ON dup_keys(item_id);
+CREATE TABLE dup_candidates (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    score REAL NOT NULL,
+    reasons TEXT NOT NULL DEFAULT '[]',
+    proof TEXT,
+    found TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE INDEX dup_candidates_b ON dup_candidates(b);
+CREATE TABLE dup_dismissed (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE dup_redirects (
+    old_key TEXT PRIMARY KEY,
+    new_key TEXT NOT NULL,
+    token TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE dup_merges (
+    token TEXT PRIMARY KEY,
+    master TEXT NOT NULL,
+    merged TEXT NOT NULL,
+    snapshot TEXT NOT NULL,
+    date TEXT NOT NULL,
+    undone INTEGER NOT NULL DEFAULT 0
+)
+"""
+
 Migration = Callable[[sqlite3.Connection], None]
 
 
@@ -158,7 +210,8 @@ def _statements(sql: str) -> list[str]:
 
 
 #: version -> migration that brings a database from version-1 to version.
-MIGRATIONS: dict[int, Migration] = {1: _script(_V1), 2: _script(_V2), 3: _script(_V3)}
+MIGRATIONS: dict[int, Migration] = {1: _script(_V1), 2: _script(_V2), 3: _script(_V3), 4: _script(_V4),
+                                 5: _script(_V5)}
 LATEST = max(MIGRATIONS)
 
 

@@ -51,9 +51,9 @@ def test_identifier_fields_go_to_the_identifiers_normalised(lib: Library, key: s
     report = edit_actions.edit_field(lib, key, "DOI", "https://doi.org/10.1093/JNCI/DJAB065")
     assert report.changed == ["DOI"]
     item = lib.get_item(key)
-    assert item.identifiers["doi"] == "10.1093/jnci/djab065"
+    assert item.identifiers["doi"] == "10.1093/JNCI/DJAB065"  # as typed, resolver prefix dropped
     assert "DOI" not in item.fields
-    assert edit_actions.edit_field(lib, key, "DOI", "10.1093/jnci/djab065").changed == []
+    assert edit_actions.edit_field(lib, key, "DOI", "doi:10.1093/JNCI/DJAB065").changed == []
     edit_actions.edit_field(lib, key, "DOI", "")
     assert "doi" not in lib.get_item(key).identifiers
 
@@ -63,7 +63,7 @@ def test_a_malformed_identifier_is_a_problem_and_the_other_fields_still_apply(li
     assert report.failed
     assert any("DOI" in p for p in report.problems) and any("titel" in p for p in report.problems)
     item = lib.get_item(key)
-    assert item.identifiers["doi"] == "10.1093/jnci/djab064"
+    assert item.identifiers["doi"] == "10.1093/JNCI/djab064"
     assert item.title == "Renamed"
 
 

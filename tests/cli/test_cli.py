@@ -110,7 +110,8 @@ def test_json_import_twice_by_doi_and_by_hal_gives_one_item(tmp_path: Path) -> N
     by_doi = tmp_path / "doi.json"
     by_hal = tmp_path / "hal.json"
     crossref, hal = flagship_crossref().to_json(), flagship_hal().to_json()
-    hal["data"]["extra"] = "HAL: inserm-03547029"
+    # HAL gives the DOI too (doiId_s): the shared identifier is what makes them one item (issue 14).
+    hal["data"]["extra"] = "HAL: inserm-03547029\nDOI: 10.1093/jnci/djab064"
     hal["meta"] = {}
     by_doi.write_text(json.dumps([crossref]), encoding="utf-8")
     by_hal.write_text(json.dumps([hal["data"]]), encoding="utf-8")
@@ -122,7 +123,7 @@ def test_json_import_twice_by_doi_and_by_hal_gives_one_item(tmp_path: Path) -> N
     items = json.loads(ok("--library", lib, "list", "--json", home=tmp_path))
     assert len(items) == 1
     assert len(items[0]["data"]["creators"]) == 32
-    assert items[0]["meta"]["identifiers"]["doi"] == "10.1093/jnci/djab064"
+    assert items[0]["meta"]["identifiers"]["doi"] == "10.1093/JNCI/djab064"
     assert items[0]["meta"]["identifiers"]["hal"] == "inserm-03547029"
     exported = tmp_path / "out.json"
     ok("--library", lib, "export", "-o", str(exported), home=tmp_path)

@@ -38,7 +38,7 @@ def test_edit_fields_type_and_creators(tmp_path: Path) -> None:
     assert data["data"]["title"] == "p = 0.05: a title"
     assert data["data"]["creators"] == [{"creatorType": "author", "firstName": "Judith", "lastName": "Campisi"},
                                         {"creatorType": "author", "name": "ENCODE Consortium"}]
-    assert data["meta"]["identifiers"]["doi"] == "10.1093/jnci/djab099"
+    assert data["meta"]["identifiers"]["doi"] == "10.1093/JNCI/djab099"
     from senref.core.library import Library
 
     with Library.open(lib, create=False, autotag=False) as library:

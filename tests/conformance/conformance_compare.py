@@ -11,12 +11,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from senref.core.model import Item
-from senref.core.schema import type_field
+from senref.core.schema import DATE_FIELDS, type_field
+from senref.formats.dates import date_parts
 
 #: Keys of expected items that are bookkeeping or compared elsewhere, never fields.
 IGNORED_FIELDS = {"itemID", "attachments", "notes", "seeAlso", "tags", "creators", "itemType", "key", "version",
                   "collections", "relations", "dateAdded", "dateModified", "uri", "itemKey", "libraryID",
-                  "citekey", "citationKey", "multi", "accessDate", "extra"}
+                  "citekey", "citationKey", "multi", "accessDate", "extra", "select"}
 IDENTIFIER_NAMES = ("DOI", "ISBN", "PMID", "PMCID")
 _TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?|\\.")
 _TAG = re.compile(r"</?(i|b|sub|sup|span)(\s[^>]*)?>")
@@ -78,7 +79,11 @@ def compare(fmt: str, rel: str, expected: dict, item: Item, tally: Tally) -> Non
         if name in IGNORED_FIELDS or value in ("", [], None):
             continue
         ours = our_value(item, name)
-        if name == "ISBN":
+        if name in DATE_FIELDS and ours and exact(ours) != exact(value):
+            # Zotero's date field is free text: "January 1, 2013" and "2013-01-01" are the same date.
+            same = bool(date_parts(ours)) and date_parts(ours) == date_parts(str(value))
+            tally.add(where, name, ours, value, same_exact=False, same_loose=same)
+        elif name == "ISBN":
             same = bool(ours) and all(part in _isbn(str(value)) for part in _isbn(ours).split())
             tally.add(where, name, ours, value, same_exact=same, same_loose=same)
         else:

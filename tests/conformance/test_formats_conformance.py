@@ -47,13 +47,32 @@ def expected_for(path: Path) -> list[dict] | None:
     return None
 
 
+def citation_key(expected: dict) -> str:
+    """The key Zotero/BBT gave an expected item: its citationKey field or a `Citation Key:` line in Extra."""
+    if expected.get("citationKey"):
+        return str(expected["citationKey"])
+    extra = expected.get("extra", "")
+    for line in (extra if isinstance(extra, list) else str(extra).splitlines()):
+        label, _, value = str(line).partition(":")
+        if label.strip().lower() == "citation key":
+            return value.strip()
+    return ""
+
+
 def pairs(expected: list[dict], items: list) -> list[tuple[dict, object]]:
-    """Zotero's test cases list items in file order, BBT's sorted: pair by title (first unused), else by position."""
+    """Zotero's test cases list items in file order, BBT's sorted: pair by title, else citation key, else position."""
     unused = list(range(len(items)))
     out = []
     for index, want in enumerate(expected):
         title = loose(want.get("title", ""))
-        chosen = next((i for i in unused if loose(items[i].title) == title), None)
+        key = citation_key(want)
+        same_title = [i for i in unused if loose(items[i].title) == title]
+        first = loose((want.get("creators") or [{}])[0].get("lastName") or "")
+        same_first = [i for i in same_title if items[i].creators and loose(items[i].creators[0].last_name) == first]
+        # Titles repeat within a file: the same position wins, then the same first creator.
+        chosen = index if index in same_title else next(iter(same_first or same_title), None)
+        if chosen is None:  # BBT folds a subtitle into the title; its key still pairs the entries
+            chosen = next((i for i in unused if key and items[i].fields.get("citationKey") == key), None)
         if chosen is None:
             chosen = index if index in unused else unused[0]
         unused.remove(chosen)

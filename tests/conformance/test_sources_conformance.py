@@ -113,7 +113,7 @@ def test_recording(path: Path, httpserver, monkeypatch, tmp_path) -> None:
             assert data["best_oa_location"]["url_for_pdf"] is None and pdfs[0].url != data["best_oa_location"]["url"]
     elif kind == "pubmed" and name.startswith("efetch_"):
         [item] = pubmed.parse_efetch(body)
-        assert item.identifiers == {"pmid": "29963580", "doi": "10.1117/1.jmi.5.2.026002", "pmcid": "PMC6022861"}
+        assert item.identifiers == {"pmid": "29963580", "doi": "10.1117/1.JMI.5.2.026002", "pmcid": "PMC6022861"}
         assert any(c.name == "Canadian Respiratory Research Network" for c in item.creators)
     elif kind == "pubmed" and name.startswith("esearch_"):
         assert len(pubmed.parse_esearch(body)) == 20

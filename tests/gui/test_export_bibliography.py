@@ -1,4 +1,4 @@
-"""Export Library / Export Collection and Copy Bibliography from the real window."""
+"""Export Library / Export Collection from the real window (Copy Bibliography: test_bibliography.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtGui import QGuiApplication
 
 from senref.formats import registry
 from senref.formats.base import ImportRecord
@@ -67,28 +66,6 @@ def test_export_collection_from_its_context_menu_with_files(window: Any, qtbot: 
     dialog.format.setCurrentIndex(dialog.format.findText("CSL JSON"))
     assert not dialog.include_files.isEnabled() and not dialog.with_files()
     dialog.reject()
-
-
-def test_copy_bibliography_puts_text_and_html_in_the_chosen_style(window: Any, qtbot: Any) -> None:
-    win = window
-    win.table.selectAll()
-    win.style_actions["vancouver"].trigger()
-    with qtbot.waitSignal(win.transfer_controller.bibliography_copied, timeout=10_000) as blocker:
-        win.copy_bibliography_action.trigger()
-    mime = QGuiApplication.clipboard().mimeData()
-    plain, rich = mime.text(), mime.html()
-    assert plain == blocker.args[0]
-    lines = [line for line in plain.splitlines() if line]
-    assert len(lines) == 3 and lines[0].startswith("1. ")  # Vancouver numbers its entries
-    assert "Senolytic navitoclax clears irradiated cells" in plain
-    assert rich.count('class="csl-entry"') == 3 and "Aging Cell" in rich
-    win.style_actions["apa"].trigger()
-    with qtbot.waitSignal(win.transfer_controller.bibliography_copied, timeout=10_000) as blocker:
-        win.copy_bibliography_action.trigger()
-    apa = blocker.args[0]
-    assert not apa.startswith("1. ") and "(2019)" in apa
-    assert "<i>Aging Cell</i>" in QGuiApplication.clipboard().mimeData().html()  # italics for word processors
-    assert win.copy_bibliography_action.shortcut().toString() == "Ctrl+Shift+C"
 
 
 def test_export_json_round_trips_through_the_registry(window: Any, qtbot: Any, tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_collection_tree_model(qtmodeltester: Any) -> None:
     qtmodeltester.check(model)
     root = model.library_index()
     names = [model.index(r, 0, root).data() for r in range(model.rowCount(root))]
-    assert names == ["SASP", "TIS", "Unfiled Items", "Trash"]
+    assert names == ["SASP", "TIS", "Duplicate Items", "Unfiled Items", "Trash"]
     child = model.find(COLLECTION, "BBBBBBBB")
     assert child.data() == "Radiation" and child.parent().data() == "TIS"
     assert child.data(COLLECTION_KEY_ROLE) == "BBBBBBBB"

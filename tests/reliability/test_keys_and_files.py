@@ -328,6 +328,11 @@ def test_a_kill_after_empty_trash_commits_leaves_no_file_without_a_row(tmp_path:
 def test_a_merged_import_leaves_no_second_copy(tmp_path: Path) -> None:
     """The same PDF imported twice with the same record: merged, and its second copy not kept."""
     bib = _bib_with_pdfs(tmp_path / "in", 3)
+    # With DOIs: the proof that they are the records already imported (no merge on a guess, issue 14).
+    text = bib.read_text(encoding="utf-8")
+    for n in range(3):
+        text = text.replace(f"@article{{k{n},\n", f"@article{{k{n},\n  doi = {{10.5555/part.{n}}},\n")
+    bib.write_text(text, encoding="utf-8")
     home = tmp_path / "home"
     for _ in range(2):
         assert senref(tmp_path / "lib", "import", str(bib), home=home).returncode == 0

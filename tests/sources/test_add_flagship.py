@@ -36,8 +36,8 @@ def test_add_doi_then_hal_id_url_and_citation_add_nothing_new(flagship, tmp_path
     assert item.item_type == "journalArticle"
     assert item.title == "Therapy-Induced Senescence: Opportunities to Improve Anticancer Therapy"
     assert len(item.creators) == 32
-    assert (item.creators[0].first_name, item.creators[0].last_name) == ("Pataje G", "Prasanna")
-    assert item.creators[-1].display == "C Norman Coleman"
+    assert (item.creators[0].first_name, item.creators[0].last_name) == ("Pataje G.", "Prasanna")  # PubMed initials get their periods, as in Zotero
+    assert item.creators[-1].display == "C. Norman Coleman"
     names = {c.display for c in item.creators}
     # Accented publisher spellings win over HAL's flattened ones, and nobody appears twice.
     assert {"Jörg Goronzy", "François Paris", "Jesús Gil", "Ana O'Loghlen"} <= names

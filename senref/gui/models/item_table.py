@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from senref.core import schema
 from senref.core.library import Library
 from senref.core.query import ItemQuery
 
@@ -53,8 +54,7 @@ MAX_PAGES = 40  # 8,000 rows cached: several screens either side of any scroll p
 
 def type_label(item_type: str) -> str:
     """Zotero's display form of an item type ("journalArticle" -> "Journal Article")."""
-    out = "".join(f" {c}" if c.isupper() else c for c in item_type).strip()
-    return out[:1].upper() + out[1:]
+    return schema.type_label(item_type)
 
 
 class ItemTableModel(QAbstractTableModel):

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from senref.core.model import Creator
-from senref.core.schema import CREATOR_TYPES
-from senref.gui.models.item_table import type_label
+from senref.core.schema import CREATOR_TYPES, creator_label
 
 
 class CreatorsEditor(QWidget):
@@ -73,7 +72,7 @@ class CreatorsEditor(QWidget):
         box = QComboBox(self.table)
         types = CREATOR_TYPES.get(self.item_type, CREATOR_TYPES["journalArticle"])
         for name in dict.fromkeys((*types, creator.creator_type)):
-            box.addItem(type_label(name), name)
+            box.addItem(creator_label(name), name)
         box.setCurrentIndex(box.findData(creator.creator_type))
         box.activated.connect(self.on_type_activated)
         self.table.setCellWidget(row, 0, box)

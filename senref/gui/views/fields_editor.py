@@ -10,22 +10,13 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from senref.core.edit import field_value
 from senref.core.model import Item
-from senref.core.schema import ITEM_TYPES, fields_for
-from senref.gui.models.item_table import type_label
+from senref.core.schema import ITEM_TYPES, field_label, fields_for, type_label
 
-#: Zotero's labels for the fields a user sees most; others are derived from the field name.
-_LABELS = {"publicationTitle": "Publication", "abstractNote": "Abstract", "ISSN": "ISSN", "DOI": "DOI",
-           "url": "URL", "PMID": "PMID", "PMCID": "PMCID", "ISBN": "ISBN", "extra": "Extra"}
 #: Where an identifier is shown as a link.
 _LINKS = {
     "doi": "https://doi.org/{}", "hal": "https://hal.science/{}", "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
     "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/", "arxiv": "https://arxiv.org/abs/{}",
 }
-
-
-def field_label(name: str) -> str:
-    """"publicationTitle" -> "Publication"; "numPages" -> "Num Pages"."""
-    return _LABELS.get(name) or type_label(name)
 
 
 class FieldsEditor(QWidget):
@@ -61,7 +52,7 @@ class FieldsEditor(QWidget):
             self.form.removeRow(0)
         self.editors.clear()
         self.type_box = QComboBox(self)
-        for item_type in ITEM_TYPES:
+        for item_type in sorted(ITEM_TYPES, key=type_label):
             self.type_box.addItem(type_label(item_type), item_type)
         self.type_box.setCurrentIndex(max(0, self.type_box.findData(item.item_type)))
         self.type_box.activated.connect(self.on_type_activated)

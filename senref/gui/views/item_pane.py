@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from senref.core.model import Creator, Item
+from senref.core.schema import field_label
 from senref.gui.views.creators_editor import CreatorsEditor
-from senref.gui.views.fields_editor import FieldsEditor, field_label
+from senref.gui.views.fields_editor import FieldsEditor
 from senref.gui.views.pdf_preview import PdfPreview
 from senref.gui.views.tags_editor import TagsEditor
 

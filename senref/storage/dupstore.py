@@ -1,0 +1,172 @@
+"""Duplicate tables: comparison profiles and blocking keys, likely pairs, dismissals, redirects, merges."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+
+from senref.core.dupscore import Candidate, Profile, blocking_keys, profile
+from senref.core.model import Item, now_iso
+
+#: SQLite's default limit on host parameters is 999 (older builds): stay under it.
+_CHUNK = 900
+
+
+def pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+# -- profiles and blocking keys ------------------------------------------------------------------
+def index_item(conn: sqlite3.Connection, rid: int, item: Item) -> Profile:
+    """Store *item*'s profile and blocking keys (replacing older ones); returns the profile."""
+    prof = profile(item, rank=rid)
+    conn.execute("INSERT OR REPLACE INTO dup_profiles (item_id, version, profile) VALUES (?, ?, ?)",
+                 (rid, item.version, json.dumps(prof.to_json(), ensure_ascii=False)))
+    conn.execute("DELETE FROM dup_keys WHERE item_id = ?", (rid,))
+    conn.executemany("INSERT OR IGNORE INTO dup_keys (key, item_id) VALUES (?, ?)",
+                     [(key, rid) for key in blocking_keys(prof)])
+    return prof
+
+
+def stale_items(conn: sqlite3.Connection) -> list[int]:
+    """Live items whose profile is missing or older than the item (edited since, or from before v5)."""
+    return [int(r[0]) for r in conn.execute(
+        "SELECT i.id FROM items i LEFT JOIN dup_profiles p ON p.item_id = i.id "
+        "WHERE i.deleted = 0 AND (p.version IS NULL OR p.version != i.version) ORDER BY i.id")]
+
+
+def live_profiles(conn: sqlite3.Connection) -> Iterator[Profile]:
+    for rid, text in conn.execute("SELECT p.item_id, p.profile FROM dup_profiles p JOIN items i ON i.id = p.item_id "
+                                  "WHERE i.deleted = 0 ORDER BY p.item_id"):
+        yield Profile.from_json(json.loads(text), rank=int(rid))
+
+
+def live_profiles_of(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Profile]:
+    """Current profiles of the live items among *keys* (computed afresh where stale)."""
+    found: dict[str, Profile] = {}
+    wanted = list(dict.fromkeys(keys))
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        marks = ",".join("?" for _ in chunk)
+        for rid, key, text, fresh in conn.execute(
+                "SELECT i.id, i.key, p.profile, p.version = i.version FROM items i "
+                f"LEFT JOIN dup_profiles p ON p.item_id = i.id WHERE i.deleted = 0 AND i.key IN ({marks})", chunk):
+            if text and fresh:
+                found[str(key)] = Profile.from_json(json.loads(text), rank=int(rid))
+    return found
+
+
+def block_mates(conn: sqlite3.Connection, keys: list[str], rid: int, limit: int) -> list[tuple[int, str, int]]:
+    """(row id, blocking key, block size) of live items sharing a blocking key with item *rid*."""
+    found: list[tuple[int, str, int]] = []
+    for key in keys:
+        size = conn.execute("SELECT COUNT(*) FROM dup_keys WHERE key = ?", (key,)).fetchone()[0]
+        if size > limit and not key.startswith("id:"):
+            continue
+        found.extend((int(r[0]), key, int(size)) for r in conn.execute(
+            "SELECT item_id FROM dup_keys WHERE key = ? AND item_id != ? LIMIT ?", (key, rid, limit)))
+    return found
+
+
+def profiles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> list[Profile]:
+    wanted = sorted(set(ids))
+    found: list[Profile] = []
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        marks = ",".join("?" for _ in chunk)
+        found.extend(Profile.from_json(json.loads(text), rank=int(rid)) for rid, text in conn.execute(
+            f"SELECT p.item_id, p.profile FROM dup_profiles p JOIN items i ON i.id = p.item_id "
+            f"WHERE i.deleted = 0 AND p.item_id IN ({marks})", chunk))
+    return found
+
+
+# -- likely pairs and dismissals -----------------------------------------------------------------
+def store_candidate(conn: sqlite3.Connection, a: str, b: str, *, score: float, reasons: list[str],
+                    proof: str | None) -> bool:
+    """Remember a likely pair (not when dismissed); True when it was not known before."""
+    first, second = pair(a, b)
+    if is_dismissed(conn, first, second):
+        return False
+    known = conn.execute("SELECT 1 FROM dup_candidates WHERE a = ? AND b = ?", (first, second)).fetchone()
+    conn.execute("INSERT OR REPLACE INTO dup_candidates (a, b, score, reasons, proof, found) VALUES (?,?,?,?,?,?)",
+                 (first, second, score, json.dumps(reasons, ensure_ascii=False), proof, now_iso()))
+    return known is None
+
+
+def forget_candidates(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
+    for key in keys:
+        conn.execute("DELETE FROM dup_candidates WHERE a = ? OR b = ?", (key, key))
+
+
+def clear_candidates(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM dup_candidates")
+
+
+def live_candidates(conn: sqlite3.Connection) -> list[Candidate]:
+    """Stored pairs whose two items are both live and not dismissed, best first."""
+    return [Candidate(str(a), str(b), float(s), tuple(json.loads(r)), p) for a, b, s, r, p in conn.execute(
+        "SELECT c.a, c.b, c.score, c.reasons, c.proof FROM dup_candidates c "
+        "JOIN items x ON x.key = c.a AND x.deleted = 0 JOIN items y ON y.key = c.b AND y.deleted = 0 "
+        "WHERE NOT EXISTS (SELECT 1 FROM dup_dismissed d WHERE d.a = c.a AND d.b = c.b) "
+        "ORDER BY c.score DESC, c.a, c.b")]
+
+
+def candidates_touching(conn: sqlite3.Connection, keys: Iterable[str]) -> int:
+    """How many live, undismissed stored pairs involve one of *keys*."""
+    wanted = set(keys)
+    return sum(1 for c in live_candidates(conn) if c.a in wanted or c.b in wanted)
+
+
+def dismiss(conn: sqlite3.Connection, keys: list[str]) -> int:
+    """Remember every pair among *keys* as "not duplicates"; returns how many pairs that is."""
+    pairs = {pair(a, b) for i, a in enumerate(keys) for b in keys[i + 1:] if a != b}
+    conn.executemany("INSERT OR IGNORE INTO dup_dismissed (a, b) VALUES (?, ?)", sorted(pairs))
+    conn.executemany("DELETE FROM dup_candidates WHERE a = ? AND b = ?", sorted(pairs))
+    return len(pairs)
+
+
+def is_dismissed(conn: sqlite3.Connection, a: str, b: str) -> bool:
+    first, second = pair(a, b)
+    return conn.execute("SELECT 1 FROM dup_dismissed WHERE a = ? AND b = ?", (first, second)).fetchone() is not None
+
+
+# -- redirects and merge records -----------------------------------------------------------------
+def add_redirect(conn: sqlite3.Connection, old_key: str, new_key: str, token: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO dup_redirects (old_key, new_key, token) VALUES (?, ?, ?)",
+                 (old_key, new_key, token))
+
+
+def redirect_of(conn: sqlite3.Connection, key: str) -> str | None:
+    """The item *key* was merged into, following later merges of that item too; None if never merged."""
+    seen = {key}
+    current: str | None = None
+    while True:
+        row = conn.execute("SELECT new_key FROM dup_redirects WHERE old_key = ?", (current or key,)).fetchone()
+        if row is None or str(row[0]) in seen:
+            return current
+        current = str(row[0])
+        seen.add(current)
+
+
+def remove_redirects(conn: sqlite3.Connection, token: str) -> None:
+    conn.execute("DELETE FROM dup_redirects WHERE token = ?", (token,))
+
+
+def save_merge(conn: sqlite3.Connection, token: str, master: str, merged: list[str],
+               snapshot: dict[str, object]) -> None:
+    conn.execute("INSERT INTO dup_merges (token, master, merged, snapshot, date) VALUES (?, ?, ?, ?, ?)",
+                 (token, master, json.dumps(merged), json.dumps(snapshot, ensure_ascii=False), now_iso()))
+
+
+def load_merge(conn: sqlite3.Connection, token: str) -> tuple[str, list[str], dict[str, object]] | None:
+    """(master, merged keys, snapshot) of a merge not yet undone."""
+    row = conn.execute("SELECT master, merged, snapshot FROM dup_merges WHERE token = ? AND undone = 0",
+                       (token,)).fetchone()
+    if row is None:
+        return None
+    return str(row[0]), list(json.loads(row[1])), dict(json.loads(row[2]))
+
+
+def mark_undone(conn: sqlite3.Connection, token: str) -> None:
+    conn.execute("UPDATE dup_merges SET undone = 1 WHERE token = ?", (token,))
