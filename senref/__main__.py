@@ -11,6 +11,11 @@ def main() -> int:
 
     args = parse_args(sys.argv[1:])
     if args.command is None:
+        from senref.gui.preflight import preflight
+
+        # Before any Qt import: a missing X library must be named, not end in Qt's abort.
+        if preflight():
+            return 1
         from senref.gui.launch import launch_gui
 
         return launch_gui(start_session(args), files=[])
@@ -21,7 +26,7 @@ def gui_main() -> int:
     """`senref-gui [--library DIR] [--demo] [FILE...]`: open the window, importing FILEs if given."""
     import argparse
 
-    from senref.gui.launch import launch_gui
+    from senref.gui.preflight import preflight
     from senref.session import Session
 
     parser = argparse.ArgumentParser(prog="senref-gui")
@@ -29,6 +34,10 @@ def gui_main() -> int:
     parser.add_argument("--demo", action="store_true")
     parser.add_argument("files", nargs="*", metavar="FILE")
     args = parser.parse_args(sys.argv[1:])
+    if preflight():
+        return 1
+    from senref.gui.launch import launch_gui
+
     return launch_gui(Session.start(library=args.library, demo=args.demo), files=list(args.files))
 
 

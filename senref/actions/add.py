@@ -43,9 +43,10 @@ class AddOutcome:
     def line(self) -> str:
         """One progress line for a terminal."""
         if self.status == "failed":
-            return f"failed  {self.label}: {self.reason}"
+            return f"{'failed':<9} {self.label}: {self.reason}"
         pdf = f" [PDF from {self.pdf}]" if self.pdf else (" [no PDF]" if self.pdf_reasons else "")
-        return f"{self.status:<8}{self.key} {self.label}: {self.title[:70]}{pdf}"
+        # one column wide enough for "unchanged", then a space: the key never runs into the status
+        return f"{self.status:<9} {self.key} {self.label}: {self.title[:70]}{pdf}"
 
 
 @dataclass

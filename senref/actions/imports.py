@@ -121,7 +121,7 @@ def import_files(library: Library, settings: Settings, paths: Sequence[Path | st
         outcome.format_label = fmt.label
 
         def counted(n: int, name: str = name, done: int = done) -> None:
-            progress(Progress(done, total, f"{name}: {n} entries"))
+            progress(Progress(done, total, f"{name}: {n} {'entry' if n == 1 else 'entries'}"))
         result = library.import_records(fmt.read(path), collection=target, progress=counted,
                                         should_stop=should_stop, source=f"import:{fmt.name}",
                                         copy_files=not link_files,

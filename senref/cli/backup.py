@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_create(args: argparse.Namespace, ctx: Context) -> int:
-    info, verified = maintenance.create_backup(ctx.library(), label="manual")
+    info, verified = maintenance.create_backup(ctx.library(create=False), label="manual")
     print(f"backup written: {terminal_safe(str(info.path))} ({_items(verified.items)}, {_size(_file_size(info.path))}, "
           "integrity ok)")
     return 0

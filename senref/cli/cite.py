@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.write("".join(f"{e.id}\t{e.label()}{f'  [uses {e.parent}]' if e.parent else ''}\n"
                                  for e in entries))
         return 0
-    report = cite(ctx.library(), ctx.settings, keys=args.keys, collection=args.collection, style=args.style,
+    report = cite(ctx.library(create=False), ctx.settings, keys=args.keys, collection=args.collection, style=args.style,
                   locale=args.locale, html=args.html)
     for line in report.lines():
         ctx.err(line)

@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    lib = ctx.library()
+    lib = ctx.library(create=args.action != "list")
     action = args.action
     if action == "list":
         _print_tree(lib, args.json)

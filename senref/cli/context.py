@@ -38,11 +38,30 @@ class Context:
     def demo(self) -> bool:
         return self.session.demo
 
-    def library(self) -> Library:
-        """The session's library, opened on first use (commands that never touch it never open it)."""
+    def library(self, *, create: bool = True) -> Library:
+        """The session's library, opened on first use (commands that never touch it never open it).
+
+        Read-only commands pass `create=False`: `senref show` on a mistyped `--library` must say so,
+        not leave an empty library behind. senref's own default library (and the demo) still starts
+        on first use, so a first `senref list` shows an empty library rather than an error.
+        """
         if self._library is None:
+            if not create and not self.demo and self.library_folder != self.paths.default_library:
+                self._refuse_missing()
             self._library = self.session.open_library(role="cli", on_wait=self.err)
         return self._library
+
+    def _refuse_missing(self) -> None:
+        from senref.core.library import DB_NAME, Library, LibraryError
+
+        folder = self.library_folder.expanduser()
+        if (folder / DB_NAME).exists():
+            return
+        if folder.is_dir() and any(folder.iterdir()):
+            # Library.open names what is there (the remains of a library, a stray file) and creates nothing.
+            Library.open(folder, create=False, role="cli").close()
+        raise LibraryError(f"senref library not found in {folder} (nothing was created; 'senref add' or "
+                           "'senref import' starts one there)")
 
     def backup_policy(self) -> BackupPolicy:
         """`[backup]` in settings.toml: how many backups to keep, how often to make one on close."""

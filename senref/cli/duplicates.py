@@ -30,7 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    lib = ctx.library()
+    lib = ctx.library(create=args.action not in ("list", "scan"))
     if args.action in ("list", "scan"):
         report = dup_actions.list_duplicates(lib) if args.action == "list" else dup_actions.find_duplicates(lib)
         if args.json:

@@ -85,7 +85,7 @@ def run_edit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_note(args: argparse.Namespace, ctx: Context) -> int:
-    lib = ctx.library()
+    lib = ctx.library(create=args.action != "list")
     key = lib.resolve_key(args.key)
     if args.action == "list":
         for note in lib.get_item(key).notes:

@@ -7,12 +7,16 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from senref.actions.progress import Progress
 from senref.cli.context import Context
 from senref.cli.items import collection_key
 from senref.cli.main import UsageError
 from senref.core.query import ItemQuery
+
+if TYPE_CHECKING:
+    from senref.formats.base import Format
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -67,7 +71,7 @@ def _print_event(ctx: Context) -> Callable[[Progress], None]:
 def run_export(args: argparse.Namespace, ctx: Context) -> int:
     from senref.actions.export import ExportError, choose_format, export_items
 
-    lib = ctx.library()
+    lib = ctx.library(create=False)
     try:
         fmt = choose_format(args.format, Path(args.output) if args.output else None)
     except ExportError as exc:
@@ -77,7 +81,7 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.output:
         report = export_items(lib, ctx.settings, query, Path(args.output), fmt.name, with_files=args.with_files,
                               unicode=args.unicode)
-        ctx.progress(f"exported {report.count} item(s) as {report.label} to {args.output}")
+        ctx.progress(f"wrote {_items(report.count)} as {report.label} to {args.output}{_other_formats(args, fmt)}")
         return 0
     # Standard output: render to a temp file first so a failure never prints half an export.
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,5 +89,23 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
         report = export_items(lib, ctx.settings, query, out, fmt.name, with_files=args.with_files,
                               unicode=args.unicode)
         sys.stdout.write(out.read_text(encoding="utf-8"))
-    ctx.progress(f"exported {report.count} item(s) as {report.label}")
+    ctx.progress(f"wrote {_items(report.count)} as {report.label}{_other_formats(args, fmt)}")
     return 0
+
+
+def _items(count: int) -> str:
+    return f"{count} item{'' if count == 1 else 's'}"
+
+
+def _other_formats(args: argparse.Namespace, chosen: Format) -> str:
+    """When senref picked the format itself, the writers it could have meant (`.json`: CSL-JSON or senref JSON)."""
+    from senref.formats import registry
+
+    if args.format:
+        return ""
+    name = Path(args.output).name.lower() if args.output else ""
+    suffixes = [ext for ext in chosen.extensions if not name or name.endswith(ext)]
+    others = [f for f in registry.all() if f.can_write and f.name != chosen.name
+              and any(ext in f.extensions for ext in suffixes)]
+    hints = ", ".join(f"--format {f.name} for {f.label}" for f in others)
+    return f" (use {hints})" if hints else ""

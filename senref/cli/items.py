@@ -104,7 +104,7 @@ def _stream(lib: Library, query: ItemQuery, limit: int) -> Any:
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
-    lib = ctx.library()
+    lib = ctx.library(create=False)
     query = ItemQuery(collection=collection_key(lib, args.collection), recursive=args.recursive,
                       tags=args.tag, tag_mode="or" if args.any_tag else "and", trash=args.trash,
                       sort=args.sort, descending=args.reverse)
@@ -113,7 +113,7 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_search(args: argparse.Namespace, ctx: Context) -> int:
-    lib = ctx.library()
+    lib = ctx.library(create=False)
     text = " ".join(args.query)
     query = ItemQuery(search=text, trash=args.trash)
     emit_items(_stream(lib, query, args.limit), args.json, lib)
@@ -121,7 +121,7 @@ def run_search(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_show(args: argparse.Namespace, ctx: Context) -> int:
-    lib = ctx.library()
+    lib = ctx.library(create=False)
     item = lib.get_item(lib.resolve_key(args.key))
     if args.json:
         print(json_safe(json.dumps(item.to_json(), ensure_ascii=False, indent=2)))

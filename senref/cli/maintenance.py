@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from senref.core.check import inspect_library, repair_library
 
-    lib = ctx.library()
+    lib = ctx.library(create=False)
     if args.repair:
         done, findings = repair_library(lib)
         for line in done:

@@ -56,8 +56,8 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from senref.actions.sync import open_engine
 
-    engine = open_engine(ctx.library(), ctx.settings)
     action = args.sync_command or "status"
+    engine = open_engine(ctx.library(create=action not in ("list", "status", "conflicts")), ctx.settings)
     handler = {"add": _add, "list": _list, "status": _status, "remove": _remove, "pause": _pause,
                "resume": _pause, "run": _run, "conflicts": _conflicts, "resolve": _resolve}[action]
     return int(handler(args, ctx, engine))

@@ -43,7 +43,7 @@ def run_tag(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_tags(args: argparse.Namespace, ctx: Context) -> int:
-    lib = ctx.library()
+    lib = ctx.library(create=args.action != "list")
     if args.action == "list":
         rows = lib.tag_counts()
         if args.automatic or args.manual:

@@ -9,6 +9,7 @@ from senref.core.library_base import Collection, LibraryError
 from senref.core.library_writes import LibraryWrites
 from senref.core.model import MANUAL, Item, now_iso
 from senref.core.query import ItemQuery
+from senref.core.tag_sources import remember_removed
 from senref.storage import collections as collection_rows
 from senref.storage import tags as tag_rows
 
@@ -40,12 +41,7 @@ class LibraryOrganising(LibraryWrites):
             if not removed:
                 return False
             item.tags = [t for t in item.tags if t.tag not in unwanted]
-            rejected = list(item.extras.get("rejectedTopics") or [])
-            for tag in removed:
-                if tag.type != MANUAL and tag.tag not in rejected:
-                    rejected.append(tag.tag)
-            if rejected:
-                item.extras["rejectedTopics"] = rejected
+            remember_removed(item, removed)
             return True
         return bool(self.edit_items([key], change))
 
@@ -87,8 +83,9 @@ class LibraryOrganising(LibraryWrites):
         return tag_rows.colors(self._conn)
 
     # -- collections ---------------------------------------------------------------------------
-    def list_collections(self) -> list[Collection]:
-        return [Collection(*row) for row in collection_rows.listing(self._conn)]
+    def list_collections(self, *, recursive: bool = False) -> list[Collection]:
+        """Every collection with its live item count (of its whole subtree when *recursive*)."""
+        return [Collection(*row) for row in collection_rows.listing(self._conn, recursive=recursive)]
 
     def collection_path(self, key: str) -> list[str]:
         names: list[str] = []
@@ -189,6 +186,8 @@ class LibraryOrganising(LibraryWrites):
 
 
 def _drop_tag(item: Item, name: str) -> bool:
-    before = len(item.tags)
+    removed = [t for t in item.tags if t.tag == name]
     item.tags = [t for t in item.tags if t.tag != name]
-    return len(item.tags) != before
+    # Deleting a tag library-wide is a rejection too: a later fetch of the record must not bring it back.
+    remember_removed(item, removed)
+    return bool(removed)

@@ -11,6 +11,7 @@ from senref.core.identifiers import same_identifier
 from senref.core.matching import family_key, first_author_key, merge_creators, title_key
 from senref.core.model import MANUAL, Attachment, Creator, Item, Note, Tag
 from senref.core.schema import EXTRA_LABELS
+from senref.core.tag_sources import copy_source, is_rejected
 
 #: Zotero's URI for an item of a local (never synced) library; senref's libraries are local ones.
 #: Zotero writes its own random user key in the middle; any stable one does for links inside senref.
@@ -84,11 +85,12 @@ def merge_into(existing: Item, incoming: Item) -> list[str]:
             existing.provenance.setdefault("creators", incoming.provenance["creators"])
     names = {t.tag: t for t in existing.tags}
     for tag in incoming.tags:
-        if tag.tag in (existing.extras.get("rejectedTopics") or []) and tag.type != MANUAL:
+        if is_rejected(existing, tag):
             continue
         if tag.tag not in names:
             existing.tags.append(tag)
             names[tag.tag] = tag
+            copy_source(existing, incoming, tag.tag)
             changes.append(f"tag:{tag.tag}")
         elif tag.type == MANUAL and names[tag.tag].type != MANUAL:
             names[tag.tag].type = MANUAL

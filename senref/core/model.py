@@ -364,7 +364,7 @@ class Item:
         item.attachments = [Attachment.from_json(a) for a in meta.get("attachments") or []]
         item.notes = [Note.from_json(n) for n in meta.get("notes") or []]
         item.provenance = {str(k): str(v) for k, v in (meta.get("provenance") or {}).items()}
-        for name in ("topicEvidence", "rejectedTopics", "pdfReasons"):
+        for name in ("topicEvidence", "rejectedTopics", "pdfReasons", "tagSources"):
             if name in meta:
                 item.extras[name] = meta[name]
         return item

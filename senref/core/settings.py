@@ -59,6 +59,9 @@ class Settings:
     cite_style: str = "apa"
     cite_recent: list[str] = field(default_factory=list)
     cite_locale: str = ""
+    #: [view] show_subcollection_items: a collection's table and its Export include its subcollections'
+    #: items (Zotero's View > "Show Items from Subcollections", off by default).
+    show_subcollection_items: bool = False
     raw: dict[str, Any] = field(default_factory=dict)
     #: The file these settings were read from; save_settings writes back there.
     file: Path | None = field(default=None, repr=False, compare=False)
@@ -114,6 +117,9 @@ def settings_from(raw: dict[str, Any], env: dict[str, str] | None = None) -> Set
         settings.cite_recent = [str(s).strip() for s in cite["recent"] if isinstance(s, str) and s.strip()]
     if isinstance(cite.get("locale"), str):
         settings.cite_locale = cite["locale"].strip()
+    view: dict[str, Any] = raw["view"] if isinstance(raw.get("view"), dict) else {}
+    if isinstance(view.get("show_subcollection_items"), bool):
+        settings.show_subcollection_items = view["show_subcollection_items"]
     pattern = (raw.get("export") or {}).get("citation_key_pattern") if isinstance(raw.get("export"), dict) else None
     if pattern:
         settings.citation_key_pattern = str(pattern)
@@ -164,6 +170,8 @@ def _limit(value: Any, low: float, high: float) -> float | None:
 EDITABLE = ("email", "download_pdfs", "default_collection", "library")
 #: Settings attribute -> key of the [cite] table; the window writes them back too.
 CITE_KEYS = {"cite_style": "style", "cite_recent": "recent", "cite_locale": "locale"}
+#: Settings attribute -> key of the [view] table (the window's View menu).
+VIEW_KEYS = {"show_subcollection_items": "show_subcollection_items"}
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
@@ -201,6 +209,11 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
             if not isinstance(document.get("cite"), dict):
                 document["cite"] = tomlkit.table()
             document["cite"][key] = getattr(settings, name)
+    for name, key in VIEW_KEYS.items():
+        if baseline.get(name) != getattr(settings, name):
+            if not isinstance(document.get("view"), dict):
+                document["view"] = tomlkit.table()
+            document["view"][key] = getattr(settings, name)
     defaults = {name: default for name, (_, default) in SERVICE_URLS.items()}
     old_urls: dict[str, str] = baseline.get("urls") or {}
     for name, url in settings.urls.items():
@@ -229,7 +242,7 @@ def _snapshot(settings: Settings) -> dict[str, Any]:
     """The editable values as they are now: what save_settings compares against to find changes."""
     values: dict[str, Any] = {name: getattr(settings, name) for name in EDITABLE}
     values["urls"] = dict(settings.urls)
-    values.update({name: getattr(settings, name) for name in CITE_KEYS})
+    values.update({name: getattr(settings, name) for name in (*CITE_KEYS, *VIEW_KEYS)})
     values["cite_recent"] = list(settings.cite_recent)  # a copy: the window edits the list in place
     return values
 

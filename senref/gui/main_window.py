@@ -73,7 +73,8 @@ class MainWindow(QMainWindow):
         self._settings = settings or load_settings()
         self.demo = demo
         self.library_name = "Demo Library" if demo else library.folder.name
-        self.setWindowTitle(f"senref — {self.library_name}")
+        # Qt adds the application display name ("… — senref") itself.
+        self.setWindowTitle(self.library_name)
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.error_boxes: list[QMessageBox] = []
@@ -168,12 +169,14 @@ class MainWindow(QMainWindow):
 
     def _build_controllers(self) -> None:
         library, reads, writes, status, undo = self.library, self.reads, self.writes, self.statusBar(), self.undo_stack
-        self.collection_controller = CollectionsController(library, self.collection_model, self.collection_view, reads=reads,
-                                                           writes=writes, dialog_parent=self, parent=self)
+        self.collection_controller = CollectionsController(
+            library, self.collection_model, self.collection_view, reads=reads, writes=writes, dialog_parent=self,
+            parent=self, subtree_counts=lambda: self.settings.show_subcollection_items)
         current_view = self.collection_controller.current_view
         self.browse_controller = BrowseController(
             library, self.item_model, self.table, self.pane, search_box=self.search_box, centre=self.centre,
-            welcome=self.welcome, count_label=self.count_label, current_view=current_view, reads=reads, parent=self)
+            welcome=self.welcome, count_label=self.count_label, current_view=current_view, reads=reads,
+            subcollection_items=lambda: self.settings.show_subcollection_items, parent=self)
         self.tag_controller = TagsController(library, self.tag_selector, self.item_model, current_view=current_view,
                                              reads=reads, writes=writes, dialog_parent=self, parent=self)
         self.edit_controller = EditController(library, self.pane, writes=writes, undo_stack=undo, parent=self)
@@ -213,7 +216,10 @@ class MainWindow(QMainWindow):
         self.copy_bibliography_action = self._action(  # Ctrl+Shift+C, as in Zotero
             "Copy Bibliography", transfer.on_copy_bibliography_triggered, "Ctrl+Shift+C",
             "Copy the selected items as a formatted bibliography (plain text and HTML)")
-        self.settings_action = self._action("Settings…", self.on_settings_triggered, QKeySequence.StandardKey.Preferences)
+        # StandardKey.Preferences is empty on Linux desktops: fall back to Ctrl+, as Zotero and most apps use.
+        preferences = QKeySequence(QKeySequence.StandardKey.Preferences)
+        self.settings_action = self._action("Settings…", self.on_settings_triggered,
+                                            preferences if not preferences.isEmpty() else "Ctrl+,")
         self.quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -258,6 +264,10 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.paste_action, self.trash_action, self.search_action])
         view_menu = menu.addMenu("&View")
         view_menu.addActions([self.jobs_action, self.sync_action])
+        self.subcollections_action = view_menu.addAction("Show Items from Subcollections")
+        self.subcollections_action.setCheckable(True)
+        self.subcollections_action.setChecked(self.settings.show_subcollection_items)
+        self.subcollections_action.toggled.connect(self.on_subcollections_toggled)
         self.columns_menu = view_menu.addMenu("Columns")
         self.columns_menu.aboutToShow.connect(lambda: self.context_menus.fill_columns_menu(self.columns_menu))
         help_menu = menu.addMenu("&Help")
@@ -281,6 +291,7 @@ class MainWindow(QMainWindow):
         transfer = self.transfer_controller
         self.signals.items_changed.connect(browse.on_items_changed)
         self.signals.items_removed.connect(browse.on_items_changed)
+        self.jobs.job_finished.connect(browse.on_job_finished)
         self.signals.collections_changed.connect(collections.on_collections_changed)
         self.signals.tags_changed.connect(tags.on_tags_changed)
         self.signals.tags_changed.connect(browse.on_tags_changed)
@@ -348,6 +359,13 @@ class MainWindow(QMainWindow):
             dialog.apply_to(self.settings, str(self.library.folder))
             settings = self.settings
             self.write(lambda: save_settings(settings))
+
+    def on_subcollections_toggled(self, on: bool) -> None:
+        self.settings.show_subcollection_items = on
+        settings = self.settings
+        self.write(lambda: save_settings(settings))
+        self.browse_controller.apply_query()
+        self.collection_controller.refresh()
 
     def on_demo_requested(self) -> None:
         paths = get_paths()

@@ -13,6 +13,7 @@ from lxml import etree
 
 from senref.core import identifiers as ids
 from senref.core.model import Creator, Item
+from senref.core.tag_sources import HAL_KEYWORDS, add_source_tag
 from senref.sources.base import NotFound, PdfCandidate, Source, SourceError, SourceResult, squash
 from senref.sources.fields import set_container
 from senref.sources.http import HttpError
@@ -113,7 +114,7 @@ def item_from_doc(doc: dict[str, Any]) -> Item:
         if value:
             item.set_identifier(scheme, value)
     for keyword in doc.get("keyword_s") or []:
-        item.add_tag(str(keyword), 1)
+        add_source_tag(item, str(keyword), HAL_KEYWORDS)
     return item
 
 

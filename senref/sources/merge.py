@@ -5,6 +5,7 @@ from __future__ import annotations
 from senref.core.matching import better_name, name_key
 from senref.core.merge import fill_missing
 from senref.core.model import Creator, Item
+from senref.core.tag_sources import copy_source
 from senref.sources.base import SourceResult
 from senref.sources.fields import clean_markup
 
@@ -45,6 +46,7 @@ def merge_results(results: list[SourceResult]) -> Item:
             item.hal_version = result.item.hal_version
         for tag in result.item.tags:
             item.add_tag(tag.tag, tag.type)
+            copy_source(item, result.item, tag.tag)
     # The fullest list is the base (one source may stop at "et al."), then the higher priority.
     with_creators = sorted((r for r in ordered if r.item.creators), key=lambda r: (-len(r.item.creators), -r.priority))
     if with_creators:

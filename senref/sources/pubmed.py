@@ -6,8 +6,9 @@ import re
 
 from lxml import etree
 
-from senref.core.model import AUTOMATIC, Creator, Item
+from senref.core.model import Creator, Item
 from senref.core.schema import fields_for
+from senref.core.tag_sources import MESH, PUBMED_KEYWORDS, add_source_tag
 from senref.sources.base import NotFound, Source, SourceError, SourceResult, squash
 from senref.sources.fields import set_container
 from senref.sources.http import HttpError
@@ -173,9 +174,9 @@ def _ids(item: Item, id_list: list[etree._Element]) -> None:
 def _tags(item: Item, citation: etree._Element) -> None:
     # Zotero saves every tag a translator gives as automatic: MeSH headings and the author keywords alike.
     for heading in citation.findall("MeshHeadingList/MeshHeading/DescriptorName"):
-        item.add_tag(_text(heading), AUTOMATIC)
+        add_source_tag(item, _text(heading), MESH)
     for keyword in citation.findall("KeywordList/Keyword"):
-        item.add_tag(_text(keyword), AUTOMATIC)
+        add_source_tag(item, _text(keyword), PUBMED_KEYWORDS)
 
 
 def item_from_article(article: etree._Element) -> Item:

@@ -7,16 +7,28 @@ import sqlite3
 from senref.storage.queries import trash_is_empty
 
 
-def listing(conn: sqlite3.Connection) -> list[tuple[str, str, str | None, int]]:
-    """(key, name, parent key, live member count) for every collection, by name."""
+def listing(conn: sqlite3.Connection, *, recursive: bool = False) -> list[tuple[str, str, str | None, int]]:
+    """(key, name, parent key, live member count) for every collection, by name.
+
+    With *recursive*, a collection counts the distinct live items of its whole subtree (Zotero's "Show Items
+    from Subcollections"), so an item filed in a parent and a child counts once.
+    """
+    sql = ("SELECT c.id, c.key, c.name, p.key AS parent FROM collections c "
+           "LEFT JOIN collections p ON p.id = c.parent_id ORDER BY c.name COLLATE NOCASE")
+    if recursive:
+        rows = conn.execute(
+            "WITH RECURSIVE tree(root, id, depth) AS (SELECT id, id, 0 FROM collections UNION ALL "
+            "SELECT t.root, c.id, t.depth + 1 FROM collections c JOIN tree t ON c.parent_id = t.id WHERE t.depth < 64) "
+            "SELECT t.root, COUNT(DISTINCT ci.item_id) FROM tree t JOIN collection_items ci ON ci.collection_id = t.id "
+            "JOIN items i ON i.id = ci.item_id AND i.deleted = 0 GROUP BY t.root")
+        deep = dict(rows.fetchall())
+        return [(str(r[1]), str(r[2]), r[3], int(deep.get(r[0], 0))) for r in conn.execute(sql)]
     # Membership counts from the index alone, minus the (usually few) trashed members.
     counts = dict(conn.execute("SELECT collection_id, COUNT(*) FROM collection_items GROUP BY collection_id").fetchall())
     if not trash_is_empty(conn):
         for cid, n in conn.execute("SELECT ci.collection_id, COUNT(*) FROM items i JOIN collection_items ci "
                                    "ON ci.item_id = i.id WHERE i.deleted = 1 GROUP BY ci.collection_id"):
             counts[cid] = counts.get(cid, 0) - n
-    sql = ("SELECT c.id, c.key, c.name, p.key AS parent FROM collections c "
-           "LEFT JOIN collections p ON p.id = c.parent_id ORDER BY c.name COLLATE NOCASE")
     return [(str(r[1]), str(r[2]), r[3], int(counts.get(r[0], 0))) for r in conn.execute(sql)]
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from senref.core.model import AUTOMATIC, Item
+from senref.core.tag_sources import MESH, tag_sources
 from senref.paths import Paths
+from senref.topics.evidence_sources import name_sources
 from senref.topics.matching import SpanMapper, TermScanner, case_key, lower_same_length, normalize_text
 from senref.topics.vocabulary import Topic, Vocabulary, VocabularyError, load_vocabulary, user_file
 
@@ -144,7 +146,9 @@ class Tagger:
         does not imply its parent; automatic tags of topics no longer supported are removed.
         """
         rejected = frozenset(str(r) for r in item.extras.get("rejectedTopics") or [])
-        evidence = self._evaluate(self.item_fields(item, fulltext), rejected)
+        fields = self.item_fields(item, fulltext)
+        evidence = self._evaluate(fields, rejected)
+        name_sources(evidence, item, fields)
         previous = item.extras.get("topicEvidence")
         ours = set(self.names) | (set(previous) if isinstance(previous, dict) else set())
         item.tags = [t for t in item.tags if t.type != AUTOMATIC or t.tag not in ours or t.tag in evidence]
@@ -166,13 +170,17 @@ class Tagger:
         previous = item.extras.get("topicEvidence")
         if isinstance(previous, dict):
             names.update(previous)
+        sources = tag_sources(item)
+        # Manual tags and the keywords a source named (HAL, PubMed's KeywordList, Crossref) are
+        # keywords; MeSH headings are matched as headings too. An automatic tag of unknown origin
+        # (saved before origins were kept) was a PubMed heading or keyword: read it as before.
         fields: dict[str, str | list[str]] = {
             "title": item.fields.get("title", ""),
             "abstract": item.fields.get("abstractNote", ""),
-            # Manual tags are the user's keywords; automatic ones came from the source (PubMed MeSH
-            # headings, publisher keywords).
-            "keywords": [t.tag for t in item.tags if t.type != AUTOMATIC and t.tag not in names],
-            "mesh": [t.tag for t in item.tags if t.type == AUTOMATIC and t.tag not in names],
+            "keywords": [t.tag for t in item.tags if t.tag not in names
+                         and (t.type != AUTOMATIC or sources.get(t.tag, MESH) != MESH)],
+            "mesh": [t.tag for t in item.tags if t.type == AUTOMATIC and t.tag not in names
+                     and sources.get(t.tag, MESH) == MESH],
         }
         if fulltext:
             fields["fulltext"] = fulltext
@@ -381,3 +389,16 @@ class DeferredTagger:
 
     def apply(self, item: Item, fulltext: str | None = None) -> list[str]:
         return self.tagger.apply(item, fulltext)
+
+
+def topic_names(tagger: object | None) -> frozenset[str]:
+    """The topic tags' names (what the tag selector tells apart from source keywords).
+
+    The library's own tagger when it has one, else the built-in vocabulary (a library opened without
+    autotagging still carries topic tags from earlier saves).
+    """
+    if isinstance(tagger, DeferredTagger):
+        tagger = tagger.tagger
+    if isinstance(tagger, Tagger):
+        return frozenset(tagger.names)
+    return frozenset(get_tagger().names)

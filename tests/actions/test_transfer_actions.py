@@ -143,7 +143,7 @@ def test_add_text_without_identifier_fails_without_asking_anyone(lib: Library, s
     assert isinstance(report, AddReport) and isinstance(report, Report)
     assert report.summary() == "0 added, 0 merged, 0 unchanged, 1 failed"
     assert [o.reason for o in report.failed] == ["no identifier found"]
-    assert report.lines() == ["failed  no identifier here: no identifier found"]
+    assert report.lines() == ["failed    no identifier here: no identifier found"]
 
 
 def test_add_pdf_without_identifier_becomes_an_item_in_the_collection(lib: Library, settings: Settings,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -65,12 +64,7 @@ def test_the_style_list_filters_as_you_type_and_the_choice_is_remembered(window:
     dialog = open_picker(win, qtbot)
     assert dialog.count.text() == f"{len(official().entries()):,} styles"
     assert dialog.chosen_style() == "apa"  # the current style is selected
-    slowest = 0.0
-    for end in range(1, len("national cancer") + 1):
-        started = time.perf_counter()
-        qtbot.keyClicks(dialog.filter, "national cancer"[end - 1])
-        slowest = max(slowest, time.perf_counter() - started)
-    assert slowest < 0.05, f"{slowest * 1000:.0f} ms for one keystroke"
+    qtbot.keyClicks(dialog.filter, "national cancer")  # speed per keystroke: bench/bench_style_filter.py
     ids = [dialog.model.index(r, 0).data(STYLE_ID_ROLE) for r in range(dialog.model.rowCount())]
     assert "journal-of-the-national-cancer-institute" in ids and dialog.ok_button.isEnabled()
     dialog.filter.setText("JNCI")

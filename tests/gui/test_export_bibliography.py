@@ -49,6 +49,7 @@ def test_export_collection_from_its_context_menu_with_files(window: Any, qtbot: 
     win.library.add_to_collection(key, [first])
     win.library.add_to_collection(sub, [second])
     win.library.store_file(first, b"%PDF-1.4\n%%EOF\n", filename="paper.pdf", content_type="application/pdf")
+    win.subcollections_action.setChecked(True)  # View > Show Items from Subcollections: the export follows it
     wait_idle(qtbot, win)
     dialog = win.transfer_controller.open_export(key, "Radiation")
     assert dialog.windowTitle() == "Export Collection “Radiation”"

@@ -83,6 +83,6 @@ def test_main_opens_the_window_without_a_command_and_runs_the_cli_with_one(tmp_p
     assert senref.__main__.main() == 7
     [(session, files)] = opened
     assert session.library_folder == tmp_path / "lib" and files == [] and not session.demo
-    monkeypatch.setattr("sys.argv", ["senref", "--library", str(tmp_path / "lib"), "list"])
+    monkeypatch.setattr("sys.argv", ["senref", "--library", str(tmp_path / "lib"), "collection", "create", "TIS"])
     assert senref.__main__.main() == 0
     assert len(opened) == 1

@@ -3,6 +3,7 @@ re-read (debounced) after library changes, with the item pane following the sele
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QObject, QTimer, Signal
@@ -32,11 +33,16 @@ class BrowseController(QObject):
 
     def __init__(self, library: Library, item_model: ItemTableModel, table: ItemTableView, pane: ItemPane, *,
                  search_box: QLineEdit, centre: QStackedWidget, welcome: QWidget, count_label: QLabel,
-                 current_view: CurrentView, reads: TaskRunner, parent: Any = None) -> None:
+                 current_view: CurrentView, reads: TaskRunner,
+                 subcollection_items: Callable[[], bool] = lambda: False, parent: Any = None) -> None:
         super().__init__(parent)
         self.library, self.item_model, self.table, self.pane = library, item_model, table, pane
         self.search_box, self.centre, self.welcome, self.count_label = search_box, centre, welcome, count_label
         self.current_view, self.reads = current_view, reads
+        #: View > Show Items from Subcollections, read at each query (the collection Export reads it too)
+        self.subcollection_items = subcollection_items
+        #: items an add just brought in, selected once the table has re-read its rows
+        self._to_select: list[str] = []
         #: the tags ticked in the tag selector and "and" / "or"
         self.tag_filter: tuple[list[str], str] = ([], "and")
         self._changed_keys: set[str] = set()
@@ -68,7 +74,7 @@ class BrowseController(QObject):
     def build_query(self) -> ItemQuery:
         kind, key = self.current_view()
         tags, mode = self.tag_filter
-        return ItemQuery(collection=key if kind == COLLECTION else None, recursive=False,
+        return ItemQuery(collection=key if kind == COLLECTION else None, recursive=self.subcollection_items(),
                          unfiled=kind == UNFILED, trash=kind == TRASH, tags=list(tags), tag_mode=mode,
                          search=self.search_box.text())
 
@@ -92,6 +98,7 @@ class BrowseController(QObject):
         self.item_model.set_query(query, count, first_page)
         if keys:
             self.table.select_keys(keys, current)
+        self.select_added()
         self.update_welcome()
         self.show_current_item()
 
@@ -127,6 +134,7 @@ class BrowseController(QObject):
         self.item_model.refresh()
         if keys and self.item_model.rowCount() != before:
             self.table.select_keys(keys, current)
+        self.select_added()
         self.update_welcome()
         self.update_count()
         # Re-read the pane only when its item changed: a batch saving other items must not rebuild it.
@@ -135,6 +143,22 @@ class BrowseController(QObject):
         if shown is None or shown in changed or shown not in self.table.selected_keys():
             self.show_current_item()
         self.refreshed.emit()
+
+    def on_job_finished(self, job: Any) -> None:
+        """Select what an add brought in, as Zotero does. Duck-typed on the AddReport's outcomes: importing
+        senref.actions.add here would load the HTTP stack with the window."""
+        outcomes = getattr(job.result, "outcomes", None) or []
+        keys = [o.key for o in outcomes if getattr(o, "status", "") in ("added", "merged") and o.key]
+        if not keys:
+            return
+        # The last saves' change events may still be on their way: select after the table re-reads its rows.
+        self._to_select = keys
+        self.on_items_changed([])
+
+    def select_added(self) -> None:
+        keys, self._to_select = self._to_select, []
+        if keys and any(self.item_model.row_of(k) is not None for k in keys):
+            self.table.select_keys(keys, keys[-1])  # scrolls the last one into view
 
     # -- what is on show -----------------------------------------------------------------------
     def on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:

@@ -32,9 +32,12 @@ class CollectionsController(QObject):
     viewed_collection_deleted = Signal()
 
     def __init__(self, library: Library, model: CollectionTreeModel, view: CollectionTreeView, *,
-                 reads: TaskRunner, writes: TaskRunner, dialog_parent: QWidget, parent: Any = None) -> None:
+                 reads: TaskRunner, writes: TaskRunner, dialog_parent: QWidget, parent: Any = None,
+                 subtree_counts: Callable[[], bool] = lambda: False) -> None:
         super().__init__(parent)
         self.library, self.model, self.view = library, model, view
+        #: whether counts take in subcollections' items (View > Show Items from Subcollections)
+        self.subtree_counts = subtree_counts
         self.reads, self.writes, self.dialog_parent = reads, writes, dialog_parent
         #: the library's collections as last read (the add, import and settings dialogs offer them)
         self.collections: list[Collection] = []
@@ -56,7 +59,10 @@ class CollectionsController(QObject):
 
     # -- reading -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.reads.run(self.library.list_collections, self.on_collections_loaded, name="collections")
+        library, recursive = self.library, self.subtree_counts()
+        # Counts follow View > Show Items from Subcollections, as the table does.
+        self.reads.run(lambda: library.list_collections(recursive=recursive), self.on_collections_loaded,
+                       name="collections")
 
     def on_collections_changed(self) -> None:
         self.refresh()

@@ -18,8 +18,9 @@ from senref.gui.models.collection_tree import COLLECTION, TRASH, UNFILED
 from senref.gui.models.item_table import ItemTableModel
 from senref.gui.views.tag_selector import TagSelector
 from senref.gui.workers.tasks import TaskRunner
+from senref.topics.tagger import topic_names
 
-TagsLoaded = tuple[list[tuple[str, int, int]], dict[str, str], dict[str, set[str]]]
+TagsLoaded = tuple[list[tuple[str, int, int]], dict[str, str], dict[str, set[str]], frozenset[str]]
 
 
 class TagsController(QObject):
@@ -49,15 +50,15 @@ class TagsController(QObject):
             # Coloured tags are few (a palette of nine): their items, for the dots in the table.
             members = {name: set(library.keys(ItemQuery(tags=[name])))
                        | set(library.keys(ItemQuery(tags=[name], trash=True))) for name in colors}
-            return library.tag_counts(scope), colors, members
+            return library.tag_counts(scope), colors, members, topic_names(library.tagger)
         self.reads.run(read, self.on_tags_loaded, name="tags")
 
     def on_tags_changed(self) -> None:
         self.refresh()
 
     def on_tags_loaded(self, loaded: TagsLoaded) -> None:
-        rows, colors, members = loaded
-        self.selector.set_tags(rows, colors)
+        rows, colors, members, topics = loaded
+        self.selector.set_tags(rows, colors, topics)
         self.item_model.set_tag_colors(colors, members)
 
     # -- tag tools -----------------------------------------------------------------------------

@@ -126,7 +126,10 @@ class TransferController(QObject):
     def start_add(self, texts: list[str], collection: str | None, pdfs: list[Path] | None = None) -> Job:
         inputs = [*texts, *(p.name for p in pdfs or [])]
         first = inputs[0].strip().splitlines()[0][:60] if inputs else ""
-        title = f"Add {first}" if len(inputs) == 1 and "\n" not in inputs[0].strip() else f"Add {len(inputs)} entries"
+        if len(inputs) == 1 and "\n" not in inputs[0].strip():
+            title = f"Add {first}"
+        else:  # several inputs, or one pasted text of several lines
+            title = "Add pasted text" if len(inputs) == 1 else f"Add {len(inputs)} entries"
         fn = add_identifiers_job(self.library, texts, collection=collection, settings=self.settings, pdfs=pdfs,
                                  fetch=self.fetch_texts)
         retry = retry_add_job(self.library, collection=collection, settings=self.settings, fetch=self.fetch_texts)
@@ -164,8 +167,9 @@ class TransferController(QObject):
         self.open_export(None, self.library_name)
 
     def open_export(self, collection: str | None, label: str) -> ExportDialog:
-        """The export dialog for the library (*collection* None) or a collection with its subcollections."""
-        query = ItemQuery(collection=collection, recursive=collection is not None)
+        """The export dialog for the library (*collection* None) or a collection: what its table lists, so with
+        its subcollections' items only under View > Show Items from Subcollections."""
+        query = ItemQuery(collection=collection, recursive=self.settings.show_subcollection_items)
         scope = "Library" if collection is None else f"Collection “{label}”"
         dialog = ExportDialog(scope, self.library.count(query), Path.home(), _file_name(label), self.dialog_parent)
         dialog.accepted.connect(lambda: self.start_export(query, dialog.format_name(), dialog.target(),

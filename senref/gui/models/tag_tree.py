@@ -2,6 +2,8 @@
 
 Each node carries its full tag name; nodes that are only a path prefix group their children and
 are not themselves checkable. Automatic tags (type 1) show in italics, as Zotero marks them apart.
+Automatic tags that are not topics are a source's subject keywords (HAL keywords, MeSH, ...): noise
+beside the topic tags, so they are hidden until `show_keywords` is set.
 """
 
 from __future__ import annotations
@@ -37,15 +39,29 @@ class TagTreeModel(QStandardItemModel):
         self.checked: set[str] = set()
         self.show_automatic = True
         self.show_manual = True
+        self.show_keywords = False
+        #: names of the topic tags; None (not known yet) treats every automatic tag as a topic
+        self.topic_names: frozenset[str] | None = None
         self._rows: list[tuple[str, int, int]] = []
         self._colors: dict[str, str] = {}
         self.itemChanged.connect(self.on_item_changed)
 
-    def set_tags(self, rows: list[tuple[str, int, int]], colors: dict[str, str] | None = None) -> None:
+    def set_tags(self, rows: list[tuple[str, int, int]], colors: dict[str, str] | None = None,
+                 topics: frozenset[str] | None = None) -> None:
         self._rows = rows
         if colors is not None:
             self._colors = colors
+        if topics is not None:
+            self.topic_names = topics
         self._rebuild()
+
+    def set_show_keywords(self, show: bool) -> None:
+        self.show_keywords = show
+        self._rebuild()
+
+    def is_keyword(self, name: str, tag_type: int) -> bool:
+        """An automatic tag that is no topic: a subject keyword a source gave."""
+        return bool(tag_type) and self.topic_names is not None and name not in self.topic_names
 
     def set_show_automatic(self, show: bool) -> None:
         self.show_automatic = show
@@ -62,6 +78,8 @@ class TagTreeModel(QStandardItemModel):
         present = {name for name, _, _ in self._rows}
         for name, count, tag_type in self._rows:
             if (tag_type and not self.show_automatic) or (not tag_type and not self.show_manual):
+                continue
+            if not self.show_keywords and self.is_keyword(name, tag_type):
                 continue
             path = tag_path(name)
             parent = top
@@ -104,7 +122,12 @@ class TagTreeModel(QStandardItemModel):
         node.setData(tag_type, TAG_TYPE_ROLE)
         node.setData(count, COUNT_ROLE)
         node.setCheckState(Qt.CheckState.Checked if name in self.checked else Qt.CheckState.Unchecked)
-        kind = "automatic (topic tagger)" if tag_type else "manual"
+        if not tag_type:
+            kind = "manual"
+        elif self.is_keyword(name, tag_type):
+            kind = "automatic (subject keyword from a source)"
+        else:
+            kind = "automatic (topic tagger)"
         node.setToolTip(f"{name}: {count} item{'s' if count != 1 else ''}, {kind}")
         if tag_type:
             font = QFont()

@@ -31,6 +31,7 @@ from senref.gui.views.pdf_preview import PdfPreview
 from senref.gui.views.tags_editor import TagsEditor
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+EMPTY_TEXT = "No item selected"
 
 
 class ItemPane(QTabWidget):
@@ -136,15 +137,27 @@ class ItemPane(QTabWidget):
         self.open_button.clicked.connect(self.on_open_clicked)
         self.folder_button.clicked.connect(self.on_folder_clicked)
         self.attachments.itemDoubleClicked.connect(lambda _row: self.on_open_clicked())
+        # Drawn over the tabs while nothing is selected, so no earlier item's values stay on show.
+        self.empty_state = QLabel(EMPTY_TEXT, self)
+        self.empty_state.setObjectName("itemPaneEmpty")
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.empty_state.setAutoFillBackground(True)
         self.show_item(None)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.empty_state.setGeometry(self.rect())
 
     # -- showing -------------------------------------------------------------------------------
     def show_item(self, item: Item | None) -> None:
         self.item = item
         self.setEnabled(item is not None)
+        self.empty_state.setVisible(item is None)
         if item is None:
-            self.title.setText("")
-            self.preview.show_file(None, "Select an item to see its PDF")
+            self._clear()
+            self.empty_state.setGeometry(self.rect())
+            self.empty_state.raise_()
             return
         self.title.setText(item.title or "(untitled)")
         self.fields.show_item(item)
@@ -162,6 +175,20 @@ class ItemPane(QTabWidget):
             self.provenance.insertRow(row)
             self.provenance.setItem(row, 0, QTableWidgetItem(field_label(name)))
             self.provenance.setItem(row, 1, QTableWidgetItem(source))
+
+    def _clear(self) -> None:
+        """Forget the last item's values (a blank item keeps the editors' forms cheap to refill)."""
+        blank = Item()
+        self.title.setText("")
+        self.fields.show_item(blank)
+        self.creators.show_creators(blank.item_type, [])
+        self.abstract.clear()
+        self.tags.show_item(blank)
+        self.notes.clear()
+        self.attachments.clear()
+        self.pdf_reasons.setText("")
+        self.provenance.setRowCount(0)
+        self.preview.show_file(None, "Select an item to see its PDF")
 
     def _show_attachments(self, item: Item) -> None:
         self.attachments.clear()

@@ -33,6 +33,8 @@ class JobsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(1, 240)  # room for "partly failed: 2 of 5" before the summary
+        self.table.setWordWrap(False)  # one line a job; the summary after the state word is elided
         self.log = QPlainTextEdit(self)
         self.log.setReadOnly(True)
         self.log.setPlaceholderText("Select a job to see each item's state and why a PDF was not found.")
@@ -55,6 +57,8 @@ class JobsPanel(QWidget):
         self.clear_button.clicked.connect(self.manager.model.clear_finished)
         self.table.selectionModel().selectionChanged.connect(self.on_selection_changed)
         manager.job_changed.connect(self.on_job_changed)
+        manager.model.modelReset.connect(self._update_buttons)
+        manager.model.rowsInserted.connect(self._update_buttons)
         self._update_buttons()
 
     def selected_job(self) -> Job | None:
@@ -75,10 +79,19 @@ class JobsPanel(QWidget):
         if job is not None:
             self.manager.cancel(job)
 
+    def select_job(self, job: Job) -> None:
+        """Show *job*'s row and its log (the status bar's "Show" leads here)."""
+        if job in self.manager.model.jobs:
+            row = self.manager.model.jobs.index(job)
+            self.table.selectRow(row)
+            self.table.scrollTo(self.manager.model.index(row, 0))
+
     def on_retry_clicked(self) -> None:
         job = self.selected_job()
-        if job is not None:
+        if job is not None and not job.active and job.can_retry:
             self.manager.retry(job)
+        else:  # no retryable job chosen: retry what failed in every finished job
+            self.manager.retry_failed()
 
     def _show(self, job: Job | None) -> None:
         self.log.setPlainText("" if job is None else "\n".join([job.title, *job.lines]))
@@ -87,4 +100,5 @@ class JobsPanel(QWidget):
     def _update_buttons(self) -> None:
         job = self.selected_job()
         self.cancel_button.setEnabled(job is not None and job.active)
-        self.retry_button.setEnabled(job is not None and not job.active and job.can_retry)
+        chosen = job is not None and not job.active and job.can_retry
+        self.retry_button.setEnabled(chosen or bool(self.manager.failed_jobs()))

@@ -57,27 +57,37 @@ class TagSelector(QWidget):
         self.show_manual = QCheckBox("Manual", self)
         self.show_manual.setChecked(True)
         self.show_manual.setToolTip("Show the tags you or an imported file gave")
-        row = QHBoxLayout()
-        row.addWidget(self.mode, 1)
-        row.addWidget(self.show_automatic)
-        row.addWidget(self.show_manual)
+        self.show_keywords = QCheckBox("Keywords", self)
+        self.show_keywords.setObjectName("showKeywordTags")
+        self.show_keywords.setChecked(False)
+        self.show_keywords.setToolTip("Show the subject keywords sources gave (HAL keywords, MeSH, PubMed keywords)")
+        # Two rows: the match mode, then what to show; one row would widen the whole left pane.
+        shown = QHBoxLayout()
+        shown.addWidget(self.show_automatic)
+        shown.addWidget(self.show_manual)
+        shown.addWidget(self.show_keywords)
+        shown.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.filter_box)
-        layout.addLayout(row)
+        layout.addWidget(self.mode)
+        layout.addLayout(shown)
         self.filter_box.textChanged.connect(self.on_filter_text_changed)
         self.mode.currentIndexChanged.connect(self.on_choice_changed)
         self.show_automatic.toggled.connect(self.on_show_automatic_toggled)
         self.show_manual.toggled.connect(self.on_show_manual_toggled)
+        self.show_keywords.toggled.connect(self.on_show_keywords_toggled)
         self.tree.customContextMenuRequested.connect(self.on_menu_requested)
         self.tree.pressed.connect(self.on_tag_pressed)
         self.tree.clicked.connect(self.on_tag_clicked)
         self.model.itemChanged.connect(self.on_tag_item_changed)
 
-    def set_tags(self, rows: list[tuple[str, int, int]], colors: dict[str, str]) -> None:
+    def set_tags(self, rows: list[tuple[str, int, int]], colors: dict[str, str],
+                 topics: frozenset[str] | None = None) -> None:
+        """*topics*: the topic tags' names; other automatic tags are source keywords (hidden by default)."""
         before = set(self.model.checked)
-        self.model.set_tags(rows, colors)
+        self.model.set_tags(rows, colors, topics)
         self.tree.expandAll()
         if self.model.checked != before:  # a ticked tag vanished from the view: widen the filter
             self.emit_filter()
@@ -98,6 +108,11 @@ class TagSelector(QWidget):
 
     def on_show_automatic_toggled(self, show: bool) -> None:
         self.model.set_show_automatic(show)
+        self.tree.expandAll()
+        self.emit_filter()
+
+    def on_show_keywords_toggled(self, show: bool) -> None:
+        self.model.set_show_keywords(show)
         self.tree.expandAll()
         self.emit_filter()
 

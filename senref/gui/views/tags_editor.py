@@ -3,6 +3,7 @@ and the evidence (matched words) behind each topic."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from senref.core.model import AUTOMATIC, Item
+from senref.core.tag_sources import source_label, tag_source
 
 TAG_NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -40,10 +42,12 @@ class TagsEditor(QWidget):
         self.accept_button.setToolTip("Keep this automatic topic tag as your own (manual) tag")
         self.remove_button = QPushButton("Remove / Reject", self)
         self.remove_button.setToolTip("Remove the tag; a rejected automatic topic is not suggested again")
-        self.evidence = QLabel(self)
-        self.evidence.setTextFormat(Qt.TextFormat.PlainText)
-        self.evidence.setWordWrap(True)
-        self.evidence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        #: "Why these topics": one row (a label) per topic, filled by show_item
+        self.evidence = QWidget(self)
+        self.evidence.setObjectName("topicEvidence")
+        self.evidence_rows = QVBoxLayout(self.evidence)
+        self.evidence_rows.setContentsMargins(0, 0, 0, 0)
+        self.evidence_rows.setSpacing(2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.accept_button)
         buttons.addWidget(self.remove_button)
@@ -64,15 +68,49 @@ class TagsEditor(QWidget):
         italic = QFont()
         italic.setItalic(True)
         for tag in sorted(item.tags, key=lambda t: t.tag.casefold()):
-            row = QListWidgetItem(f"{tag.tag}  (automatic)" if tag.type == AUTOMATIC else tag.tag)
+            source = tag_source(item, tag.tag) if tag.type == AUTOMATIC else None
+            if tag.type != AUTOMATIC:
+                label = tag.tag
+            elif source:
+                label = f"{tag.tag}  (automatic, {source_label(source)})"
+            else:
+                label = f"{tag.tag}  (automatic)"
+            row = QListWidgetItem(label)
             row.setData(TAG_NAME_ROLE, tag.tag)
             row.setData(Qt.ItemDataRole.UserRole + 2, tag.type)
             if tag.type == AUTOMATIC:
                 row.setFont(italic)
-                row.setToolTip("Assigned automatically from the title, abstract and keywords")
+                row.setToolTip(f"A subject keyword from {source_label(source)}" if source
+                               else "Assigned automatically from the title, abstract and keywords")
             self.list.addItem(row)
-        self.evidence.setText(evidence_text(item.extras.get("topicEvidence")) or "No automatic topics.")
+        self.show_evidence(item.extras.get("topicEvidence"))
         self.on_current_changed(None, None)
+
+    def show_evidence(self, evidence: Any) -> None:
+        """One row per topic, its matched words highlighted and where each was found named."""
+        while self.evidence_rows.count():
+            taken = self.evidence_rows.takeAt(0)
+            widget = taken.widget() if taken is not None else None
+            if widget is not None:
+                widget.setParent(None)  # out of findChildren now, not only after the event loop runs
+                widget.deleteLater()
+        rows = evidence_rows(evidence)
+        if not rows:
+            empty = QLabel("No automatic topics.", self.evidence)
+            empty.setObjectName("noTopicEvidence")
+            self.evidence_rows.addWidget(empty)
+            return
+        for topic, shown in rows:
+            label = QLabel(shown, self.evidence)
+            label.setObjectName("topicEvidenceRow")
+            label.setProperty("topic", topic)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.evidence_rows.addWidget(label)
+
+    def evidence_labels(self) -> list[QLabel]:
+        return self.evidence.findChildren(QLabel, "topicEvidenceRow")
 
     def selected_tag(self) -> tuple[str, int] | None:
         row = self.list.currentItem()
@@ -130,3 +168,37 @@ def _term(value: Any) -> str:
         where = value.get("field") or value.get("where") or ""
         return f"{term} ({where})" if where else str(term or value)
     return str(value)
+
+
+#: The highlight behind matched words (a soft yellow, readable in light and dark themes' text colour).
+HIGHLIGHT = "#fde68a"
+_WHERE = {"title": "title", "abstract": "abstract", "fulltext": "full text", "keywords": "keywords",
+          "mesh": "source keywords"}
+
+
+def evidence_rows(evidence: Any) -> list[tuple[str, str]]:
+    """(topic, rich text) per topic: "<b>Topic</b>: <matched> (where), ...".
+
+    >>> evidence_rows({"SASP": [{"field": "keywords", "term": "SASP", "source": "hal-keywords"}]})[0][1]
+    '<b>SASP</b>: <span style="background-color:#fde68a; color:#000">SASP</span> (HAL keywords)'
+    """
+    if not isinstance(evidence, dict):
+        return []
+    rows = []
+    for topic, found in evidence.items():
+        items = found if isinstance(found, list | tuple) else [found]
+        shown = ", ".join(_match_html(x) for x in items)
+        rows.append((str(topic), f"<b>{html.escape(str(topic))}</b>: {shown}"))
+    return rows
+
+
+def _match_html(value: Any) -> str:
+    if not isinstance(value, dict):
+        return html.escape(str(value))
+    term = html.escape(str(value.get("term") or value.get("match") or value.get("text") or ""))
+    field = str(value.get("field") or value.get("where") or "")
+    if field == "implied":
+        return f"implied by <i>{term}</i>"
+    where = source_label(str(value["source"])) if value.get("source") else _WHERE.get(field, field)
+    marked = f'<span style="background-color:{HIGHLIGHT}; color:#000">{term}</span>'
+    return f"{marked} ({html.escape(where)})" if where else marked

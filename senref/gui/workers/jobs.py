@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, Signal
 
-from senref.gui.workers.progress import read_event, report_lines, summarize
+from senref.gui.workers.progress import failure_counts, merge_lines, read_event, report_lines, summarize
 from senref.gui.workers.worker import JobFunction, Worker
 
 Index = QModelIndex | QPersistentModelIndex
@@ -32,6 +32,11 @@ class Job:
     details: str = ""
     lines: list[str] = field(default_factory=list)
     result: Any = None
+    #: works (or entries) the finished job's report says failed, and how many it tried (0: unknown)
+    failures: int = 0
+    attempted: int = 0
+    #: set once Retry Failed ran for this job, so "retry what failed" does not run it twice
+    retried: bool = False
     worker: Worker | None = None
     relay: QObject | None = None
     id: int = field(default_factory=lambda: next(_ids))
@@ -39,6 +44,21 @@ class Job:
     @property
     def active(self) -> bool:
         return self.state in (QUEUED, RUNNING)
+
+    @property
+    def has_failures(self) -> bool:
+        """Finished with an error, or done with some of its works failed."""
+        return self.state == FAILED or (self.state == DONE and self.failures > 0)
+
+    @property
+    def status_text(self) -> str:
+        """The state column: the state word first ("failed: 1 of 1", "partly failed: 2 of 5 — …")."""
+        if self.state == DONE and self.failures:
+            whole = self.attempted and self.failures >= self.attempted
+            word = "failed" if whole else "partly failed"
+            count = f"{self.failures} of {self.attempted}" if self.attempted else f"{self.failures} problems"
+            return f"{word}: {count}" + (f" — {self.summary}" if self.summary else "")
+        return f"{self.state}: {self.summary}" if self.summary else self.state
 
     @property
     def can_retry(self) -> bool:
@@ -76,10 +96,11 @@ class JobsModel(QAbstractTableModel):
             if index.column() == 0:
                 return job.title
             if index.column() == 1:
-                return f"{job.state}: {job.summary}" if job.summary else job.state
+                return job.status_text
             return f"{job.done}/{job.total}" if job.total else (str(job.done) if job.done else "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(job.lines[-20:]) or job.title
+            head = [job.status_text] if index.column() == 1 else []
+            return "\n".join(head + job.lines[-20:]) or job.title
         return None
 
     def add(self, job: Job) -> None:
@@ -148,7 +169,9 @@ class JobManager(QObject):
         job.result = result
         job.state = CANCELLED if job.worker is not None and job.worker.cancelled else DONE
         job.summary = summarize(result)
-        job.lines.extend(report_lines(result))
+        job.failures, job.attempted = failure_counts(result)
+        # Progress already logged some of these lines as they happened: the report's copy is the one kept.
+        job.lines = merge_lines(job.lines, report_lines(result))
         self._update(job)
         self.job_finished.emit(job)
 
@@ -190,7 +213,17 @@ class JobManager(QObject):
         fn = job.retry_fn(job) if job.retry_fn is not None and job.state == DONE else job.fn
         if fn is None:
             return None
+        job.retried = True
+        self.model.changed(job)
         return self.submit(f"{job.title} (retry)", fn, job.retry_fn)
+
+    def failed_jobs(self) -> list[Job]:
+        """Finished jobs with failures that Retry Failed has not run yet, oldest first."""
+        return [j for j in self.model.jobs if j.has_failures and not j.retried and j.can_retry]
+
+    def retry_failed(self) -> list[Job]:
+        """Retry Failed without a chosen job: every finished job's failed part, once."""
+        return [new for job in self.failed_jobs() if (new := self.retry(job)) is not None]
 
     def active_jobs(self) -> list[Job]:
         return [j for j in self.model.jobs if j.active]

@@ -80,6 +80,39 @@ def report_lines(result: Any) -> list[str]:
     return lines
 
 
+def failure_counts(result: Any) -> tuple[int, int]:
+    """(failed, attempted) for a job's report; attempted is 0 when the report cannot say how many were tried.
+
+    Adds count works, imports count entries (a refused file counts as one); any other report counts
+    its problems.
+    """
+    failed = getattr(result, "failed", None)
+    if isinstance(failed, list) and isinstance(getattr(result, "outcomes", None), list):
+        return len(failed), len(result.outcomes)
+    problems = getattr(result, "problems", None)
+    if not isinstance(problems, list) or not problems:
+        return 0, 0
+    if isinstance(getattr(result, "created", None), int):  # imports: entries brought in or skipped
+        return len(problems), result.created + result.merged + len(problems)
+    return len(problems), 0
+
+
+def merge_lines(live: list[str], final: list[str]) -> list[str]:
+    """The live log followed by the report's lines, each line the report repeats kept once.
+
+    >>> merge_lines(["reading refs.bib", "added   K1 doi:10.1/a: A"], ["added   K1 doi:10.1/a: A", "failed  x: y"])
+    ['reading refs.bib', 'added   K1 doi:10.1/a: A', 'failed  x: y']
+    """
+    pending = list(final)
+    kept = []
+    for line in live:
+        if line in pending:
+            pending.remove(line)  # the report says it again, in its own place
+        else:
+            kept.append(line)
+    return kept + list(final)
+
+
 def failed_inputs(result: Any) -> list[str]:
     """The labels (identifiers or file names) of the failed works, to fetch them again."""
     failed = getattr(result, "failed", None)
