@@ -54,6 +54,8 @@ def run_import(args: argparse.Namespace, ctx: Context) -> int:
     report = import_files(ctx.library(), ctx.settings, args.files, collection=args.collection,
                           format_name=args.format, link_files=args.link_files, files_from=extra_roots,
                           progress=_print_event(ctx))
+    if report.possible_duplicates:
+        ctx.progress(f"senref import: {report.possible_duplicates} possible duplicates (senref duplicates list)")
     return 1 if report.failed else 0
 
 

@@ -62,8 +62,10 @@ class LibraryWrites(LibraryBase):
                     self._meet(conn, existing)
                 return SaveResult(existing.key, created=False, merged=True, changes=changes,
                                   matched_by=matched_by, cut=cut)
-        if rows.item_id(conn, item.key) is not None:
-            item.key = new_key()  # keys are random; a clash with another work gets a fresh one
+        if rows.item_id(conn, item.key) is not None or dupstore.redirect_of(conn, item.key):
+            # Keys are random; a clash with another work, or with a key merged away (which names its
+            # master for good, even once purged from the Trash), gets a fresh one.
+            item.key = new_key()
         if tag:
             self._autotag(item)
         item.version = self._next_version(conn)

@@ -131,3 +131,18 @@ def test_a_sync_target_holding_the_merged_away_item_is_rewritten_with_the_master
     text = out.read_text(encoding="utf-8")
     assert "{gil2020," in text and "{gil2020b," not in text
     assert "10.5555/senolytic.2020" in text and "Cells cleared." in text
+
+
+def test_a_merged_away_key_is_never_given_to_another_item(lib: Library) -> None:
+    """A record proposing a merged-away key (an export made before the merge, re-imported after Empty
+    Trash) gets a fresh key: the old key goes on naming the master."""
+    a, b = _pair(lib)
+    report = merge_duplicates(lib, [a, b], master=a)
+    assert report.master == a and report.merged == [b]
+    lib.empty_trash()
+    assert not lib.has_item(b)
+    stranger = Item(key=b, fields={"title": "An unrelated note on telomeres", "date": "1999"})
+    stranger.creators = [Creator("author", "Zoë", "Other")]
+    saved = lib.save_item(stranger)
+    assert saved.created and saved.key != b
+    assert lib.resolve_key(b) == a and lib.resolve_key(saved.key) == saved.key

@@ -12,7 +12,9 @@ CASES = Path(__file__).resolve().parents[1] / "fixtures" / "duplicates" / "impor
 
 def test_list_json_shows_the_likely_pair_then_merge_and_dismiss(tmp_path: Path) -> None:
     lib = str(tmp_path / "lib")
-    ok("--library", lib, "import", str(CASES), home=tmp_path)
+    imported = senref("--library", lib, "import", str(CASES), home=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "1 possible duplicates (senref duplicates list)" in imported.stderr  # the import says so
     groups = json.loads(ok("--library", lib, "duplicates", "list", "--json", home=tmp_path))
     assert len(groups) == 1
     (group,) = groups
