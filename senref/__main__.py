@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from multiprocessing import freeze_support  # the window's worker processes, in a frozen build
 
 
 def main() -> int:
     """`senref [--library DIR] [--demo] [COMMAND ...]`: the command, or the window when none is given."""
     from senref.cli.main import parse_args, run, start_session
 
+    freeze_support()
     args = parse_args(sys.argv[1:])
     if args.command is None:
         from senref.gui.preflight import preflight
@@ -29,6 +31,7 @@ def gui_main() -> int:
     from senref.gui.preflight import preflight
     from senref.session import Session
 
+    freeze_support()
     parser = argparse.ArgumentParser(prog="senref-gui")
     parser.add_argument("--library", metavar="DIR")
     parser.add_argument("--demo", action="store_true")

@@ -44,6 +44,8 @@ def no_network_beyond_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    # The window's worker processes install the same guard as they start.
+    monkeypatch.setenv("SENREF_WORKER_INIT", "tests.netguard:install")
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,8 @@
-"""The background jobs the window starts: each binds the user's choice to an action of `senref.actions`."""
+"""The background jobs the window starts: each binds the user's choice to an action of `senref.actions`.
+
+Adding, importing and exporting run in a worker process (see `senref.gui.workers.processes`), so
+what they are given must pickle: a test's stand-in fetcher is an object of a module-level class.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +15,9 @@ from senref.actions.imports import FileSummary, count_entries, sniff_file
 from senref.core.library import Library
 from senref.core.query import ItemQuery
 from senref.core.settings import Settings
-from senref.gui.workers.actions import action_job
+from senref.gui.workers import remote_jobs
 from senref.gui.workers.progress import failed_inputs
+from senref.gui.workers.remote import RemoteJob, remote_job
 from senref.gui.workers.worker import JobFunction
 
 __all__ = ["FetchTexts", "FileSummary", "add_identifiers_job", "export_job",
@@ -25,27 +30,17 @@ FetchTexts = Callable[..., Any]
 
 def add_identifiers_job(library: Library, texts: list[str], *, collection: str | None,
                         settings: Settings, pdfs: list[Path] | None = None,
-                        fetch: FetchTexts | None = None) -> JobFunction:
+                        fetch: FetchTexts | None = None) -> RemoteJob:
     """Fetch records for identifiers / URLs / pasted text (and PDF files), saving each as it arrives."""
     inputs = list(texts) + [str(p) for p in pdfs or []]
-    if fetch is not None:
-        def run(progress: Callable[..., None], should_stop: Callable[[], bool]) -> Any:
-            return fetch(library, inputs, collection=collection, pdf=settings.download_pdfs, settings=settings,
-                         progress=progress, should_stop=should_stop)
-        return run
-
-    def add(progress: Any, should_stop: Callable[[], bool]) -> Any:
-        from senref.actions.add import add_inputs  # the HTTP stack loads with the first add
-
-        return add_inputs(library, settings, inputs, collection=collection, progress=progress,
-                          should_stop=should_stop)
-    return action_job(add)
+    return remote_job(library, remote_jobs.add_inputs, settings=settings, inputs=inputs, collection=collection,
+                      fetch=fetch)
 
 
 def retry_add_job(library: Library, *, collection: str | None, settings: Settings,
-                  fetch: FetchTexts | None = None) -> Callable[[Any], JobFunction | None]:
+                  fetch: FetchTexts | None = None) -> Callable[[Any], RemoteJob | None]:
     """For the jobs panel: a job that fetches only the inputs that failed last time."""
-    def make(job: Any) -> JobFunction | None:
+    def make(job: Any) -> RemoteJob | None:
         failed = failed_inputs(job.result)
         if not failed:
             return None
@@ -54,12 +49,9 @@ def retry_add_job(library: Library, *, collection: str | None, settings: Setting
 
 
 def import_files_job(library: Library, settings: Settings, paths: list[Path], *,
-                     collection: str | None) -> JobFunction:
+                     collection: str | None) -> RemoteJob:
     """Import bibliography files into the library (and into *collection*), as `senref import` does."""
-    from senref.actions.imports import import_files
-
-    return action_job(lambda progress, should_stop: import_files(
-        library, settings, paths, collection=collection, progress=progress, should_stop=should_stop))
+    return remote_job(library, remote_jobs.import_files, settings=settings, paths=list(paths), collection=collection)
 
 
 def inspect_files_job(paths: list[Path]) -> JobFunction:
@@ -86,10 +78,7 @@ def inspect_files_job(paths: list[Path]) -> JobFunction:
 
 
 def export_job(library: Library, settings: Settings, format_name: str, path: Path, query: ItemQuery, *,
-               with_files: bool) -> JobFunction:
+               with_files: bool) -> RemoteJob:
     """Write the items matching *query* to *path* with the settings' key pattern, as `senref export` does."""
-    from senref.actions.export import export_items
-
-    return action_job(lambda progress, should_stop: export_items(
-        library, settings, query, path, format_name, with_files=with_files, progress=progress,
-        should_stop=should_stop))
+    return remote_job(library, remote_jobs.export_items, settings=settings, query=query, path=path,
+                      format_name=format_name, with_files=with_files)

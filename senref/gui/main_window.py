@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from senref.core.library import Library
 from senref.core.settings import Settings, load_settings, save_settings
+from senref.gui import gc_policy, icons
 from senref.gui.controllers.browse import BrowseController
 from senref.gui.controllers.collections import CollectionsController
 from senref.gui.controllers.context_menus import ContextMenus, MenuActions
@@ -33,6 +34,7 @@ from senref.gui.controllers.duplicates import DuplicatesController
 from senref.gui.controllers.edit import EditController
 from senref.gui.controllers.external import ExternalChangesController
 from senref.gui.controllers.jobs_status import JobStatusController
+from senref.gui.controllers.sync import SyncController
 from senref.gui.controllers.tags import TagsController
 from senref.gui.controllers.transfer import TransferController
 from senref.gui.controllers.trash import TrashController
@@ -86,11 +88,13 @@ class MainWindow(QMainWindow):
         job_pool = QThreadPool(self)
         job_pool.setMaxThreadCount(4)
         self.jobs = JobManager(job_pool, self)
+        gc_policy.install(self.jobs.busy)  # full garbage collections wait for a quiet moment
         self.undo_stack = QUndoStack(self)
 
         self._build_widgets()
         self._build_controllers()
         self._build_actions()
+        icons.set_action_icons(self)
         self._build_menus()
         self._connect()
         restore_window_state(self, (self.splitter, self.left), self.table.horizontalHeader())
@@ -135,7 +139,9 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.pages)
         self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([220, 720, 460])  # the pane wide enough for all seven tabs
+        # The table gets half the window; the pane wide enough for its tabs; at 1200 px Title reads.
+        width = max(self.width(), 1200)
+        self.splitter.setSizes([max(220, width // 5), width // 2, width * 3 // 10])
         self.setCentralWidget(self.splitter)
 
         self.search_box = QLineEdit(self)
@@ -192,6 +198,10 @@ class MainWindow(QMainWindow):
             pane=self.pane, jobs=self.jobs, reads=reads, writes=writes, undo_stack=undo, status=status, parent=self)
         self.job_status = JobStatusController(self.jobs, status=status, progress=self.progress, jobs_dock=self.jobs_dock,
                                               parent=self)
+        self.sync_controller = SyncController(
+            self.sync_service, self.sync_panel, dock=self.sync_dock, status=status, dialog_parent=self, parent=self,
+            collections=lambda: self.collection_controller.collections,
+            subcollection_items=lambda: self.settings.show_subcollection_items)
 
     def _action(self, text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 tip: str = "") -> QAction:
@@ -244,7 +254,8 @@ class MainWindow(QMainWindow):
                         restore=self.restore_action, trash=self.trash_action, copy=self.copy_action,
                         copy_bibliography=self.copy_bibliography_action, paste=self.paste_action),
             table=self.table, collection_view=self.collection_view, collections=self.collection_controller,
-            edits=self.edit_controller, transfer=transfer, menu_parent=self, parent=self)
+            edits=self.edit_controller, transfer=transfer, menu_parent=self, sync=self.sync_controller,
+            tag_selector=self.tag_selector, search_text=self.search_box.text, parent=self)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -252,6 +263,10 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.add_action, self.new_collection_action])
         file_menu.addSeparator()
         file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        # From the demo back to the user's own library, and the way there from it.
+        self.switch_library_action = file_menu.addAction("Open My Library" if self.demo else "Open Demo Library")
+        self.switch_library_action.triggered.connect(self.on_switch_library_triggered)
         file_menu.addSeparator()
         file_menu.addActions([self.settings_action, self.quit_action])
         edit_menu = menu.addMenu("&Edit")
@@ -276,6 +291,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.new_collection_action)
         toolbar.addAction(self.add_action)
         toolbar.addSeparator()
@@ -302,7 +318,7 @@ class MainWindow(QMainWindow):
         self.signals.items_removed.connect(self.duplicates_controller.on_library_changed)
         self.duplicates_controller.problem_found.connect(self.show_error)
         collections.viewed_collection_deleted.connect(browse.on_view_changed)
-        browse.refreshed.connect(tags.refresh)
+        browse.refreshed.connect(tags.refresh_soon)
         self.external_controller.external_change_seen.connect(self.on_external_change_seen)
         self.external_controller.start()
         self.collection_view.payload_dropped.connect(transfer.on_payload_dropped)
@@ -367,6 +383,14 @@ class MainWindow(QMainWindow):
         self.browse_controller.apply_query()
         self.collection_controller.refresh()
 
+    def on_switch_library_triggered(self) -> None:
+        if not self.demo:
+            self.on_demo_requested()
+            return
+        from senref.session import Session
+
+        self.library_switch_requested.emit(Session.start().library_folder, False)
+
     def on_demo_requested(self) -> None:
         paths = get_paths()
 
@@ -400,13 +424,14 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        gc_policy.uninstall_check(self.jobs.busy)
         self.browse_controller.stop()
         self.duplicates_controller.stop()
         self.external_controller.stop()
         self.transfer_controller.shutdown()
-        self.jobs.cancel_all()
+        self.jobs.shutdown(timeout_ms)
         self.sync_service.shutdown(timeout_ms)
-        for pool in (self.jobs.pool, self.reads.pool, self.writes.pool):
+        for pool in (self.reads.pool, self.writes.pool):
             pool.waitForDone(timeout_ms)
         self.signals.disconnect_library()
         self.pane.preview.document.close()

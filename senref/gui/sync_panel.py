@@ -1,11 +1,19 @@
-"""The sync panel: one row per target (state, last success, items, last error), "Sync now", pause, conflicts."""
+"""The sync panel: one row per target (state, last success, items, last error); add, edit, pause, remove,
+open the folder, sync now, conflicts. Dialogs are the sync controller's: the panel asks through its signals.
+
+Signals:
+    add_requested(): the user wants a new target.
+    edit_requested(str): the user wants to change this target.
+    conflicts_requested(): the user wants to decide the open conflicts.
+"""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -19,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from senref.gui.sync_service import SyncService
+from senref.sync.targets import Target
 
 #: Table columns.
 COLUMNS = ("Target", "Scope", "State", "Last success", "Items", "Last error")
@@ -27,6 +36,10 @@ COL_TARGET, COL_SCOPE, COL_STATE, COL_SUCCESS, COL_ITEMS, COL_ERROR = range(len(
 
 class SyncPanel(QWidget):
     """A view over a SyncService; every action goes through the service (no file or DB work here)."""
+
+    add_requested = Signal()
+    edit_requested = Signal(str)
+    conflicts_requested = Signal()
 
     def __init__(self, service: SyncService, parent: Any = None) -> None:
         super().__init__(parent)
@@ -39,12 +52,17 @@ class SyncPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(COL_ERROR, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
-        self.sync_button = QPushButton("Sync now", self)
-        self.pause_button = QPushButton("Pause target", self)
+        self.add_button = QPushButton("Add…", self)
+        self.edit_button = QPushButton("Edit…", self)
+        self.sync_button = QPushButton("Sync Now", self)
+        self.pause_button = QPushButton("Pause", self)
+        self.remove_button = QPushButton("Remove…", self)
+        self.folder_button = QPushButton("Open Folder", self)
         self.conflicts_button = QPushButton("Conflicts…", self)
         self.pause_all = QCheckBox("Pause all syncing", self)
         buttons = QHBoxLayout()
-        for widget in (self.sync_button, self.pause_button, self.conflicts_button):
+        for widget in (self.add_button, self.edit_button, self.sync_button, self.pause_button, self.remove_button,
+                       self.folder_button, self.conflicts_button):
             buttons.addWidget(widget)
         buttons.addStretch(1)
         buttons.addWidget(self.pause_all)
@@ -52,9 +70,14 @@ class SyncPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        self.add_button.clicked.connect(self.add_requested)
+        self.edit_button.clicked.connect(self.on_edit)
         self.sync_button.clicked.connect(self.on_sync_now)
         self.pause_button.clicked.connect(self.on_pause_target)
-        self.conflicts_button.clicked.connect(self.on_conflicts)
+        self.remove_button.clicked.connect(self.on_remove)
+        self.folder_button.clicked.connect(self.on_open_folder)
+        self.conflicts_button.clicked.connect(self.conflicts_requested)
+        service.conflicts_changed.connect(self._update_buttons)
         self.pause_all.toggled.connect(service.set_paused)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         service.targets_changed.connect(self.refresh)
@@ -110,40 +133,48 @@ class SyncPanel(QWidget):
         cell = self.table.item(rows[0].row(), COL_TARGET)
         return str(cell.data(Qt.ItemDataRole.UserRole)) if cell is not None else None
 
-    def _update_buttons(self) -> None:
+    def _selected(self) -> Target | None:
         target_id = self.selected_target()
-        target = next((t for t in self.service.targets() if t.id == target_id), None)
-        self.pause_button.setEnabled(target is not None)
-        self.pause_button.setText("Resume target" if target is not None and target.paused else "Pause target")
-        self.conflicts_button.setEnabled(bool(self.service.engine.open_conflicts()))
+        return next((t for t in self.service.targets() if t.id == target_id), None)
+
+    def _update_buttons(self) -> None:
+        target = self._selected()
+        for button in (self.edit_button, self.pause_button, self.remove_button, self.folder_button):
+            button.setEnabled(target is not None)
+        self.edit_button.setEnabled(target is not None and not self.service.is_running(target.id))
+        self.sync_button.setEnabled(target is not None and not target.paused)
+        self.sync_button.setToolTip("" if target is not None else "Select a target")
+        self.pause_button.setText("Resume" if target is not None and target.paused else "Pause")
+        self.conflicts_button.setEnabled(bool(self.service.open_conflicts()))
 
     # -- actions -------------------------------------------------------------------------------
     def on_sync_now(self) -> None:
-        self.service.sync_now(self.selected_target())
+        target = self._selected()
+        if target is not None:
+            self.service.sync_now(target.id)
+
+    def on_edit(self) -> None:
+        target = self._selected()
+        if target is not None:
+            self.edit_requested.emit(target.id)
 
     def on_pause_target(self) -> None:
-        target_id = self.selected_target()
-        target = next((t for t in self.service.targets() if t.id == target_id), None)
+        target = self._selected()
         if target is not None:
             self.service.set_target_paused(target.id, not target.paused)
 
-    def on_conflicts(self) -> None:
-        """One question per open conflict, both values shown as plain text."""
-        for conflict in self.service.engine.open_conflicts():
-            box = QMessageBox(self)
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setWindowTitle("Sync conflict")
-            what = conflict.field or ("entry deleted from the file" if conflict.kind == "deleted" else "file")
-            box.setText(f"{conflict.title}\n{what} changed in the library and in the file.\n\n"
-                        f"Library: {conflict.library_value}\nFile: {conflict.file_value}")
-            keep_library = box.addButton("Keep library", QMessageBox.ButtonRole.AcceptRole)
-            keep_file = box.addButton("Keep file", QMessageBox.ButtonRole.DestructiveRole)
-            box.addButton(QMessageBox.StandardButton.Cancel)
-            box.exec()
-            if box.clickedButton() is keep_library:
-                self.service.resolve(conflict.id, "library")
-            elif box.clickedButton() is keep_file:
-                self.service.resolve(conflict.id, "file")
-            else:
-                break
-        self._update_buttons()
+    def on_remove(self) -> None:
+        target = self._selected()
+        if target is None:
+            return
+        answer = QMessageBox.question(
+            self, "Remove Sync Target",
+            f"Stop keeping {target.file.name} in sync?\n\nThe file stays on disk as it is now: {target.file}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.service.remove_target(target.id)
+
+    def on_open_folder(self) -> None:
+        target = self._selected()
+        if target is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.file.parent)))

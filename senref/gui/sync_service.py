@@ -4,11 +4,14 @@ Signals:
     target_changed(str): a target's state, count or error changed (panel refresh).
     targets_changed(): targets were added, removed, paused or resumed.
     conflicts_found(str, int): a target has open conflicts (target id, how many).
+    conflicts_changed(): conflicts were found or decided (the open count may have changed).
+    problem(str): something the user asked for could not be done (a message to show).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +23,10 @@ from senref.core.settings import Settings
 from senref.gui.library_signals import LibrarySignals
 from senref.gui.workers.worker import Worker
 from senref.sync.changes import file_stamp, touched_by_items, touched_by_structure
+from senref.sync.conflicts import Conflict
 from senref.sync.engine import SyncOutcome
 from senref.sync.scheduler import Scheduler
-from senref.sync.targets import Target
+from senref.sync.targets import Target, TargetError, normalise_path, validate
 
 
 class SyncService(QObject):
@@ -31,6 +35,8 @@ class SyncService(QObject):
     target_changed = Signal(str)
     targets_changed = Signal()
     conflicts_found = Signal(str, int)
+    conflicts_changed = Signal()
+    problem = Signal(str)
     # Library hooks fire on the writing thread; these hop to the GUI thread (queued).
 
     def __init__(self, library: Library, *, settings: Settings | None = None, delay: float = 1.0,
@@ -60,6 +66,8 @@ class SyncService(QObject):
         self._signals.tags_changed.connect(self.on_structure_changed)
         self._hooked = True
         self._targets: dict[str, Target] = {}
+        #: target id -> the target replacing it, once its file has been read back a last time
+        self._replacing: dict[str, Target] = {}
         self.reload()
 
     # -- targets -------------------------------------------------------------------------------
@@ -93,6 +101,55 @@ class SyncService(QObject):
         sync_actions.remove_target(self.engine, target_id)
         self.reload()
 
+    def edit_target(self, target_id: str, changed: Target) -> Target:
+        """Change a target's scope, "with files", file or format (TargetError says why not, before anything).
+
+        Same file and format: the target keeps its id, state and manifest, which still describe the file,
+        so edits made in it since the last write are read back before the new scope is written. Another
+        file or format: the manifest says nothing about the new file, so a new target replaces the old one,
+        after a last sync has read the old file's edits back (the old file stays as it is, like Remove).
+        """
+        old = self._targets.get(target_id)
+        if old is None:
+            raise TargetError("that target was removed meanwhile")
+        if self.engine.open_conflicts(target_id):
+            raise TargetError("decide this target's conflicts first: they belong to its current file")
+        if self.is_running(target_id) or target_id in self._replacing:
+            raise TargetError("the target is being written; try again in a moment")
+        others = [t for t in self.engine.targets.load() if t.id != target_id]
+        if normalise_path(changed.path) == normalise_path(old.path) and changed.format == old.format:
+            updated = replace(old, scope=changed.scope, with_files=changed.with_files)
+            validate(updated, others, self.engine.lib.folder)
+            self.engine.targets.save([*others, updated])
+            self.reload()
+            self.sync_now(target_id)
+            return updated
+        changed.paused = old.paused
+        changed.path = str(normalise_path(changed.path))
+        validate(changed, others, self.engine.lib.folder)
+        self._replacing[target_id] = changed
+        self.sync_now(target_id)
+        return changed
+
+    def _finish_replacing(self, target_id: str, outcome: SyncOutcome | None) -> None:
+        new = self._replacing.pop(target_id, None)
+        if new is None:
+            return
+        if outcome is None or outcome.state not in ("ok", "paused"):
+            why = "it has conflicts to decide" if outcome is not None and outcome.conflicts else "its last sync failed"
+            self.problem.emit(f"The target was not changed: {why}.")
+            return
+        try:
+            sync_actions.remove_target(self.engine, target_id)
+            self.add_target(new)
+        except (TargetError, KeyError) as exc:
+            self.reload()
+            self.problem.emit(f"The new target could not be kept: {exc}")
+
+    def open_conflicts(self) -> list[Conflict]:
+        """The conflicts waiting for the user, over all targets (small JSON files: fine on the GUI thread)."""
+        return self.engine.open_conflicts()
+
     def set_target_paused(self, target_id: str, paused: bool) -> None:
         sync_actions.set_target_paused(self.engine, target_id, paused)
         self.reload()
@@ -115,6 +172,7 @@ class SyncService(QObject):
         conflict = self.engine.conflicts.resolve(list(self._targets), conflict_id, keep)
         if not self.engine.open_conflicts(conflict.target_id):
             self.sync_now(conflict.target_id)
+        self.conflicts_changed.emit()
 
     def is_running(self, target_id: str) -> bool:
         return target_id in self._workers
@@ -194,15 +252,18 @@ class SyncService(QObject):
         self.scheduler.finished(target_id, outcome.state in ("ok", "paused", "conflict"))
         if outcome.conflicts:
             self.conflicts_found.emit(target_id, len(outcome.conflicts))
+        self.conflicts_changed.emit()
         if outcome.state == "paused":
             self.reload()
         self.target_changed.emit(target_id)
+        self._finish_replacing(target_id, outcome)
         self._arm()
 
     def on_failed(self, target_id: str, message: str) -> None:
         self._workers.pop(target_id, None)
         self.scheduler.finished(target_id, False)
         self.target_changed.emit(target_id)
+        self._finish_replacing(target_id, None)
         self._arm()
 
     def _arm(self) -> None:

@@ -122,6 +122,20 @@ ROW_COLUMNS = ("key", "item_type", "title", "creator_summary", "year", "publicat
                "date_modified", "has_file")
 
 
+#: The item's most telling attachment, as the table's File column shows it: 4 a stored PDF, 3 another
+#: stored file, 2 a linked file, 1 a link (URL), 0 none. Read per page through the attachments_item
+#: index, so the table never asks per row.
+ATTACHMENT_KIND = (
+    "(SELECT COALESCE(MAX(CASE"
+    " WHEN a.link_mode IN ('imported_file', 'imported_url')"
+    " AND (a.content_type = 'application/pdf' OR lower(a.path) LIKE '%.pdf') THEN 4"
+    " WHEN a.link_mode IN ('imported_file', 'imported_url') THEN 3"
+    " WHEN a.link_mode = 'linked_file' THEN 2"
+    " WHEN a.link_mode = 'linked_url' THEN 1 ELSE 0 END), 0)"
+    " FROM attachments a WHERE a.item_id = i.id)"
+)
+
+
 def trash_is_empty(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM items WHERE deleted = 1 LIMIT 1").fetchone() is None
 
@@ -139,7 +153,8 @@ def count(conn: sqlite3.Connection, query: ItemQuery) -> int:
 def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) -> list[sqlite3.Row]:
     sql = compile_query(conn, query)
     cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
-    text = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags "
+    text = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags, "
+            f"{ATTACHMENT_KIND} AS attachment_kind "
             f"FROM items i WHERE {sql.where} ORDER BY {sql.order} LIMIT ? OFFSET ?")
     return conn.execute(text, (*sql.params, limit, offset)).fetchall()
 

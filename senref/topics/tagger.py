@@ -381,6 +381,10 @@ class DeferredTagger:
         self.paths = paths
         self._tagger: Tagger | None = None
 
+    def __reduce__(self) -> tuple[type[DeferredTagger], tuple[Paths]]:
+        # To a worker process it travels as its paths: the worker compiles its own, once.
+        return (DeferredTagger, (self.paths,))
+
     @property
     def tagger(self) -> Tagger:
         if self._tagger is None:

@@ -95,9 +95,39 @@ def wait_idle(qtbot: Any, win: Any, timeout: int = 10_000) -> None:
 
 
 @pytest.fixture
-def replay(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> ReplayFetcher:
+def replay(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ReplayFetcher:
     """Crossref- and HAL-shaped records on a local server, and a fetcher that reads them over HTTP."""
     serve_records(httpserver)
     for var in ("SENREF_CROSSREF_URL", "SENREF_HAL_API_URL", "SENREF_DOI_URL", "SENREF_UNPAYWALL_URL"):
         monkeypatch.setenv(var, httpserver.url_for("").rstrip("/"))
-    return ReplayFetcher(load_settings())
+    return ReplayFetcher(load_settings(), log=tmp_path / "replay-calls.jsonl")
+
+
+@pytest.fixture(scope="session")
+def replay_server_elsewhere() -> Iterator[str]:
+    """The replay served from a process of its own (for timing the window: see serve_in_process)."""
+    import multiprocessing
+
+    from tests.gui.replay import serve_in_process
+
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    process = ctx.Process(target=serve_in_process, args=(theirs,), daemon=True)
+    process.start()
+    try:
+        if not ours.poll(60):
+            raise RuntimeError("the replay server process did not start")
+        yield ours.recv()
+    finally:
+        ours.send("stop")
+        process.join(10)
+        if process.is_alive():
+            process.terminate()
+
+
+@pytest.fixture
+def replay_elsewhere(replay_server_elsewhere: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ReplayFetcher:
+    """As `replay`, with the server in another process."""
+    for var in ("SENREF_CROSSREF_URL", "SENREF_HAL_API_URL", "SENREF_DOI_URL", "SENREF_UNPAYWALL_URL"):
+        monkeypatch.setenv(var, replay_server_elsewhere)
+    return ReplayFetcher(load_settings(), log=tmp_path / "replay-calls.jsonl")

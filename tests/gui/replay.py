@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -66,17 +67,34 @@ def serve_records(server: HTTPServer) -> None:
 
 
 class ReplayFetcher:
-    """`fetch(library, texts, collection=, pdf=, settings=, progress=, should_stop=)` over the replay."""
+    """`fetch(library, texts, collection=, pdf=, settings=, progress=, should_stop=)` over the replay.
 
-    def __init__(self, settings: Settings) -> None:
+    The window runs it in a worker process (a copy of it, pickled): each call notes its inputs in
+    *log*, a JSON line per call, so the test can see what was asked.
+    """
+
+    def __init__(self, settings: Settings, log: Path | None = None) -> None:
         self.settings = settings
         self.session = requests.Session()
-        self.calls = 0
+        self.log = log
+
+    @property
+    def asked(self) -> list[list[str]]:
+        """The inputs of each call so far, oldest first."""
+        if self.log is None or not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text(encoding="utf-8").splitlines()]
+
+    @property
+    def calls(self) -> int:
+        return len(self.asked)
 
     def __call__(self, library: Library, texts: list[str], *, collection: str | None, pdf: bool,
                  settings: Settings, progress: Callable[[int, int, str], None],
                  should_stop: Callable[[], bool]) -> AddReport:
-        self.calls += 1
+        if self.log is not None:
+            with self.log.open("a", encoding="utf-8") as log:
+                log.write(json.dumps(list(texts)) + "\n")
         works = [w for text in texts for w in group_works(text)]
         report = AddReport()
         for done, work in enumerate(works):
@@ -125,3 +143,21 @@ class ReplayFetcher:
             item.set_identifier("hal", hal_doc["halId_s"])
             item.fields.setdefault("title", hal_doc["title_s"][0])
         return item, (hal_doc or {}).get("fileMain_s")
+
+
+def serve_in_process(conn: Any) -> None:
+    """Run the replay on a server of its own process (multiprocessing target): sends its URL, serves until told to stop.
+
+    A server thread in the window's process takes the interpreter lock for every request it answers;
+    the real services answer from elsewhere, and so does this replay when the window's timing is measured.
+    """
+    server = HTTPServer(host="127.0.0.1", port=0)
+    serve_records(server)
+    server.start()
+    try:
+        conn.send(server.url_for("").rstrip("/"))
+        conn.recv()  # anything, or EOF when the test process goes
+    except EOFError:
+        pass
+    finally:
+        server.stop()

@@ -17,6 +17,7 @@ from senref.core.library import Library
 from senref.core.query import ItemQuery
 from senref.gui.models.collection_tree import DUPLICATES, LIBRARY
 from senref.gui.models.duplicates_model import COL_ITEMS, COL_REASONS, ComparisonModel, DuplicateGroupsModel, ItemSummary
+from senref.gui.workers.processes import ProcessWorker
 from tests.gui.conftest import SAMPLE, _open, add_items, wait_idle
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(r"does not support propagateSizeHints")]
@@ -183,19 +184,19 @@ def test_not_duplicates_dismisses_the_group(qtbot: Any, win: Any, fake: FakeActi
     wait_idle(qtbot, win)
 
 
-def test_scan_runs_as_a_job_with_progress(qtbot: Any, win: Any, fake: FakeActions) -> None:
+def test_scan_runs_as_a_job_in_a_worker_process_with_progress(qtbot: Any, win: Any, fake: FakeActions) -> None:
+    """The scan is the real one, in a worker process (where this test's stand-ins do not reach)."""
     view = open_duplicates(qtbot, win)
-    fake.scan_may_finish.clear()
-    view.scan_button.click()
-    qtbot.waitUntil(lambda: view.progress.isVisible() and view.progress.value() == 1 and view.progress.maximum() == 2)
-    assert not view.scan_button.isEnabled()
-    with qtbot.waitSignal(win.jobs.job_finished) as finished:
-        fake.scan_may_finish.set()
+    with qtbot.waitSignal(win.jobs.job_finished, timeout=30_000) as finished:
+        view.scan_button.click()
+        assert not view.scan_button.isEnabled()
     job = finished.args[0]
-    assert job.title == "Find duplicates" and job.state == "done"
+    assert job.title == "Find duplicates" and job.state == "done", job.status_text
+    assert isinstance(job.worker, ProcessWorker)
+    assert job.total > 0 and job.done == job.total  # the real scan's progress reached the window
+    assert not fake.calls_named("find")
     assert not view.progress.isVisible() and view.scan_button.isEnabled()
     wait_idle(qtbot, win)
-    assert fake.calls_named("find")
 
 
 def test_a_failed_merge_is_shown_and_leaves_nothing_to_undo(qtbot: Any, win: Any, fake: FakeActions) -> None:

@@ -61,13 +61,7 @@ def test_a_failed_add_says_failed_everywhere(empty_window: Any, qtbot: Any, http
 
 def test_partly_failed_batch_retries_only_the_failed_work_from_the_status_bar(window: Any, qtbot: Any,
                                                                             replay: Any) -> None:
-    asked: list[list[str]] = []
-
-    def fetch(library: Any, texts: list[str], **kwargs: Any) -> Any:
-        asked.append(list(texts))
-        return replay(library, texts, **kwargs)
-
-    window.transfer_controller.fetch_texts = fetch
+    window.transfer_controller.fetch_texts = replay
     with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000) as blocker:
         drop(window.table, text_mime("10.5555/batch.1 and 10.5555/batch.2\n10.5555/nothing.here"), QPoint(10, 10))
     wait_idle(qtbot, window)
@@ -86,7 +80,7 @@ def test_partly_failed_batch_retries_only_the_failed_work_from_the_status_bar(wi
     with qtbot.waitSignal(window.jobs.job_finished, timeout=15_000) as blocker:
         window.job_status.retry_button.click()
     retry = blocker.args[0]
-    assert asked[-1] == ["doi:10.5555/nothing.here"]  # only the failed work, fetched again
+    assert replay.asked[-1] == ["doi:10.5555/nothing.here"]  # only the failed work, fetched again
     assert [o.label for o in retry.result.outcomes] == ["doi:10.5555/nothing.here"]
     assert window.library.count() == 5
     assert job.retried and job not in window.jobs.failed_jobs()

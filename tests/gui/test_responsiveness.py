@@ -41,11 +41,20 @@ class StarvationProbe:
         self.timer.stop()
 
 
-# A timing probe: on a busy shared machine it measures the machine as much as senref, so it runs apart
-# from the suite (`python -m pytest -m starvation -s`, as .ci/run does) and prints its figure.
+#: The bar (issue 16): no pause of the event loop over 50 ms, ten windows in a row, even with both cores
+#: busy. A GUI thread that fetched, parsed or saved itself fails by far (it paused 354-431 ms).
+WORST_PAUSE = 0.050
+RUNS = 10
+
+
+# A timing probe: it runs apart from the suite (`python -m pytest -m starvation -s`, as .ci/run does) and
+# prints its figures. The replay answers from another process, as the real services do: a server thread
+# in this process would take the interpreter lock for each of the 400 requests.
 @pytest.mark.starvation
-def test_event_loop_never_starved_during_200_identifier_batch(window: Any, qtbot: Any, replay: Any) -> None:
-    window.transfer_controller.fetch_texts = replay
+@pytest.mark.parametrize("run", range(RUNS))
+def test_event_loop_never_starved_during_200_identifier_batch(window: Any, qtbot: Any, replay_elsewhere: Any,
+                                                              run: int) -> None:
+    window.transfer_controller.fetch_texts = replay_elsewhere
     text = "\n".join(f"https://doi.org/10.5555/batch.{n}" for n in range(200))
     probe = StarvationProbe()
     probe.start()
@@ -58,18 +67,12 @@ def test_event_loop_never_starved_during_200_identifier_batch(window: Any, qtbot
     assert blocker.args[0].summary == "200 added, 0 merged, 0 unchanged, 0 failed"
     assert window.item_model.rowCount() == 203
     assert probe.ticks > 10
-    # The bar: the loop ticks on time most of the time (median <= 15 ms), at most one gap over
-    # 100 ms, none over 300 ms. A GUI thread that fetched or saved itself fails all three by far.
     gaps = sorted(probe.gaps)
     p99 = gaps[int(len(gaps) * 0.99) - 1]
-    median = gaps[len(gaps) // 2]
-    long_gaps = [g for g in gaps if g > 0.100]
-    detail = (f"worst {probe.worst * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {len(long_gaps)} gaps over 100 ms, "
-              f"{len(gaps)} ticks, median {gaps[len(gaps) // 2] * 1000:.0f} ms, top {[round(g * 1000) for g in gaps[-8:]]}")
+    detail = (f"run {run + 1}/{RUNS}: worst {probe.worst * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, {len(gaps)} ticks, "
+              f"median {gaps[len(gaps) // 2] * 1000:.0f} ms, top {[round(g * 1000) for g in gaps[-8:]]}")
     print(f"\nstarvation probe: {detail}")
-    assert median <= 0.015, detail
-    assert len(long_gaps) <= 1, detail
-    assert probe.worst < 0.300, detail
+    assert probe.worst < WORST_PAUSE, detail
 
 
 def test_cancel_stops_a_batch(window: Any, qtbot: Any, replay: Any) -> None:

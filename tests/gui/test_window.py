@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from senref.core.settings import load_settings
 from senref.gui.models.collection_tree import COLLECTION, TRASH, UNFILED
 from senref.gui.models.item_table import COL_TITLE, COL_YEAR
 from tests.gui.conftest import wait_idle
@@ -173,3 +174,25 @@ def test_pane_shows_titles_as_plain_text(window: Any, qtbot: Any) -> None:
     assert window.pane.title.textFormat() == Qt.TextFormat.PlainText
     assert window.pane.title.text() == "<b>bold</b> & <i>NF-κB</i>"
     assert isinstance(window.pane.fields.editors["title"], QLineEdit)
+
+
+def test_file_menu_leads_from_the_demo_back_to_your_own_library(qtbot: Any, gui_library: Any,
+                                                                 senref_home: Any) -> None:
+    from senref.gui.main_window import MainWindow
+    from senref.paths import get_paths
+
+    demo = MainWindow(gui_library, settings=load_settings(), demo=True)
+    qtbot.addWidget(demo)
+    assert demo.switch_library_action.text() == "Open My Library"
+    with qtbot.waitSignal(demo.library_switch_requested, timeout=5_000) as blocker:
+        demo.switch_library_action.trigger()
+    assert blocker.args == [get_paths().default_library, False]
+    demo.close()
+
+
+def test_file_menu_opens_the_demo_from_your_library(window: Any, qtbot: Any) -> None:
+    assert window.switch_library_action.text() == "Open Demo Library"
+    with qtbot.waitSignal(window.library_switch_requested, timeout=20_000) as blocker:
+        window.switch_library_action.trigger()
+    folder, demo = blocker.args
+    assert demo and (folder / "library.sqlite").exists()

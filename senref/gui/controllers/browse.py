@@ -3,6 +3,7 @@ re-read (debounced) after library changes, with the item pane following the sele
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from senref.gui.workers.tasks import TaskRunner
 
 SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not re-query
 REFRESH_DELAY_MS = 100  # a burst of saves (a batch) refreshes the table once per interval
+STREAM_DELAY_MS = 300  # ... and, when the changes keep coming, a little less often
+STREAM_WINDOW_S = 1.0
 
 
 class BrowseController(QObject):
@@ -49,6 +52,8 @@ class BrowseController(QObject):
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self._restoring = False
+        self._last_refresh = 0.0
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setSingleShot(True)
         self.refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -122,25 +127,34 @@ class BrowseController(QObject):
     def on_items_changed(self, keys: list[str]) -> None:
         self._changed_keys.update(keys)
         if not self.refresh_timer.isActive():
-            self.refresh_timer.start()
+            # One change shows at once; a stream of them (a batch saving) repaints a few times a second.
+            streaming = time.monotonic() - self._last_refresh < STREAM_WINDOW_S
+            self.refresh_timer.start(STREAM_DELAY_MS if streaming else REFRESH_DELAY_MS)
 
     def on_tags_changed(self) -> None:
         # The pane lists the shown item's tags; a rename or delete elsewhere changes them.
         self.on_items_changed([self.pane.item.key] if self.pane.item is not None else [])
 
     def on_refresh_timeout(self) -> None:
+        self._last_refresh = time.monotonic()
         keys, current = self.table.selected_keys(), self.table.current_key()
         before = self.item_model.rowCount()
         self.item_model.refresh()
         if keys and self.item_model.rowCount() != before:
-            self.table.select_keys(keys, current)
+            # The same rows again after the model's reset: the pane keeps what it shows unless it changed.
+            self._restoring = True
+            try:
+                self.table.select_keys(keys, current)
+            finally:
+                self._restoring = False
         self.select_added()
         self.update_welcome()
         self.update_count()
         # Re-read the pane only when its item changed: a batch saving other items must not rebuild it.
         changed, self._changed_keys = self._changed_keys, set()
         shown = self.pane.item.key if self.pane.item is not None else None
-        if shown is None or shown in changed or shown not in self.table.selected_keys():
+        selected = self.table.selected_keys()
+        if shown is None or shown in changed or shown not in selected or shown != self.table.current_key():
             self.show_current_item()
         self.refreshed.emit()
 
@@ -162,7 +176,8 @@ class BrowseController(QObject):
 
     # -- what is on show -----------------------------------------------------------------------
     def on_table_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
-        self.show_current_item()
+        if not self._restoring:
+            self.show_current_item()
 
     def show_current_item(self) -> None:
         keys = self.table.selected_keys()

@@ -21,10 +21,10 @@ from senref.gui.controllers.collections import CurrentView
 from senref.gui.models.collection_tree import DUPLICATES, CollectionTreeModel
 from senref.gui.models.duplicates_model import ItemSummary
 from senref.gui.views.duplicates_view import DuplicatesView
-from senref.gui.workers.actions import action_job
+from senref.gui.workers import remote_jobs
 from senref.gui.workers.jobs import CANCELLED, DONE, Job, JobManager
+from senref.gui.workers.remote import remote_job, user_message
 from senref.gui.workers.tasks import TaskRunner
-from senref.gui.workers.worker import user_message
 
 log = logging.getLogger(__name__)
 
@@ -180,9 +180,7 @@ class DuplicatesController(QObject):
         if self.scan is not None and self.scan.active:
             return
         library = self.library
-        self.scan = self.jobs.submit("Find duplicates", action_job(
-            lambda progress, should_stop: duplicate_actions.find_duplicates(
-                library, progress=progress, should_stop=should_stop)))
+        self.scan = self.jobs.submit("Find duplicates", remote_job(library, remote_jobs.find_duplicates))
         self.view.set_scanning(True)
         self.view.show_message("Scanning the library for likely duplicates…")
 

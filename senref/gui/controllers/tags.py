@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QMessageBox, QWidget
 
@@ -20,6 +21,8 @@ from senref.gui.views.tag_selector import TagSelector
 from senref.gui.workers.tasks import TaskRunner
 from senref.topics.tagger import topic_names
 
+TAG_REFRESH_MS = 1000
+
 TagsLoaded = tuple[list[tuple[str, int, int]], dict[str, str], dict[str, set[str]], frozenset[str]]
 
 
@@ -33,6 +36,10 @@ class TagsController(QObject):
         self.library, self.selector, self.item_model = library, selector, item_model
         self.current_view, self.reads, self.writes, self.dialog_parent = current_view, reads, writes, dialog_parent
         selector.color_palette = TAG_COLORS
+        self._last_refresh = 0.0
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.timeout.connect(self.refresh)
         selector.rename_requested.connect(self.on_rename_tag_requested)
         selector.delete_requested.connect(self.on_delete_tag_requested)
         selector.color_requested.connect(self.on_tag_color_requested)
@@ -43,6 +50,8 @@ class TagsController(QObject):
         return ItemQuery(collection=key if kind == COLLECTION else None, unfiled=kind == UNFILED, trash=kind == TRASH)
 
     def refresh(self) -> None:
+        self._soon.stop()
+        self._last_refresh = time.monotonic()
         scope, library = self.scope(), self.library
 
         def read() -> TagsLoaded:
@@ -55,6 +64,17 @@ class TagsController(QObject):
 
     def on_tags_changed(self) -> None:
         self.refresh()
+
+    def refresh_soon(self) -> None:
+        """After items changed: at once, then at most once a second while the changes keep coming (a
+        batch saving 200 items would otherwise re-read and repaint the tag selector 20 times)."""
+        if self._soon.isActive():
+            return
+        wait_ms = TAG_REFRESH_MS - (time.monotonic() - self._last_refresh) * 1000
+        if wait_ms <= 0:
+            self.refresh()
+        else:
+            self._soon.start(int(wait_ms))
 
     def on_tags_loaded(self, loaded: TagsLoaded) -> None:
         rows, colors, members, topics = loaded

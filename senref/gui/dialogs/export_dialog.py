@@ -1,10 +1,13 @@
-"""Export Library / Export Collection: a format, whether to copy the stored files, and where to write."""
+"""Export Library / Export Collection: a format, whether to copy the stored files, where to write, and
+whether to keep the file in sync (then the sync target's first write is the export)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,6 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from senref.actions.sync import new_target
+from senref.sync.targets import SYNC_FORMATS, Scope, Target
+
 #: The formats offered, in Zotero's export dialog order: (registry name, label, extension).
 EXPORT_FORMATS: tuple[tuple[str, str, str], ...] = (
     ("zotero-rdf", "Zotero RDF", ".rdf"),
@@ -30,10 +36,17 @@ EXPORT_FORMATS: tuple[tuple[str, str, str], ...] = (
 )
 #: Formats whose files can point at copied attachments (the others carry no file paths).
 FILE_FORMATS = frozenset({"zotero-rdf", "bibtex", "biblatex", "ris", "json"})
+#: The dialog's result when the file became a sync target instead of a one-off export (`accepted` is not
+#: emitted then, so no export job races the target's first write).
+KEPT_IN_SYNC = 2
 
 
 class ExportDialog(QDialog):
-    """The user picks a format and a file; `format_name()`, `target()` and `with_files()` read the choice."""
+    """The user picks a format and a file; `format_name()`, `target()` and `with_files()` read the choice.
+
+    "Keep this file in sync" shows when the parent window has a `sync_controller`; *sync_scope* (the whole
+    library unless the opener says otherwise) is what the target keeps.
+    """
 
     def __init__(self, scope_label: str, count: int, start_dir: Path, base_name: str, parent: Any = None) -> None:
         super().__init__(parent)
@@ -46,6 +59,17 @@ class ExportDialog(QDialog):
         for name, label, _ext in EXPORT_FORMATS:
             self.format.addItem(label, name)
         self.include_files = QCheckBox("Include files (copied into files/ beside the export)", self)
+        self.keep_in_sync = QCheckBox("Keep this file in sync (rewritten as the library changes, edits read back)",
+                                      self)
+        self.keep_in_sync.setObjectName("keepInSync")
+        controller = getattr(parent, "sync_controller", None)
+        self.sync_handler: Callable[[Target], str] | None = getattr(controller, "keep_export_in_sync", None)
+        self.keep_in_sync.setVisible(self.sync_handler is not None)
+        self.sync_scope = Scope()
+        self.problem = QLabel(self)
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         self.path = QLineEdit(self)
         self.path.setObjectName("exportPath")
         browse = QPushButton("Choose…", self)
@@ -56,6 +80,7 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.format)
         form.addRow("", self.include_files)
         form.addRow("Save as", row)
+        form.addRow("", self.keep_in_sync)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -63,6 +88,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(what)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -83,8 +109,22 @@ class ExportDialog(QDialog):
     def with_files(self) -> bool:
         return self.include_files.isEnabled() and self.include_files.isChecked()
 
+    def accept(self) -> None:
+        if self.sync_handler is None or not (self.keep_in_sync.isEnabled() and self.keep_in_sync.isChecked()):
+            super().accept()
+            return
+        target = new_target(path=str(self.target()), format_name=self.format_name(), scope=self.sync_scope,
+                            with_files=self.with_files())
+        problem = self.sync_handler(target)
+        if problem:
+            self.problem.setText(problem)
+            self.problem.show()
+            return
+        self.done(KEPT_IN_SYNC)
+
     def on_format_changed(self, _index: int) -> None:
         self.include_files.setEnabled(self.format_name() in FILE_FORMATS)
+        self.keep_in_sync.setEnabled(self.format_name() in SYNC_FORMATS)
         text = self.path.text().strip()
         if not text:
             self.path.setText(str(self.start_dir / f"{self.base_name}{self.extension()}"))

@@ -27,6 +27,7 @@ from senref.core.model import Creator, Item
 from senref.core.schema import field_label
 from senref.gui.views.creators_editor import CreatorsEditor
 from senref.gui.views.fields_editor import FieldsEditor
+from senref.gui.views.item_header import ItemHeader
 from senref.gui.views.pdf_preview import PdfPreview
 from senref.gui.views.tags_editor import TagsEditor
 
@@ -51,20 +52,15 @@ class ItemPane(QTabWidget):
         self.item: Item | None = None
         self.path_of: Any = lambda attachment: None  # set by the window: Library.attachment_path
 
-        self.title = QLabel(self)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)  # titles come from remote data
-        self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.title.setFont(font)
+        self.header = ItemHeader(self)
+        self.title = self.header.title
         self.fields = FieldsEditor(self)
         self.creators = CreatorsEditor(self)
         info = QWidget(self)
         info_layout = QVBoxLayout(info)
         # The form must never be squeezed below its rows' height: the scroll area scrolls instead.
         info_layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
-        info_layout.addWidget(self.title)
+        info_layout.addWidget(self.header)
         info_layout.addWidget(QLabel("Creators", info))
         info_layout.addWidget(self.creators)
         info_layout.addWidget(self.fields)
@@ -159,7 +155,7 @@ class ItemPane(QTabWidget):
             self.empty_state.setGeometry(self.rect())
             self.empty_state.raise_()
             return
-        self.title.setText(item.title or "(untitled)")
+        self.header.show_item(item)
         self.fields.show_item(item)
         self.creators.show_creators(item.item_type, item.creators)
         self.abstract.setPlainText(item.fields.get("abstractNote", ""))
@@ -179,7 +175,7 @@ class ItemPane(QTabWidget):
     def _clear(self) -> None:
         """Forget the last item's values (a blank item keeps the editors' forms cheap to refill)."""
         blank = Item()
-        self.title.setText("")
+        self.header.show_item(None)
         self.fields.show_item(blank)
         self.creators.show_creators(blank.item_type, [])
         self.abstract.clear()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -23,8 +23,15 @@ from senref.gui.models.item_table import (
     ItemTableModel,
 )
 
-DEFAULT_WIDTHS = {COL_CREATOR: 140, COL_YEAR: 50, COL_PUBLICATION: 170, COL_TYPE: 120, COL_ADDED: 130,
-                  COL_MODIFIED: 130, COL_FILE: 36, COL_TAGS: 40}
+#: Default column widths in average characters of the table's font, so they follow the user's font
+#: size: "Guerrero et al." and "Nature Medicine" fit whole, Title takes what is left.
+DEFAULT_CHARS = {COL_CREATOR: 18, COL_YEAR: 5, COL_PUBLICATION: 19, COL_TYPE: 17, COL_ADDED: 17, COL_MODIFIED: 17,
+                 COL_TAGS: 4}
+#: Icon-only columns, in pixels: the icon and its margins.
+ICON_COLUMN_WIDTH = 30
+ICON_SIZE = 16
+#: Comfortable density (Zotero 7's default is 24 px at 1x) that still grows with a larger font.
+MIN_ROW_HEIGHT = 24
 
 
 class ItemTableView(QTableView):
@@ -53,7 +60,8 @@ class ItemTableView(QTableView):
         # Uniform row heights and no per-row sizing: the view never measures 100,000 rows.
         self.verticalHeader().hide()
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.verticalHeader().setDefaultSectionSize(max(MIN_ROW_HEIGHT, self.fontMetrics().height() + 8))
+        self.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
@@ -65,10 +73,18 @@ class ItemTableView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         # Zotero-like defaults; a saved header state (restored by the window) overrides them.
-        for column, width in DEFAULT_WIDTHS.items():
+        for column, width in self.default_widths().items():
             header.resizeSection(column, width)
         for column in (COL_TYPE, COL_ADDED, COL_MODIFIED):  # View > Columns shows them
             header.setSectionHidden(column, True)
+
+    def default_widths(self) -> dict[int, int]:
+        """Every column's default width but Title's (it stretches)."""
+        char = self.fontMetrics().averageCharWidth()
+        padding = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin) + 8
+        widths = {column: chars * char + padding for column, chars in DEFAULT_CHARS.items()}
+        widths[COL_FILE] = ICON_COLUMN_WIDTH
+        return widths
 
     @property
     def item_model(self) -> ItemTableModel:
@@ -78,7 +94,11 @@ class ItemTableView(QTableView):
 
     # -- selection by key ----------------------------------------------------------------------
     def selected_keys(self) -> list[str]:
-        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        # From the selection's ranges: selectedRows() asks the model for each cell's flags, which is slow
+        # for a few hundred selected rows (after a batch add).
+        selection = self.selectionModel().selection()
+        rows = sorted({row for span in (selection.at(i) for i in range(selection.size()))
+                       for row in range(span.top(), span.bottom() + 1)})
         return [key for key in (self.item_model.key_at(r) for r in rows) if key]
 
     def current_key(self) -> str | None:
@@ -88,13 +108,14 @@ class ItemTableView(QTableView):
     def select_keys(self, keys: list[str], current: str | None = None) -> None:
         """Select the rows showing *keys* (after a reset) and scroll the current one into view."""
         model, selection = self.item_model, QItemSelection()
-        rows = [row for row in (model.row_of(k) for k in keys) if row is not None]
+        found = model.rows_of([*keys, current] if current else keys)
+        rows = [found[k] for k in keys if k in found]
         last = model.columnCount() - 1
         for row in rows:
             selection.select(model.index(row, 0), model.index(row, last))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
         self.selectionModel().select(selection, flags)
-        target = model.row_of(current) if current else (rows[0] if rows else None)
+        target = found.get(current) if current else (rows[0] if rows else None)
         if target is not None:
             self.selectionModel().setCurrentIndex(model.index(target, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
             self.scrollTo(model.index(target, 0))

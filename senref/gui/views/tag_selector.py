@@ -20,12 +20,14 @@ class TagSelector(QWidget):
         rename_requested(str): the user chose Rename Tag… on a tag.
         delete_requested(str): the user chose Delete Tag… on a tag.
         color_requested(str, object): a colour "#rrggbb", None to remove it, "" to pick one in a dialog.
+        sync_requested(str): the user chose Keep in Sync… on a tag.
     """
 
     filter_changed = Signal(list, str)
     rename_requested = Signal(str)
     delete_requested = Signal(str)
     color_requested = Signal(str, object)
+    sync_requested = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -162,6 +164,7 @@ class TagSelector(QWidget):
         colors.addAction("Other Colour…", lambda: self.color_requested.emit(name, ""))
         remove = colors.addAction("Remove Colour", lambda: self.color_requested.emit(name, None))
         remove.setEnabled(current is not None)
+        menu.addAction("Keep in Sync…", lambda: self.sync_requested.emit(name))
         menu.addSeparator()
         menu.addAction("Delete Tag…", lambda: self.delete_requested.emit(name))
         return menu

@@ -9,7 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QThreadPool, Signal
 
+from senref.gui.workers.processes import ProcessPool, ProcessWorker, ProgressBatch
 from senref.gui.workers.progress import failure_counts, merge_lines, read_event, report_lines, summarize
+from senref.gui.workers.remote import RemoteJob
 from senref.gui.workers.worker import JobFunction, Worker
 
 Index = QModelIndex | QPersistentModelIndex
@@ -22,9 +24,10 @@ class Job:
     """One background job as the user sees it in the jobs panel."""
 
     title: str
-    fn: JobFunction
+    #: a RemoteJob runs in a worker process; a JobFunction (short, mostly waiting) on a thread
+    fn: JobFunction | RemoteJob
     #: builds the job that retries what failed (from the finished job), None when nothing to retry
-    retry_fn: Callable[[Job], JobFunction | None] | None = None
+    retry_fn: Callable[[Job], JobFunction | RemoteJob | None] | None = None
     state: str = QUEUED
     done: int = 0
     total: int = 0
@@ -37,7 +40,7 @@ class Job:
     attempted: int = 0
     #: set once Retry Failed ran for this job, so "retry what failed" does not run it twice
     retried: bool = False
-    worker: Worker | None = None
+    worker: Worker | ProcessWorker | None = None
     relay: QObject | None = None
     id: int = field(default_factory=lambda: next(_ids))
 
@@ -128,20 +131,22 @@ class JobManager(QObject):
     job_finished = Signal(object)  # the Job, after finished or failed or cancelled
     activity_changed = Signal(int, int, int)  # active jobs, items done, items total (status bar)
 
-    def __init__(self, pool: QThreadPool | None = None, parent: Any = None) -> None:
+    def __init__(self, pool: QThreadPool | None = None, parent: Any = None, *,
+                 processes: ProcessPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
+        self.processes = processes or ProcessPool(parent=self)
         self.model = JobsModel(self)
 
-    def submit(self, title: str, fn: JobFunction,
-               retry_fn: Callable[[Job], JobFunction | None] | None = None) -> Job:
+    def submit(self, title: str, fn: JobFunction | RemoteJob,
+               retry_fn: Callable[[Job], JobFunction | RemoteJob | None] | None = None) -> Job:
         job = Job(title, fn, retry_fn)
         self.model.add(job)
         self._start(job)
         return job
 
     def _start(self, job: Job) -> None:
-        worker = Worker(job.fn)
+        worker: Worker | ProcessWorker = ProcessWorker(job.fn) if isinstance(job.fn, RemoteJob) else Worker(job.fn)
         job.worker, job.state, job.done, job.total = worker, QUEUED, 0, 0
         job.summary = job.details = ""
         # Bound methods of a GUI-thread QObject (not lambdas) so Qt queues the worker's emits to it.
@@ -153,16 +158,20 @@ class JobManager(QObject):
         sig.finished.connect(relay.on_finished)
         sig.failed.connect(relay.on_failed)
         self._emit_activity()
-        self.pool.start(worker)
+        if isinstance(worker, ProcessWorker):
+            self.processes.start(worker)
+        else:
+            self.pool.start(worker)
 
     def on_progressed(self, job: Job, event: Any) -> None:
-        step = read_event(event)
-        if step.total is not None:
-            job.total = step.total
-        if step.done is not None:
-            job.done = step.done
-        if step.line:
-            job.lines.append(step.line)
+        for one in event if isinstance(event, ProgressBatch) else [event]:
+            step = read_event(one)
+            if step.total is not None:
+                job.total = step.total
+            if step.done is not None:
+                job.done = step.done
+            if step.line:
+                job.lines.append(step.line)
         self._update(job)
 
     def on_finished(self, job: Job, result: Any) -> None:
@@ -197,10 +206,15 @@ class JobManager(QObject):
         if job.worker is not None and job.active:
             job.worker.cancel()
             # A queued job that never started is taken off the pool at once.
-            if job.state == QUEUED and self.pool.tryTake(job.worker):
+            if job.state == QUEUED and self._take(job.worker):
                 job.state = CANCELLED
                 self._update(job)
                 self.job_finished.emit(job)
+
+    def _take(self, worker: Worker | ProcessWorker) -> bool:
+        if isinstance(worker, ProcessWorker):
+            return self.processes.try_take(worker)
+        return self.pool.tryTake(worker)
 
     def cancel_all(self) -> None:
         for job in list(self.model.jobs):
@@ -228,9 +242,19 @@ class JobManager(QObject):
     def active_jobs(self) -> list[Job]:
         return [j for j in self.model.jobs if j.active]
 
+    def busy(self) -> bool:
+        return any(j.active for j in self.model.jobs)
+
     def wait_for_done(self, msecs: int = -1) -> bool:
-        """Block until the pool is idle (shutdown and tests): cancel first to make it quick."""
-        return self.pool.waitForDone(msecs)
+        """Block until every job ended (shutdown and tests): cancel first to make it quick."""
+        processes_done = self.processes.wait_for_done(msecs)
+        return self.pool.waitForDone(msecs) and processes_done
+
+    def shutdown(self, msecs: int = 10_000) -> None:
+        """Cancel every job, wait for them to end, stop the worker processes."""
+        self.cancel_all()
+        self.processes.shutdown(msecs)
+        self.pool.waitForDone(msecs)
 
 
 class _JobRelay(QObject):

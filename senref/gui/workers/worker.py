@@ -1,7 +1,8 @@
 """A cancellable QRunnable around a plain function, its signals on a separate QObject.
 
 The function receives a `progress(event)` callback and a `should_stop()` callable, the shape of the
-actions in `senref.actions` (see `senref.gui.workers.actions`); the worker only adapts them to signals.
+actions in `senref.actions`; the worker only adapts them to signals. CPU-heavy jobs run in worker
+processes instead (see `senref.gui.workers.processes`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
+
+from senref.gui.workers.remote import user_message
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +60,7 @@ class Worker(QRunnable):
             self.signals.finished.emit(result)
         self.signals.ended.emit()
 
-
     def _progress(self, *args: Any) -> None:
         # Jobs report progress(done, total, message) or progress(count); both travel as one object.
         self.signals.progressed.emit(args[0] if len(args) == 1 else tuple(args))
 
-
-def user_message(exc: BaseException) -> str:
-    """One readable line for an exception (its message, or its kind when it has none)."""
-    text = str(exc).strip()
-    if isinstance(exc, OSError) and exc.strerror:
-        text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
-    return text or exc.__class__.__name__

@@ -1,0 +1,185 @@
+"""Bundled Lucide icons (resources/icons/lucide): recoloured to the palette, rendered crisp, cached.
+
+Lucide draws with `stroke="currentColor"`; we substitute a concrete colour (the palette's text colour
+unless told otherwise) before QSvgRenderer sees the file, and render pixmaps at the screen's device
+pixel ratio so icons stay sharp on HiDPI. A missing file falls back to the desktop theme, then to an
+empty icon: an icon is decoration, never a reason to fail.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+#: Sizes (device-independent px) rendered into each icon: table rows, menus, toolbars, the pane header.
+SIZES = (16, 20, 24, 32)
+
+#: Zotero item type -> Lucide icon name; every type in core.schema.ITEM_TYPES has an entry.
+ITEM_TYPE_ICONS: dict[str, str] = {
+    "artwork": "palette",
+    "audioRecording": "music",
+    "bill": "landmark",
+    "blogPost": "rss",
+    "book": "book",
+    "bookSection": "book-open",
+    "case": "gavel",
+    "computerProgram": "code",
+    "conferencePaper": "presentation",
+    "dataset": "database",
+    "dictionaryEntry": "book-a",
+    "document": "file",
+    "email": "at-sign",
+    "encyclopediaArticle": "book-marked",
+    "film": "film",
+    "forumPost": "messages-square",
+    "hearing": "landmark",
+    "instantMessage": "message-circle",
+    "interview": "mic",
+    "journalArticle": "file-text",
+    "letter": "mail",
+    "magazineArticle": "notebook-text",
+    "manuscript": "scroll",
+    "map": "map",
+    "newspaperArticle": "newspaper",
+    "patent": "file-badge",
+    "podcast": "podcast",
+    "preprint": "file-clock",
+    "presentation": "projector",
+    "radioBroadcast": "radio",
+    "report": "file-chart-column",
+    "standard": "file-check",
+    "statute": "scroll-text",
+    "thesis": "graduation-cap",
+    "tvBroadcast": "tv",
+    "videoRecording": "video",
+    "webpage": "globe",
+}
+#: The icon of a type the map does not know (a newer Zotero schema, a typo in imported data).
+FALLBACK_TYPE_ICON = "file"
+
+#: Attachment kind (as the listing query reports it) -> (icon, tooltip); kind 0 shows nothing.
+ATTACHMENT_NONE, ATTACHMENT_URL, ATTACHMENT_LINKED_FILE, ATTACHMENT_FILE, ATTACHMENT_PDF = range(5)
+ATTACHMENT_ICONS: dict[int, tuple[str, str]] = {
+    ATTACHMENT_PDF: ("file-text", "PDF (stored in the library)"),
+    ATTACHMENT_FILE: ("file", "File (stored in the library)"),
+    ATTACHMENT_LINKED_FILE: ("file-symlink", "Linked file"),
+    ATTACHMENT_URL: ("link", "Link (URL)"),
+}
+#: Zotero draws its PDF icon red; the same cue makes a stored PDF stand out from links.
+PDF_COLOR = "#d0342c"
+
+#: Window action attribute -> Lucide icon name (see `set_action_icons`).
+ACTION_ICONS: dict[str, str] = {
+    "new_collection_action": "folder-plus",
+    "add_action": "wand-sparkles",
+    "import_action": "import",
+    "export_action": "share",
+    "copy_action": "quote",
+    "copy_bibliography_action": "clipboard-copy",
+    "paste_action": "clipboard-paste",
+    "settings_action": "settings",
+    "trash_action": "trash-2",
+    "restore_action": "archive-restore",
+    "empty_trash_action": "trash",
+    "undo_action": "undo-2",
+    "redo_action": "redo-2",
+    "search_action": "search",
+    "quit_action": "log-out",
+    "about_action": "info",
+    "jobs_action": "list-checks",
+    "sync_action": "refresh-cw",
+}
+
+_svg_cache: dict[str, bytes | None] = {}
+_icon_cache: dict[tuple[str, str, str, float], QIcon] = {}
+
+
+def svg_source(name: str) -> bytes | None:
+    """The bundled SVG *name* (no extension), or None when it is not shipped."""
+    if name not in _svg_cache:
+        try:
+            data = resources.files("senref.resources").joinpath(f"icons/lucide/{name}.svg").read_bytes()
+        except (OSError, ValueError):
+            data = None
+        _svg_cache[name] = data
+    return _svg_cache[name]
+
+
+def _palette_color(role: QPalette.ColorRole) -> QColor:
+    return QGuiApplication.palette().color(QPalette.ColorGroup.Active, role)
+
+
+def _render(svg: bytes, color: str, size: int, ratio: float) -> QPixmap:
+    renderer = QSvgRenderer(QByteArray(svg.replace(b"currentColor", color.encode())))
+    pixmap = QPixmap(round(size * ratio), round(size * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter, QRectF(0, 0, size, size))
+    painter.end()
+    return pixmap
+
+
+def _device_ratio() -> float:
+    app = QGuiApplication.instance()
+    screen = QGuiApplication.primaryScreen() if app is not None else None
+    return float(screen.devicePixelRatio()) if screen is not None else 1.0
+
+
+def icon(name: str, color: QColor | str | None = None) -> QIcon:
+    """Lucide icon *name* in *color* (default: the palette's text colour); selected rows get the
+    highlighted-text colour so the icon stays visible on the selection."""
+    normal = QColor(color) if color is not None else _palette_color(QPalette.ColorRole.WindowText)
+    selected = _palette_color(QPalette.ColorRole.HighlightedText)
+    ratio = _device_ratio()
+    key = (name, normal.name(QColor.NameFormat.HexArgb), selected.name(QColor.NameFormat.HexArgb), ratio)
+    found = _icon_cache.get(key)
+    if found is not None:
+        return found
+    svg = svg_source(name)
+    if svg is None:
+        found = QIcon.fromTheme(name)
+    else:
+        found = QIcon()
+        for size in SIZES:
+            for ratio_n in {1.0, ratio}:
+                found.addPixmap(_render(svg, normal.name(), size, ratio_n), QIcon.Mode.Normal)
+                found.addPixmap(_render(svg, selected.name(), size, ratio_n), QIcon.Mode.Selected)
+    _icon_cache[key] = found
+    return found
+
+
+def item_type_icon(item_type: str) -> QIcon:
+    """The icon of a Zotero item type (a generic document for types the map does not know)."""
+    return icon(ITEM_TYPE_ICONS.get(item_type, FALLBACK_TYPE_ICON))
+
+
+def attachment_icon(kind: int) -> QIcon | None:
+    """The attachment column's icon for *kind* (an ATTACHMENT_* value), None for no attachment."""
+    entry = ATTACHMENT_ICONS.get(kind)
+    if entry is None:
+        return None
+    return icon(entry[0], PDF_COLOR if kind == ATTACHMENT_PDF else None)
+
+
+def attachment_tooltip(kind: int) -> str:
+    entry = ATTACHMENT_ICONS.get(kind)
+    return entry[1] if entry else "No attachment"
+
+
+def set_action_icons(owner: Any) -> None:
+    """Give *owner*'s actions (the main window's `*_action` attributes) their icons; absent ones are skipped."""
+    for attribute, name in ACTION_ICONS.items():
+        action = getattr(owner, attribute, None)
+        if action is not None and hasattr(action, "setIcon"):
+            action.setIcon(icon(name))
+
+
+def clear_cache() -> None:
+    """Forget rendered icons (each palette gets its own entries, so this only frees memory)."""
+    _icon_cache.clear()

@@ -1,0 +1,95 @@
+"""The item pane's header: type icon and label, the title large and bold, creators, year · publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from senref.core import schema
+from senref.core.model import Creator, Item
+from senref.gui import icons
+
+#: Names shown before "et al." (Zotero's header shows a few; the Info form below lists them all).
+MAX_NAMES = 3
+TYPE_ICON_SIZE = 16
+
+
+def creators_line(item_type: str, creators: list[Creator]) -> str:
+    """"Prasanna, Coleman, Lee et al.": the primary creators (all creators when there are none)."""
+    primary = schema.CREATOR_TYPES.get(item_type, ("author",))[0]
+    chosen = [c for c in creators if c.creator_type == primary] or creators
+    names = [c.sort_name for c in chosen if c.sort_name]
+    if len(names) > MAX_NAMES:
+        return ", ".join(names[:MAX_NAMES]) + " et al."
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return names[0] if names else ""
+
+
+def details_line(item: Item) -> str:
+    """"2021 · Journal of the National Cancer Institute" (either part may be missing)."""
+    return " · ".join(part for part in (str(item.year or ""), item.publication) if part)
+
+
+def _plain_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # every value comes from remote data
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class ItemHeader(QWidget):
+    """Shows one item; `show_item(None)` blanks it."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("itemHeader")
+        self.type_icon = QLabel(self)
+        self.type_icon.setFixedSize(TYPE_ICON_SIZE, TYPE_ICON_SIZE)
+        self.type_label = QLabel(self)
+        self.title = _plain_label(self)
+        self.title.setObjectName("itemTitle")
+        font = self.title.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.title.setFont(font)
+        self.creators = _plain_label(self)
+        self.details = _plain_label(self)
+        muted = self.palette()
+        muted.setColor(QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText))
+        for label in (self.type_label, self.details):
+            label.setPalette(muted)
+
+        type_row = QHBoxLayout()
+        type_row.setSpacing(6)
+        type_row.addWidget(self.type_icon)
+        type_row.addWidget(self.type_label, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 8)
+        layout.setSpacing(4)
+        layout.addLayout(type_row)
+        layout.addWidget(self.title)
+        layout.addWidget(self.creators)
+        layout.addWidget(self.details)
+
+    def show_item(self, item: Item | None) -> None:
+        if item is None:
+            self.type_icon.clear()
+            for label in (self.type_label, self.title, self.creators, self.details):
+                label.setText("")
+            return
+        size = QSize(TYPE_ICON_SIZE, TYPE_ICON_SIZE)
+        self.type_icon.setPixmap(icons.item_type_icon(item.item_type).pixmap(size, self.devicePixelRatioF()))
+        self.type_label.setText(schema.type_label(item.item_type))
+        self.title.setText(item.title or "(untitled)")
+        line = creators_line(item.item_type, item.creators)
+        self.creators.setText(line)
+        self.creators.setVisible(bool(line))
+        self.creators.setToolTip("; ".join(c.sort_name for c in item.creators if c.sort_name))
+        details = details_line(item)
+        self.details.setText(details)
+        self.details.setVisible(bool(details))

@@ -1,0 +1,50 @@
+"""The window's background jobs as module-level functions, so a worker process can run them by name.
+
+Each takes (library, progress, should_stop, **arguments) and returns the action's report. Qt-free:
+this module is loaded in the worker processes (see `senref.gui.workers.processes`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from senref.core.library import Library
+from senref.core.query import ItemQuery
+from senref.core.settings import Settings
+
+Progress = Callable[..., None]
+ShouldStop = Callable[[], bool]
+
+
+def add_inputs(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings,
+               inputs: list[str], collection: str | None, fetch: Callable[..., Any] | None = None) -> Any:
+    """Fetch records for identifiers / URLs / pasted text (and PDF files), saving each as it arrives."""
+    if fetch is not None:  # a stand-in with add_texts' shape (the tests' replay)
+        return fetch(library, inputs, collection=collection, pdf=settings.download_pdfs, settings=settings,
+                     progress=progress, should_stop=should_stop)
+    from senref.actions.add import add_inputs as add
+
+    return add(library, settings, inputs, collection=collection, progress=progress, should_stop=should_stop)
+
+
+def import_files(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings,
+                 paths: list[Path], collection: str | None) -> Any:
+    from senref.actions.imports import import_files as run
+
+    return run(library, settings, paths, collection=collection, progress=progress, should_stop=should_stop)
+
+
+def export_items(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings,
+                 query: ItemQuery, path: Path, format_name: str, with_files: bool) -> Any:
+    from senref.actions.export import export_items as run
+
+    return run(library, settings, query, path, format_name, with_files=with_files, progress=progress,
+               should_stop=should_stop)
+
+
+def find_duplicates(library: Library, progress: Progress, should_stop: ShouldStop) -> Any:
+    from senref.actions import duplicates
+
+    return duplicates.find_duplicates(library, progress=progress, should_stop=should_stop)
