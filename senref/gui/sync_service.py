@@ -1,4 +1,7 @@
-"""The sync engine in the desktop app: debounced by a QTimer, written on a thread pool, files watched.
+"""The sync engine in the desktop app: debounced by a QTimer, written by a worker process, files watched.
+
+The writes run in one worker process of the service's own (never two at once: each run reads the
+target's last write from disk), so a big auto-export does not hold the window's interpreter lock.
 
 Signals:
     target_changed(str): a target's state, count or error changed (panel refresh).
@@ -13,15 +16,16 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from senref.actions import sync as sync_actions
 from senref.core.library import Library
 from senref.core.settings import Settings
 from senref.gui.library_signals import LibrarySignals
-from senref.gui.workers.worker import Worker
+from senref.gui.workers import remote_jobs
+from senref.gui.workers.processes import ProcessPool, ProcessWorker
+from senref.gui.workers.remote import remote_job
 from senref.sync.changes import file_stamp, touched_by_items, touched_by_structure
 from senref.sync.conflicts import Conflict
 from senref.sync.engine import SyncOutcome
@@ -47,9 +51,11 @@ class SyncService(QObject):
         self.engine = sync_actions.open_engine(library, self.settings)
         self.scheduler = Scheduler(delay=delay)
         self.paused = False
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._workers: dict[str, Worker] = {}
+        self._library = library
+        self._processes = ProcessPool(size=1, parent=self)
+        self._workers: dict[str, ProcessWorker] = {}
+        #: target id -> the keys its file held after the last run here (for the change check)
+        self._written: dict[str, frozenset[str] | None] = {}
         self._own_stamps: dict[str, tuple[int, int] | None] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -97,6 +103,7 @@ class SyncService(QObject):
         return added
 
     def remove_target(self, target_id: str) -> None:
+        self._written.pop(target_id, None)
         self.scheduler.cancel(target_id)
         sync_actions.remove_target(self.engine, target_id)
         self.reload()
@@ -185,7 +192,8 @@ class SyncService(QObject):
         self._timer.stop()
         for worker in self._workers.values():
             worker.cancel()
-        done = self._pool.waitForDone(msecs)
+        done = self._processes.wait_for_done(msecs)
+        self._processes.shutdown(msecs)
         if self._hooked:
             self._hooked = False
             for signal, slot in ((self._signals.items_changed, self.on_items_changed),
@@ -199,9 +207,8 @@ class SyncService(QObject):
 
     # -- slots ---------------------------------------------------------------------------------
     def on_items_changed(self, keys: list[str]) -> None:
-        manifests = {tid: self.engine.loaded_manifest(tid) for tid in self._targets}
         active = [t for t in self._targets.values() if not t.paused]
-        self.scheduler.touch(touched_by_items(self.engine.lib, active, keys, manifests))
+        self.scheduler.touch(touched_by_items(self.engine.lib, active, keys, self._written))
         self._arm()
 
     def on_structure_changed(self) -> None:
@@ -232,16 +239,17 @@ class SyncService(QObject):
         self._arm()
 
     def _start(self, target: Target) -> None:
-        engine, settings = self.engine, self.settings
-
-        def job(progress: Any, should_stop: Any) -> SyncOutcome:
-            return sync_actions.sync_target(engine, settings, target, progress=progress, should_stop=should_stop)
-        worker = Worker(job)
-        worker.signals.finished.connect(lambda outcome, tid=target.id: self.on_finished(tid, outcome))
+        worker = ProcessWorker(remote_job(self._library, remote_jobs.sync_target, settings=self.settings,
+                                          target=target))
+        worker.signals.finished.connect(lambda run, tid=target.id: self.on_run_finished(tid, run))
         worker.signals.failed.connect(lambda message, details, tid=target.id: self.on_failed(tid, message))
         self._workers[target.id] = worker
-        self._pool.start(worker)
+        self._processes.start(worker)
         self.target_changed.emit(target.id)
+
+    def on_run_finished(self, target_id: str, run: remote_jobs.SyncRun) -> None:
+        self._written[target_id] = run.keys
+        self.on_finished(target_id, run.outcome)
 
     def on_finished(self, target_id: str, outcome: SyncOutcome) -> None:
         self._workers.pop(target_id, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,20 +10,22 @@ from senref.sync.targets import Target
 
 if TYPE_CHECKING:
     from senref.core.library import Library
-    from senref.sync.manifest import Manifest
 
 
 def touched_by_items(lib: Library, targets: Iterable[Target], keys: list[str],
-                     manifests: dict[str, Manifest | None]) -> list[str]:
-    """Targets whose file holds one of *keys* now or should hold it now (add, edit, move, tag, delete)."""
+                     written: Mapping[str, Collection[str] | None]) -> list[str]:
+    """Targets whose file holds one of *keys* now or should hold it now (add, edit, move, tag, delete).
+
+    *written*: the keys each target's file holds (None, or absent: not known, so any change counts).
+    """
     out: list[str] = []
     wanted = set(keys)
     for target in targets:
-        manifest = manifests.get(target.id)
-        if manifest is None:
+        held = written.get(target.id)
+        if held is None:
             out.append(target.id)  # never written: any change is a reason to write it
             continue
-        if any(e.key in wanted for e in manifest.entries):
+        if not wanted.isdisjoint(held):
             out.append(target.id)
             continue
         query = target.scope.query()

@@ -90,7 +90,9 @@ def wait_idle(qtbot: Any, win: Any, timeout: int = 10_000) -> None:
     def idle() -> None:
         assert not win.jobs.active_jobs()
         assert win.reads.is_idle() and win.writes.is_idle()
-        assert not win.browse_controller.refresh_timer.isActive() and not win.browse_controller.search_timer.isActive()
+        browse = win.browse_controller
+        assert not browse.refresh_timer.isActive() and not browse.search_timer.isActive()
+        assert not browse.select_timer.isActive()
     qtbot.waitUntil(idle, timeout=timeout)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from senref.core.library import Library
+from senref.core.query import ItemQuery
 from senref.gui.workers.processes import ProcessWorker
 from senref.gui.workers.remote import remote_job
 from tests.gui import worker_jobs
@@ -121,3 +122,19 @@ def test_a_job_that_cannot_travel_fails_with_a_message(window: Any, qtbot: Any) 
     job = run(qtbot, window, remote_job(window.library, worker_jobs.fail, message=lambda: None))
     assert job.state == "failed" and job.summary.startswith("this job cannot run in the background")
     assert run(qtbot, window, remote_job(None, worker_jobs.pid)).state == "done"
+
+
+def test_sync_targets_are_written_by_a_worker_process(window: Any, qtbot: Any, tmp_path: Path) -> None:
+    from senref.actions.sync import new_target
+    from senref.sync.targets import Scope
+
+    service = window.sync_service
+    target = service.add_target(new_target(path=str(tmp_path / "library.bib"), format_name="bibtex",
+                                           scope=Scope("library")))
+    qtbot.waitUntil(lambda: (tmp_path / "library.bib").exists() and not service.busy(), timeout=30_000)
+    assert "Senolytic navitoclax" in (tmp_path / "library.bib").read_text(encoding="utf-8")
+    pids = [p.process.pid for p in service._processes.processes]
+    assert pids and os.getpid() not in pids
+    # The file's keys came back with the run: a change to an item it holds marks the target again.
+    key = window.library.keys(ItemQuery())[0]
+    assert service._written[target.id] is not None and key in service._written[target.id]

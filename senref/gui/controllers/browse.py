@@ -54,6 +54,10 @@ class BrowseController(QObject):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self._restoring = False
         self._last_refresh = 0.0
+        self.select_timer = QTimer(self)
+        self.select_timer.setSingleShot(True)
+        self.select_timer.setInterval(0)
+        self.select_timer.timeout.connect(self.select_added)
         self.refresh_timer = QTimer(self)
         self.refresh_timer.setSingleShot(True)
         self.refresh_timer.setInterval(REFRESH_DELAY_MS)
@@ -74,6 +78,7 @@ class BrowseController(QObject):
         """No more debounced queries or refreshes (the window is closing)."""
         self.search_timer.stop()
         self.refresh_timer.stop()
+        self.select_timer.stop()
 
     # -- the query -----------------------------------------------------------------------------
     def build_query(self) -> ItemQuery:
@@ -147,7 +152,10 @@ class BrowseController(QObject):
                 self.table.select_keys(keys, current)
             finally:
                 self._restoring = False
-        self.select_added()
+        if self._to_select:
+            # Selecting a batch's items and showing the last one is a turn of its own: the
+            # table's repaint and the pane's rebuild do not hold the event loop together.
+            self.select_timer.start()
         self.update_welcome()
         self.update_count()
         # Re-read the pane only when its item changed: a batch saving other items must not rebuild it.

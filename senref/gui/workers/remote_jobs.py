@@ -7,6 +7,7 @@ this module is loaded in the worker processes (see `senref.gui.workers.processes
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,3 +49,23 @@ def find_duplicates(library: Library, progress: Progress, should_stop: ShouldSto
     from senref.actions import duplicates
 
     return duplicates.find_duplicates(library, progress=progress, should_stop=should_stop)
+
+
+@dataclass(frozen=True)
+class SyncRun:
+    """A sync's outcome, and the keys its target file now holds (what the window's change check needs)."""
+
+    outcome: Any
+    keys: frozenset[str] | None
+
+
+def sync_target(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings,
+                target: Any) -> SyncRun:
+    """Sync one target. A fresh engine each time: its memory of the last write would otherwise go stale
+    when another process (the CLI, or the window's own conflict choices) touched the target meanwhile."""
+    from senref.actions import sync as sync_actions
+
+    engine = sync_actions.open_engine(library, settings)
+    outcome = sync_actions.sync_target(engine, settings, target, progress=progress, should_stop=should_stop)
+    manifest = engine.loaded_manifest(target.id)
+    return SyncRun(outcome, frozenset(e.key for e in manifest.entries) if manifest is not None else None)
