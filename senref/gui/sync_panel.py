@@ -10,6 +10,7 @@ Signals:
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -50,7 +51,11 @@ class SyncPanel(QWidget):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(COL_ERROR, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        for col in range(len(COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_ERROR, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setVisible(False)
         self.add_button = QPushButton("Add…", self)
         self.edit_button = QPushButton("Edit…", self)
@@ -112,7 +117,7 @@ class SyncPanel(QWidget):
         if target.scope.kind == "collection":
             name = "/".join(self.service.engine.lib.collection_path(target.scope.value))
         values = (f"{target.file.name} ({target.format})", target.scope.describe(name), shown,
-                  state.last_success or "never", str(state.item_count),
+                  readable_time(state.last_success), str(state.item_count),
                   state.last_error if state.state == "error" else "")
         for col, text in enumerate(values):
             # Plain items: titles and paths are never read as markup.
@@ -120,6 +125,8 @@ class SyncPanel(QWidget):
             if col == COL_TARGET:
                 cell.setData(Qt.ItemDataRole.UserRole, target.id)
                 cell.setToolTip(str(target.file))
+            elif col == COL_SUCCESS and state.last_success:
+                cell.setToolTip(state.last_success)
             elif col == COL_ERROR and text:
                 # The whole reason ("file has an error at line N: ..."), which the column may cut;
                 # escaped, since a tooltip always guesses rich text.
@@ -178,3 +185,21 @@ class SyncPanel(QWidget):
         target = self._selected()
         if target is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.file.parent)))
+
+
+def readable_time(iso: str, now: datetime | None = None) -> str:
+    """ "13:50" today, "30 Nov 13:50" this year, "30 Nov 2025" before; "never" for no time."""
+    if not iso:
+        return "never"
+    try:
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if when.tzinfo is not None:
+        when = when.astimezone()  # the user's local time
+    now = now or datetime.now(when.tzinfo)
+    if when.date() == now.date():
+        return when.strftime("%H:%M")
+    if when.year == now.year:
+        return f"{when.day} {when.strftime('%b %H:%M')}"
+    return f"{when.day} {when.strftime('%b %Y')}"

@@ -295,3 +295,20 @@ def test_export_dialog_keep_in_sync_makes_a_target_instead_of_a_one_off_export(w
     assert win.jobs.model.rowCount() == jobs_before  # no export job raced the target's first write
     dialog.format.setCurrentIndex(dialog.format.findData("json"))
     assert not dialog.keep_in_sync.isEnabled()  # senref JSON is not a sync format
+
+
+def test_last_success_reads_as_a_local_time() -> None:
+    from datetime import datetime
+
+    from senref.gui.sync_panel import readable_time
+
+    local = datetime.now().astimezone().tzinfo
+    now = datetime(2026, 12, 1, 15, 0, tzinfo=local)
+
+    def at(*parts: int) -> str:
+        return datetime(*parts, tzinfo=local).isoformat()
+    assert readable_time("") == "never"
+    assert readable_time(at(2026, 12, 1, 13, 50, 12), now) == "13:50"
+    assert readable_time(at(2026, 11, 30, 13, 50, 12), now) == "30 Nov 13:50"
+    assert readable_time(at(2025, 11, 30, 13, 50, 12), now) == "30 Nov 2025"
+    assert readable_time("not a time") == "not a time"
