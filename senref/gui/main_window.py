@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
             self.sync_service, self.sync_panel, dock=self.sync_dock, status=status, dialog_parent=self, parent=self,
             collections=lambda: self.collection_controller.collections,
             subcollection_items=lambda: self.settings.show_subcollection_items)
+        self.transfer_controller.keep_in_sync = self.sync_controller.keep_export_in_sync
 
     def _action(self, text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 tip: str = "") -> QAction:

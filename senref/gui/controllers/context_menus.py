@@ -121,9 +121,8 @@ class ContextMenus(QObject):
         return menu
 
     def open_collection_export(self, key: str, name: str) -> None:
-        self.export_dialog = dialog = self.transfer.open_export(key, name)
-        if self.sync is not None:
-            dialog.sync_scope = self.sync.collection_scope(key)
+        scope = self.sync.collection_scope(key) if self.sync is not None else None
+        self.export_dialog = self.transfer.open_export(key, name, sync_scope=scope)
 
     def on_header_menu_requested(self, pos: QPoint) -> None:
         menu = QMenu(self.menu_parent)

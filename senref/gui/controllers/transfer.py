@@ -3,6 +3,7 @@ Copy Bibliography. The work runs as jobs or background reads; this side asks, co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ from senref.gui.models.item_table import ItemTableModel
 from senref.gui.views.item_table_view import ItemTableView
 from senref.gui.workers.jobs import Job, JobManager
 from senref.gui.workers.tasks import TaskRunner
+from senref.sync.targets import Scope, Target
 
 if TYPE_CHECKING:
     from senref.formats.csl_styles import StyleEntry
@@ -63,6 +65,8 @@ class TransferController(QObject):
         self.collections, self.edits, self.status, self.dialog_parent = collections, edits, status, dialog_parent
         #: a stand-in for the add action (None: senref.actions.add itself; tests replay with one)
         self.fetch_texts: FetchTexts | None = None
+        #: keeps an export as a sync target instead ("" or why not); None: the dialog offers no sync
+        self.keep_in_sync: Callable[[Target], str] | None = None
         #: open non-modal dialogs (import confirmations, exports): kept so their counts can be cancelled
         self.dialogs: list[Any] = []
         #: where the remembered style is saved ([cite] in settings.toml); None: not saved (tests)
@@ -166,12 +170,13 @@ class TransferController(QObject):
     def on_export_library_triggered(self) -> None:
         self.open_export(None, self.library_name)
 
-    def open_export(self, collection: str | None, label: str) -> ExportDialog:
+    def open_export(self, collection: str | None, label: str, *, sync_scope: Scope | None = None) -> ExportDialog:
         """The export dialog for the library (*collection* None) or a collection: what its table lists, so with
         its subcollections' items only under View > Show Items from Subcollections."""
         query = ItemQuery(collection=collection, recursive=self.settings.show_subcollection_items)
         scope = "Library" if collection is None else f"Collection “{label}”"
-        dialog = ExportDialog(scope, self.library.count(query), Path.home(), _file_name(label), self.dialog_parent)
+        dialog = ExportDialog(scope, self.library.count(query), Path.home(), _file_name(label), self.dialog_parent,
+                              sync_handler=self.keep_in_sync, sync_scope=sync_scope)
         dialog.accepted.connect(lambda: self.start_export(query, dialog.format_name(), dialog.target(),
                                                           with_files=dialog.with_files()))
         self._keep_dialog(dialog)

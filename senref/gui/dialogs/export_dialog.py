@@ -44,11 +44,12 @@ KEPT_IN_SYNC = 2
 class ExportDialog(QDialog):
     """The user picks a format and a file; `format_name()`, `target()` and `with_files()` read the choice.
 
-    "Keep this file in sync" shows when the parent window has a `sync_controller`; *sync_scope* (the whole
-    library unless the opener says otherwise) is what the target keeps.
+    "Keep this file in sync" shows when the opener gives a *sync_handler* (it keeps the target and returns
+    "" or why not); *sync_scope* (the whole library unless given) is what the target keeps.
     """
 
-    def __init__(self, scope_label: str, count: int, start_dir: Path, base_name: str, parent: Any = None) -> None:
+    def __init__(self, scope_label: str, count: int, start_dir: Path, base_name: str, parent: Any = None, *,
+                 sync_handler: Callable[[Target], str] | None = None, sync_scope: Scope | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle(f"Export {scope_label}")
@@ -62,10 +63,9 @@ class ExportDialog(QDialog):
         self.keep_in_sync = QCheckBox("Keep this file in sync (rewritten as the library changes, edits read back)",
                                       self)
         self.keep_in_sync.setObjectName("keepInSync")
-        controller = getattr(parent, "sync_controller", None)
-        self.sync_handler: Callable[[Target], str] | None = getattr(controller, "keep_export_in_sync", None)
-        self.keep_in_sync.setVisible(self.sync_handler is not None)
-        self.sync_scope = Scope()
+        self.sync_handler = sync_handler
+        self.keep_in_sync.setVisible(sync_handler is not None)
+        self.sync_scope = sync_scope or Scope()
         self.problem = QLabel(self)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
