@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "senref.cli.cite",
     "senref.cli.topics",
     "senref.cli.sync",
+    "senref.cli.zotero",
     "senref.cli.desktop",
     "senref.cli.maintenance",
     "senref.cli.backup",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from senref.core.library_base import Collection, LibraryError
-from senref.core.library_writes import LibraryWrites
+from senref.core.library_replica import LibraryReplica
 from senref.core.model import MANUAL, Item, now_iso
 from senref.core.query import ItemQuery
 from senref.core.tag_sources import remember_removed
@@ -14,7 +14,7 @@ from senref.storage import collections as collection_rows
 from senref.storage import tags as tag_rows
 
 
-class LibraryOrganising(LibraryWrites):
+class LibraryOrganising(LibraryReplica):
     """Tags (manual and automatic, colours) and nested collections."""
 
     # -- tags ----------------------------------------------------------------------------------

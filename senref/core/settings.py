@@ -24,6 +24,7 @@ SERVICE_URLS: dict[str, tuple[str, str]] = {
     "unpaywall": ("SENREF_UNPAYWALL_URL", "https://api.unpaywall.org"),
     "pubmed": ("SENREF_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"),
     "arxiv": ("SENREF_ARXIV_URL", "https://export.arxiv.org/api"),
+    "zotero_api": ("SENREF_ZOTERO_API_URL", "https://api.zotero.org"),
 }
 
 
