@@ -48,7 +48,9 @@ class LibraryReplica(LibraryWrites):
     def _keep_child_keys(conn: sqlite3.Connection, item: Item, exists: bool) -> None:
         """The item's own notes and attachments keep their keys; a key another item's child holds is replaced."""
         current = rows.read_item(conn, item.key) if exists else None
-        own = {c.key for c in (*current.notes, *current.attachments)} if current is not None else set()
+        own: set[str] = set()
+        if current is not None:
+            own = {n.key for n in current.notes} | {a.key for a in current.attachments}
         taken: set[str] = set()
         for kind, children in (("note", item.notes), ("attachment", item.attachments)):
             for child in children:

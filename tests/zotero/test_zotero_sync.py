@@ -68,7 +68,7 @@ def assert_same(a: Library, b: Library) -> None:
     left, right = snapshot(a), snapshot(b)
     diffs = [(k, left["items"].get(k), right["items"].get(k)) for k in set(left["items"]) | set(right["items"])
              if left["items"].get(k) != right["items"].get(k)]
-    assert not diffs and left["collections"] == right["collections"], "\n".join(f"{k}:\n {l}\n {r}" for k, l, r in diffs)
+    assert not diffs and left["collections"] == right["collections"], "\n".join(f"{k}:\n {mine}\n {theirs}" for k, mine, theirs in diffs)
 
 
 def snapshot(library: Library) -> dict[str, Any]:
