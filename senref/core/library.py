@@ -117,6 +117,31 @@ class Library(LibraryOrganising):
         self.files.unmark([attachment.key])
         return attachment
 
+    def replace_file(self, item_key: str, attachment_key: str, data: bytes, *, filename: str) -> Attachment:
+        """Store *data* as the file of the item's attachment *attachment_key* (a sync brought a newer copy).
+
+        The new copy is written beside the old one first (`files/<key>/`, atomically), the attachment
+        then points at it; the old file goes once the item is saved.
+        """
+        item = self.get_item(item_key)
+        attachment = next((a for a in item.attachments if a.key == attachment_key), None)
+        if attachment is None:
+            raise LibraryError(f"item {item_key} has no attachment {attachment_key}")
+        old = self.attachment_path(attachment)
+        name = safe_filename(filename) or "file"
+        path, sha, size = self.files.write(attachment_key, name, data)
+
+        def change(current: Item) -> bool:
+            for att in current.attachments:
+                if att.key == attachment_key:
+                    att.path, att.sha256, att.size, att.link_mode = path, sha, size, "imported_file"
+            return True
+        self.edit_items([item_key], change)
+        if old is not None and old.name != name and old.parent.name == attachment_key:
+            old.unlink(missing_ok=True)
+        attachment.path, attachment.sha256, attachment.size = path, sha, size
+        return attachment
+
     def attachment_path(self, attachment: Attachment) -> Path | None:
         """Absolute path of a stored or linked file (None for URL links or paths escaping the library)."""
         if attachment.link_mode == "linked_url" or not attachment.path:

@@ -29,6 +29,11 @@ class LibraryReplica(LibraryWrites):
     def collection_versions(self) -> dict[str, int]:
         return replica.collection_versions(self._conn)
 
+    def stored_files(self) -> list[tuple[str, str, str]]:
+        """(item key, attachment key, path relative to the library) of every stored file, in one query."""
+        return [(item_key, att_key, rel) for item_key, att_key, rel, _sha, _size in rows.stored_attachments(self._conn)
+                if rel]
+
     def put_item(self, item: Item) -> int:
         """Create or replace *item* under its own key, exactly as given; returns its new local version."""
         if not is_key(item.key):

@@ -25,6 +25,7 @@ SERVICE_URLS: dict[str, tuple[str, str]] = {
     "pubmed": ("SENREF_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"),
     "arxiv": ("SENREF_ARXIV_URL", "https://export.arxiv.org/api"),
     "zotero_api": ("SENREF_ZOTERO_API_URL", "https://api.zotero.org"),
+    "zotero_local": ("SENREF_ZOTERO_LOCAL_URL", "http://127.0.0.1:23119"),
 }
 
 
@@ -63,6 +64,8 @@ class Settings:
     #: [view] show_subcollection_items: a collection's table and its Export include its subcollections'
     #: items (Zotero's View > "Show Items from Subcollections", off by default).
     show_subcollection_items: bool = False
+    #: [zotero] sync_minutes: the window syncs with the connected Zotero library this often (0: by hand only).
+    zotero_sync_minutes: int = 0
     raw: dict[str, Any] = field(default_factory=dict)
     #: The file these settings were read from; save_settings writes back there.
     file: Path | None = field(default=None, repr=False, compare=False)
@@ -121,6 +124,10 @@ def settings_from(raw: dict[str, Any], env: dict[str, str] | None = None) -> Set
     view: dict[str, Any] = raw["view"] if isinstance(raw.get("view"), dict) else {}
     if isinstance(view.get("show_subcollection_items"), bool):
         settings.show_subcollection_items = view["show_subcollection_items"]
+    zotero: dict[str, Any] = raw["zotero"] if isinstance(raw.get("zotero"), dict) else {}
+    minutes = _limit(zotero.get("sync_minutes"), 0, 10_080)
+    if minutes is not None:
+        settings.zotero_sync_minutes = int(minutes)
     pattern = (raw.get("export") or {}).get("citation_key_pattern") if isinstance(raw.get("export"), dict) else None
     if pattern:
         settings.citation_key_pattern = str(pattern)
@@ -173,6 +180,8 @@ EDITABLE = ("email", "download_pdfs", "default_collection", "library")
 CITE_KEYS = {"cite_style": "style", "cite_recent": "recent", "cite_locale": "locale"}
 #: Settings attribute -> key of the [view] table (the window's View menu).
 VIEW_KEYS = {"show_subcollection_items": "show_subcollection_items"}
+#: Settings attribute -> key of the [zotero] table.
+ZOTERO_KEYS = {"zotero_sync_minutes": "sync_minutes"}
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
@@ -210,11 +219,12 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
             if not isinstance(document.get("cite"), dict):
                 document["cite"] = tomlkit.table()
             document["cite"][key] = getattr(settings, name)
-    for name, key in VIEW_KEYS.items():
-        if baseline.get(name) != getattr(settings, name):
-            if not isinstance(document.get("view"), dict):
-                document["view"] = tomlkit.table()
-            document["view"][key] = getattr(settings, name)
+    for table, keys in (("view", VIEW_KEYS), ("zotero", ZOTERO_KEYS)):
+        for name, key in keys.items():
+            if baseline.get(name) != getattr(settings, name):
+                if not isinstance(document.get(table), dict):
+                    document[table] = tomlkit.table()
+                document[table][key] = getattr(settings, name)
     defaults = {name: default for name, (_, default) in SERVICE_URLS.items()}
     old_urls: dict[str, str] = baseline.get("urls") or {}
     for name, url in settings.urls.items():
@@ -243,7 +253,7 @@ def _snapshot(settings: Settings) -> dict[str, Any]:
     """The editable values as they are now: what save_settings compares against to find changes."""
     values: dict[str, Any] = {name: getattr(settings, name) for name in EDITABLE}
     values["urls"] = dict(settings.urls)
-    values.update({name: getattr(settings, name) for name in (*CITE_KEYS, *VIEW_KEYS)})
+    values.update({name: getattr(settings, name) for name in (*CITE_KEYS, *VIEW_KEYS, *ZOTERO_KEYS)})
     values["cite_recent"] = list(settings.cite_recent)  # a copy: the window edits the list in place
     return values
 

@@ -92,6 +92,8 @@ ACTION_ICONS: dict[str, str] = {
     "about_action": "info",
     "jobs_action": "list-checks",
     "sync_action": "refresh-cw",
+    "zotero_connect_action": "key-round",
+    "zotero_sync_action": "cloud-sync",
 }
 
 _svg_cache: dict[str, bytes | None] = {}

@@ -38,6 +38,7 @@ from senref.gui.controllers.sync import SyncController
 from senref.gui.controllers.tags import TagsController
 from senref.gui.controllers.transfer import TransferController
 from senref.gui.controllers.trash import TrashController
+from senref.gui.controllers.zotero import ZoteroController
 from senref.gui.dialogs.about import show_about
 from senref.gui.dialogs.error import error_box
 from senref.gui.dialogs.settings_dialog import SettingsDialog
@@ -203,6 +204,8 @@ class MainWindow(QMainWindow):
             collections=lambda: self.collection_controller.collections,
             subcollection_items=lambda: self.settings.show_subcollection_items)
         self.transfer_controller.keep_in_sync = self.sync_controller.keep_export_in_sync
+        self.zotero_controller = ZoteroController(library, self._settings, jobs=self.jobs, reads=reads, writes=writes,
+                                                  status=status, dialog_parent=self, parent=self)
 
     def _action(self, text: str, slot: Any, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 tip: str = "") -> QAction:
@@ -250,6 +253,7 @@ class MainWindow(QMainWindow):
         self.jobs_action.setShortcut(QKeySequence("Ctrl+J"))
         self.sync_action = self.sync_dock.toggleViewAction()
         self.about_action = self._action("About senref", self.on_about_triggered)
+        self.zotero_connect_action, self.zotero_sync_action = self.zotero_controller.actions()
         self.context_menus = ContextMenus(
             MenuActions(new_collection=self.new_collection_action, export=self.export_action, empty_trash=self.empty_trash_action,
                         restore=self.restore_action, trash=self.trash_action, copy=self.copy_action,
@@ -264,6 +268,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.add_action, self.new_collection_action])
         file_menu.addSeparator()
         file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.zotero_connect_action, self.zotero_sync_action])
         file_menu.addSeparator()
         # From the demo back to the user's own library, and the way there from it.
         self.switch_library_action = file_menu.addAction("Open My Library" if self.demo else "Open Demo Library")
@@ -295,6 +301,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(self.new_collection_action)
         toolbar.addAction(self.add_action)
+        toolbar.addAction(self.zotero_sync_action)
         toolbar.addSeparator()
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -322,6 +329,7 @@ class MainWindow(QMainWindow):
         browse.refreshed.connect(tags.refresh_soon)
         self.external_controller.external_change_seen.connect(self.on_external_change_seen)
         self.external_controller.start()
+        self.zotero_controller.start()
         self.collection_view.payload_dropped.connect(transfer.on_payload_dropped)
         self.tag_selector.filter_changed.connect(browse.on_tag_filter_changed)
         self.table.payload_dropped.connect(transfer.on_table_payload_dropped)
@@ -344,6 +352,7 @@ class MainWindow(QMainWindow):
     def settings(self, settings: Settings) -> None:
         self._settings = settings
         self.transfer_controller.settings = self.sync_service.settings = settings
+        self.zotero_controller.settings = settings
 
     # -- entry points used from outside the window (app.py, the single-instance server, bench/) ---
     def write(self, fn: Any) -> None:
@@ -429,6 +438,7 @@ class MainWindow(QMainWindow):
         self.browse_controller.stop()
         self.duplicates_controller.stop()
         self.external_controller.stop()
+        self.zotero_controller.stop()
         self.transfer_controller.shutdown()
         self.jobs.shutdown(timeout_ms)
         self.sync_service.shutdown(timeout_ms)

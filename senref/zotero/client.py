@@ -7,6 +7,7 @@ request for that long; `429`/`503` with `Retry-After` are waited out and retried
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import time
@@ -62,11 +63,12 @@ class WebApiClient:
 
     # -- the one way out -----------------------------------------------------------------------
     def request(self, method: str, path: str, *, params: dict[str, Any] | None = None,
-                headers: dict[str, str] | None = None, body: Any = None, in_library: bool = True) -> requests.Response:
+                headers: dict[str, str] | None = None, body: Any = None, form: dict[str, str] | None = None,
+                in_library: bool = True) -> requests.Response:
         url = f"{self.base}/{self.prefix}/{path}" if in_library else f"{self.base}/{path}"
-        data = json.dumps(body) if body is not None else None
+        data: Any = json.dumps(body) if body is not None else form
         send_headers = dict(headers or {})
-        if data is not None:
+        if body is not None:
             send_headers.setdefault("Content-Type", "application/json")
         for attempt in range(RETRIES + 1):
             wait = self._hold_until - time.monotonic()
@@ -117,7 +119,7 @@ class WebApiClient:
         if response.status_code == 304:
             return {}, since, True
         self._checked(response, f"listing changed {kind}")
-        return ({str(k): int(v) for k, v in response.json().items()}, library_version(response), False)
+        return parse_versions(response.json()), library_version(response), False
 
     def objects(self, kind: str, keys: Iterable[str]) -> Iterator[tuple[list[dict[str, Any]], int]]:
         """The *kind* objects with these keys, BATCH at a time: (their JSON, library version) per batch."""
@@ -144,12 +146,7 @@ class WebApiClient:
         if new_only:
             headers["Zotero-Write-Token"] = secrets.token_hex(16)
         response = self._checked(self.request("POST", kind, headers=headers, body=objects), f"saving {kind}")
-        body = response.json()
-        return WriteResult(
-            version=library_version(response),
-            successful={int(i): obj for i, obj in (body.get("successful") or {}).items()},
-            unchanged={int(i): str(k) for i, k in (body.get("unchanged") or {}).items()},
-            failed={int(i): obj for i, obj in (body.get("failed") or {}).items()})
+        return parse_write(response.json(), library_version(response))
 
     def delete(self, kind: str, keys: list[str], version: int) -> int:
         """DELETE up to BATCH objects; returns the new library version."""
@@ -158,6 +155,74 @@ class WebApiClient:
                                               headers={"If-Unmodified-Since-Version": str(version)}),
                                  f"deleting {kind}")
         return library_version(response)
+
+
+def parse_write(body: Any, version: int) -> WriteResult:
+    """A write's 200 body: `successful` (saved objects), `unchanged` (keys) and `failed` (key, code, message),
+    each keyed by the index of the object in the request."""
+    if not isinstance(body, dict):
+        raise ZoteroError("the server's answer to a write is not a JSON object")
+
+    def table(name: str) -> dict[int, Any]:
+        part = body.get(name) or {}
+        if not isinstance(part, dict):
+            return {}
+        return {int(i): value for i, value in part.items() if str(i).isdigit()}
+    return WriteResult(version=version, successful=table("successful"),
+                       unchanged={i: str(k) for i, k in table("unchanged").items()},
+                       failed={i: f if isinstance(f, dict) else {"message": str(f)} for i, f in table("failed").items()})
+
+
+def parse_versions(body: Any) -> dict[str, int]:
+    """A `format=versions` answer: {key: version}."""
+    if not isinstance(body, dict):
+        raise ZoteroError("the server's version list is not a JSON object")
+    return {str(k): int(v) for k, v in body.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+class FileChanged(ZoteroError):
+    """412 on a file: the server's copy is not the one we last saw."""
+
+
+def upload_file(client: WebApiClient, key: str, data: bytes, *, filename: str, mtime_ms: int,
+                known_md5: str | None) -> str:
+    """Zotero storage's three steps (authorize, upload, register); returns the md5 the server now holds."""
+    md5 = hashlib.md5(data).hexdigest()  # the protocol's checksum, not a security measure
+    condition = {"If-Match": known_md5} if known_md5 else {"If-None-Match": "*"}
+    form = {"md5": md5, "filename": filename, "filesize": str(len(data)), "mtime": str(mtime_ms)}
+    response = client.request("POST", f"items/{key}/file", headers={
+        **condition, "Content-Type": "application/x-www-form-urlencoded"}, body=None, form=form)
+    if response.status_code == 412:
+        raise FileChanged(f"the file of {key} changed on the server", 412)
+    answer = client._checked(response, f"authorizing the upload of {filename}").json()
+    if answer.get("exists"):
+        return md5
+    body = answer["prefix"].encode("latin-1") + data + answer["suffix"].encode("latin-1")
+    # The storage service is not the API: none of the API's headers (the key least of all) go there.
+    stored = requests.post(answer["url"], data=body, headers={"Content-Type": answer["contentType"]},
+                           timeout=client.timeout)
+    if stored.status_code not in (200, 201, 204):
+        raise ZoteroError(f"the file store refused {filename}: {stored.status_code}", stored.status_code)
+    registered = client.request("POST", f"items/{key}/file", headers={
+        **condition, "Content-Type": "application/x-www-form-urlencoded"}, form={"upload": answer["uploadKey"]})
+    client._checked(registered, f"registering the upload of {filename}")
+    return md5
+
+
+def download_file(client: WebApiClient, key: str, *, limit: int) -> bytes:
+    """The attachment's file: the API redirects to a short-lived URL (followed without the API's headers)."""
+    response = client._checked(client.request("GET", f"items/{key}/file"), f"reading the file of {key}")
+    if response.status_code in (301, 302, 303, 307, 308):
+        response = requests.get(response.headers["Location"], timeout=client.timeout, stream=True)
+        if response.status_code != 200:
+            raise ZoteroError(f"the file of {key} could not be read: {response.status_code}", response.status_code)
+    chunks, size = [], 0
+    for chunk in response.iter_content(1 << 16):
+        size += len(chunk)
+        if size > limit:
+            raise ZoteroError(f"the file of {key} is larger than {limit // (1 << 20)} MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def library_version(response: requests.Response) -> int:

@@ -49,6 +49,9 @@ class SyncState:
     #: items the server deleted that senref moved to the Trash (never uploaded again unless edited)
     remote_deleted: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
+    #: attachment key -> {"md5": the file both sides last agreed on, "stamp": [size, mtime_ns] of the local
+    #: file when it was hashed} (a file is hashed again only when its stamp changes)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def table(self, kind: str) -> dict[str, Synced]:
         return self.items if kind == "items" else self.collections
@@ -63,7 +66,8 @@ class SyncState:
         return cls(base_url=str(raw["base_url"]), prefix=str(raw["prefix"]), version=int(raw.get("version", 0)),
                    items=synced(raw.get("items", {})), collections=synced(raw.get("collections", {})),
                    remote_deleted={str(k): int(v) for k, v in raw.get("remote_deleted", {}).items()},
-                   conflicts=[Conflict(**c) for c in raw.get("conflicts", [])])
+                   conflicts=[Conflict(**c) for c in raw.get("conflicts", [])],
+                   files={str(k): dict(v) for k, v in raw.get("files", {}).items()})
 
 
 def state_path(library_folder: Path) -> Path:

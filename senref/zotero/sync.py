@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from senref.core.library import Library
 from senref.core.model import Creator
-from senref.zotero import mapping
+from senref.zotero import files, mapping
 from senref.zotero.client import BATCH, Stale, WebApiClient
 from senref.zotero.merge import merge_items
 from senref.zotero.state import Conflict, Synced, SyncState
 
+#: How often the state is saved while objects are written or read.
+SAVE_EVERY_S = 1.0
 #: Passes before the sync gives up on a server that keeps changing under it (it is resumable).
 MAX_PASSES = 6
 
@@ -63,6 +66,7 @@ class ZoteroSync:
         self.progress = progress or (lambda message: None)
         self.should_stop = should_stop or (lambda: False)
         self.report = ZoteroSyncReport()
+        self._saved_at = time.monotonic()
 
     def run(self) -> ZoteroSyncReport:
         for attempt in range(MAX_PASSES):
@@ -117,6 +121,7 @@ class ZoteroSync:
     def push(self) -> None:
         self._push_collections()
         self._push_items()
+        self.report.uploaded += files.push_files(self.library, self.client, self.state, self.report.problems)
         for kind in ("items", "collections"):
             self._push_deletions(kind)
         self.save(self.state)
@@ -131,11 +136,21 @@ class ZoteroSync:
         objects = [mapping.collection_to_api(k, by_key[k].name, by_key[k].parent_key) for k in ordered if k in by_key]
         self._write("collections", objects, {obj["key"]: versions[obj["key"]] for obj in objects})
 
+    def _children_index(self) -> dict[str, list[str]]:
+        """parent key -> the keys of its children as last synced (built once per step: N items, not N²)."""
+        index: dict[str, list[str]] = {}
+        for key, synced in self.state.items.items():
+            parent = synced.data.get("parentItem")
+            if parent:
+                index.setdefault(str(parent), []).append(key)
+        return index
+
     def _push_items(self) -> None:
         keys = self._changed_items()
         if not keys:
             return
         versions = self.library.item_versions()
+        children_of = self._children_index()
         objects: list[dict[str, Any]] = []
         local_version: dict[str, int] = {}
         for key in keys:
@@ -143,10 +158,14 @@ class ZoteroSync:
             unit = mapping.item_to_api(item)
             for obj in unit:
                 local_version[obj["key"]] = versions[key]
+                if obj.get("itemType") == "attachment":
+                    # Set by the file upload only (a write naming an old md5 would undo a newer upload).
+                    obj.pop("md5", None)
+                    obj.pop("mtime", None)
             objects.extend(unit)
             # Children the item no longer has: deleted here, deleted there too.
             held = {obj["key"] for obj in unit}
-            gone = [k for k, s in self.state.items.items() if s.data.get("parentItem") == key and k not in held]
+            gone = [k for k in children_of.get(key, []) if k not in held]
             if gone:
                 self._delete("items", gone)
         self._write("items", objects, local_version)
@@ -174,13 +193,14 @@ class ZoteroSync:
             for index, failure in result.failed.items():
                 self.report.problems.append(f"{kind} {batch[index]['key']}: {failure.get('message', failure)}")
             self.state.version = result.version
-            self.save(self.state)
+            self._save_soon()
             self.progress(f"uploaded {min(start + BATCH, len(objects))} of {len(objects)} {kind}")
 
     def _push_deletions(self, kind: str) -> None:
         keys = self._deleted_here(kind)
-        if kind == "items":
-            keys += [k for k, s in self.state.items.items() if s.data.get("parentItem") in keys]
+        if kind == "items" and keys:
+            children_of = self._children_index()
+            keys += [child for key in keys for child in children_of.get(key, [])]
         self._delete(kind, keys)
 
     def _delete(self, kind: str, keys: list[str]) -> None:
@@ -191,7 +211,7 @@ class ZoteroSync:
             for key in chunk:
                 table.pop(key, None)
             self.report.deleted_there += len(chunk)
-            self.save(self.state)
+            self._save_soon()
 
     # -- download ------------------------------------------------------------------------------
     def pull(self) -> None:
@@ -202,6 +222,7 @@ class ZoteroSync:
         items, second, _ = self.client.versions("items", since)
         self._pull_collections(collections)
         self._pull_items(items)
+        self.report.downloaded += files.pull_files(self.library, self.client, self.state, self.report.problems)
         deleted, third = self.client.deleted(since)
         self._apply_deletions(deleted)
         if not first == second == third:
@@ -248,24 +269,34 @@ class ZoteroSync:
             for obj in batch:
                 fetched[obj["key"]] = obj
         local_versions = self.library.item_versions()
+        children_of = self._children_index()
+        fetched_children: dict[str, list[str]] = {}
+        for child_key, obj in fetched.items():
+            if obj["data"].get("parentItem"):
+                fetched_children.setdefault(str(obj["data"]["parentItem"]), []).append(child_key)
         for parent_key in parents:
             if self.should_stop():
                 return
-            self._apply_item(parent_key, fetched, local_versions.get(parent_key))
+            known = {k: self.state.items[k].data for k in children_of.get(parent_key, [])}
+            known.update({k: fetched[k]["data"] for k in fetched_children.get(parent_key, [])})
+            self._apply_item(parent_key, fetched, local_versions.get(parent_key), known, children_of)
+            self._save_soon()
 
-    def _apply_item(self, key: str, fetched: dict[str, dict[str, Any]], local_version: int | None) -> None:
+    def _apply_item(self, key: str, fetched: dict[str, dict[str, Any]], local_version: int | None,
+                    children: dict[str, dict[str, Any]], children_of: dict[str, list[str]]) -> None:
         synced = self.state.items.get(key)
         parent_obj = fetched.get(key)
         parent_data = parent_obj["data"] if parent_obj else (synced.data if synced else None)
         if parent_data is None:
             self.report.problems.append(f"item {key}: its parent is not on the server")
             return
-        children = {k: s.data for k, s in self.state.items.items() if s.data.get("parentItem") == key}
-        children.update({k: o["data"] for k, o in fetched.items() if o["data"].get("parentItem") == key})
         remote = mapping.api_to_item(parent_data, list(children.values()))
         remote.key = key
-        if local_version is not None and synced is not None and synced.local != local_version:
-            base = mapping.api_to_item(synced.data, self._synced_children(key))
+        if local_version is not None and (synced is None or synced.local != local_version):
+            # No agreed copy (an upload the server took before a crash cut the sync short): every
+            # difference is kept as a conflict, never overwritten.
+            agreed = [self.state.items[k].data for k in children_of.get(key, [])]
+            base = mapping.api_to_item(synced.data, agreed) if synced is not None else None
             merged = merge_items(base, self.library.get_item(key), remote)
             for clash in merged.clashes:
                 self._conflict("items", key, clash.field, local=clash.local, remote=clash.remote, title=merged.item.title)
@@ -278,7 +309,7 @@ class ZoteroSync:
             item, still_local = remote, False
         version = self.library.put_item(item)
         # A merged item keeps its old local version in the state: the next upload sends the merge.
-        local = synced.local if still_local and synced is not None else version
+        local = (synced.local if synced is not None else -1) if still_local else version
         remote_version = int(parent_obj["version"]) if parent_obj else (synced.remote if synced else 0)
         self.state.items[key] = Synced(remote_version, local, _pristine(parent_data))
         for child_key, data in children.items():
@@ -288,9 +319,6 @@ class ZoteroSync:
             self.state.items[child_key] = Synced(child_version, local, _pristine(data))
         self.state.remote_deleted.pop(key, None)
         self.report.downloaded += 1
-
-    def _synced_children(self, key: str) -> list[dict[str, Any]]:
-        return [s.data for s in self.state.items.values() if s.data.get("parentItem") == key]
 
     def _apply_deletions(self, deleted: dict[str, list[str]]) -> None:
         local_items = self.library.item_versions()
@@ -336,6 +364,15 @@ class ZoteroSync:
             if synced is not None and unchanged:
                 synced.local = version
             self.report.deleted_here += 1
+
+    def _save_soon(self) -> None:
+        """Save the state at most once a second while a step runs (it is saved whole; at 10,000 objects each
+        save is megabytes). A kill loses at most that second: the objects are sent again, the server's 412
+        says it has them, and the pull reads them back."""
+        now = time.monotonic()
+        if now - self._saved_at >= SAVE_EVERY_S:
+            self.save(self.state)
+            self._saved_at = now
 
     def _conflict(self, kind: str, key: str, name: str, *, local: Any, remote: Any, title: str = "") -> None:
         conflict = Conflict(secrets.token_hex(4), kind, key, name, _plain(local), _plain(remote), title)

@@ -281,7 +281,8 @@ class ReplayServer:
     def env(self) -> dict[str, str]:
         from senref.core.settings import SERVICE_URLS
 
-        env = {var: self.root(name) + REPLAY_PREFIXES[name] for name, (var, _) in SERVICE_URLS.items()}
+        env = {var: self.root(name) + REPLAY_PREFIXES[name] for name, (var, _) in SERVICE_URLS.items()
+               if name in REPLAY_PREFIXES}
         env["SENREF_EMAIL"] = "lab@example.org"
         return env
 

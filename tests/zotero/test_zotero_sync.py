@@ -176,3 +176,30 @@ def test_nothing_changed_means_one_request_and_one_change_a_few(lab: Any) -> Non
     lab.sync(ana)
     assert len(server.requests) - before <= 2  # one write, then a 304
     assert server.library(f"/groups/{GROUP}").items[key].data["volume"] == "7"
+
+
+def test_a_pdf_added_in_one_library_arrives_in_the_other_and_both_copies_survive_a_double_change(lab: Any) -> None:
+    from senref.demo import simple_pdf
+
+    ana, ben = lab.ana, lab.ben
+    key = ana.save_item(flagship()).key
+    first = simple_pdf(["Therapy-Induced Senescence", "the open-access copy"])
+    ana.store_file(key, first, filename="prasanna2021.pdf", content_type="application/pdf")
+    for _ in range(2):
+        lab.sync(ana)
+        lab.sync(ben)
+    [attachment] = ben.get_item(key).attachments
+    path = ben.attachment_path(attachment)
+    assert path is not None and path.read_bytes() == first
+    assert lab.server.library(f"/groups/{GROUP}").files  # the file went through Zotero storage
+
+    # Changed on both sides: neither copy is lost.
+    ana_copy = simple_pdf(["Ana's annotated copy"])
+    ben_copy = simple_pdf(["Ben's annotated copy"])
+    ana.replace_file(key, attachment.key, ana_copy, filename="prasanna2021.pdf")
+    ben.replace_file(key, attachment.key, ben_copy, filename="prasanna2021.pdf")
+    for _ in range(2):
+        lab.sync(ana)
+        lab.sync(ben)
+    contents = {ben.attachment_path(a).read_bytes() for a in ben.get_item(key).attachments}
+    assert {ana_copy, ben_copy} <= contents

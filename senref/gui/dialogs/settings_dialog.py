@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
 )
 
@@ -46,11 +47,18 @@ class SettingsDialog(QDialog):
         self.collection.setCurrentIndex(max(0, self.collection.findData(settings.default_collection)))
         self.download_pdfs = QCheckBox("Download open-access PDFs when adding items", self)
         self.download_pdfs.setChecked(settings.download_pdfs)
+        self.zotero_minutes = QSpinBox(self)
+        self.zotero_minutes.setObjectName("zoteroSyncMinutes")
+        self.zotero_minutes.setRange(0, 10_080)
+        self.zotero_minutes.setSuffix(" min")
+        self.zotero_minutes.setSpecialValueText("only when asked")
+        self.zotero_minutes.setValue(settings.zotero_sync_minutes)
         form = QFormLayout()
         form.addRow("Library folder", folder_row)
         form.addRow("Contact e-mail", self.email)
         form.addRow("Default collection for drops", self.collection)
         form.addRow("", self.download_pdfs)
+        form.addRow("Sync with Zotero every", self.zotero_minutes)
         note = QLabel("A new library folder is used the next time senref starts.", self)
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -72,3 +80,4 @@ class SettingsDialog(QDialog):
         settings.email = self.email.text().strip()
         settings.default_collection = str(self.collection.currentData() or "")
         settings.download_pdfs = self.download_pdfs.isChecked()
+        settings.zotero_sync_minutes = self.zotero_minutes.value()

@@ -69,3 +69,10 @@ def sync_target(library: Library, progress: Progress, should_stop: ShouldStop, *
     outcome = sync_actions.sync_target(engine, settings, target, progress=progress, should_stop=should_stop)
     manifest = engine.loaded_manifest(target.id)
     return SyncRun(outcome, frozenset(e.key for e in manifest.entries) if manifest is not None else None)
+
+
+def zotero_sync(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings) -> Any:
+    """One two-way sync with the connected Zotero library (see senref.actions.zotero.sync)."""
+    from senref.actions import zotero
+
+    return zotero.sync(library, settings, progress=progress, should_stop=should_stop)
