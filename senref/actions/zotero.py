@@ -9,6 +9,7 @@ from senref.core.library import Library
 from senref.core.settings import Settings
 from senref.zotero.account import Account, access_for, load_account, read_key, save_account, store_key
 from senref.zotero.client import WebApiClient, ZoteroError
+from senref.zotero.files import FileStore
 from senref.zotero.state import Conflict, SyncState, load_state, save_state
 from senref.zotero.sync import ZoteroSync, ZoteroSyncReport, apply_choice
 
@@ -65,6 +66,40 @@ def connect(library: Library, settings: Settings, key: str, *, group: int | None
     return report
 
 
+def use_webdav(library: Library, url: str, username: str, password: str) -> Report:
+    """Keep attachment files on the user's WebDAV server instead of Zotero storage (personal libraries)."""
+    from senref.zotero.webdav import WebDavStore
+
+    report = Report()
+    account = load_account(library.folder)
+    if account is None:
+        report.problems.append("connect to Zotero first: senref zotero connect --key KEY")
+        return report
+    if not account.prefix.startswith("users/"):
+        report.problems.append("a group library keeps its files in Zotero storage; WebDAV is for your own library")
+        return report
+    try:
+        WebDavStore(url, username, password).check()
+    except ZoteroError as exc:
+        report.problems.append(str(exc))
+        return report
+    account.webdav_url, account.webdav_user = url.rstrip("/"), username
+    store_key(account.webdav_key_name, password)
+    save_account(library.folder, account)
+    return report
+
+
+def _file_store(account: Account) -> FileStore | None:
+    if not account.webdav_url:
+        return None
+    from senref.zotero.webdav import WebDavStore
+
+    password = read_key(account.webdav_key_name)
+    if password is None:
+        raise ZoteroError("the WebDAV password is not kept any more: senref zotero webdav URL --user NAME again")
+    return WebDavStore(account.webdav_url, account.webdav_user, password)
+
+
 def sync(library: Library, settings: Settings, *, progress: ProgressSink = no_progress,
          should_stop: ShouldStop = never_stop) -> ZoteroReport:
     """One sync with the connected Zotero library (upload, download, merge)."""
@@ -76,9 +111,11 @@ def sync(library: Library, settings: Settings, *, progress: ProgressSink = no_pr
         return report
     state = load_state(library.folder) or SyncState(base_url=account.base_url, prefix=account.prefix)
     client = WebApiClient(account.base_url, key, account.prefix)
-    runner = ZoteroSync(library, client, state, save=lambda s: save_state(library.folder, s),
-                        progress=lambda message: progress(Progress(message=message)), should_stop=should_stop)
     try:
+        store = _file_store(account)
+        runner = ZoteroSync(library, client, state, save=lambda s: save_state(library.folder, s),
+                            progress=lambda message: progress(Progress(message=message)), should_stop=should_stop,
+                            file_store=store)
         result = runner.run()
     except ZoteroError as exc:
         save_state(library.folder, state)

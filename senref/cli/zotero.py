@@ -1,4 +1,5 @@
-"""`senref zotero connect --key KEY [--group ID] | status | sync | conflicts [--json] | resolve ID --keep local|remote`."""
+"""`senref zotero connect --key KEY [--group ID] | status | webdav URL --user NAME | sync | conflicts [--json] |
+resolve ID --keep local|remote`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     z.add_argument("--key", help="the API key (default: $SENREF_ZOTERO_KEY)")
     z.add_argument("--group", type=int, metavar="ID", help="sync with this group library instead of your own")
     zsub.add_parser("status", help="which Zotero library this one syncs with, its version and open conflicts")
+    z = zsub.add_parser("webdav", help="keep attachment files on your WebDAV server (your own library only)")
+    z.add_argument("url", help="the WebDAV URL Zotero would use (files go under its zotero/ folder)")
+    z.add_argument("--user", required=True)
+    z.add_argument("--password", help="default: $SENREF_WEBDAV_PASSWORD")
     zsub.add_parser("sync", help="upload local changes, download the server's, merge")
     z = zsub.add_parser("conflicts", help="fields changed on both sides since the last sync")
     z.add_argument("--json", action="store_true")
@@ -37,6 +42,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             ctx.err("give the API key with --key KEY (or SENREF_ZOTERO_KEY)")
             return 2
         return finish(ctx, zotero_actions.connect(lib, ctx.settings, key, group=args.group))
+    if args.action == "webdav":
+        password = args.password or os.environ.get("SENREF_WEBDAV_PASSWORD", "")
+        if not password:
+            ctx.err("give the WebDAV password with --password (or SENREF_WEBDAV_PASSWORD)")
+            return 2
+        return finish(ctx, zotero_actions.use_webdav(lib, args.url, args.user, password),
+                      summary=f"attachment files now go to {args.url.rstrip('/')}/zotero/")
     if args.action == "status":
         from senref.zotero.account import load_account
         from senref.zotero.state import load_state

@@ -32,6 +32,13 @@ class Account:
     username: str = ""
     #: the key's rights on this library, from /keys/current: library, notes, write, files
     access: dict[str, bool] = field(default_factory=dict)
+    #: the user's own WebDAV server for attachment files (personal libraries only), and its user name
+    webdav_url: str = ""
+    webdav_user: str = ""
+
+    @property
+    def webdav_key_name(self) -> str:
+        return f"webdav {self.webdav_url} {self.webdav_user}"
 
     @property
     def key_name(self) -> str:
@@ -43,7 +50,8 @@ class Account:
 
     def describe(self) -> str:
         rights = ", ".join(name for name in ("library", "notes", "write", "files") if self.access.get(name)) or "none"
-        return f"{self.prefix} on {self.base_url} (key of {self.username or self.user_id}; may: {rights})"
+        files = f"; files on {self.webdav_url}" if self.webdav_url else ""
+        return f"{self.prefix} on {self.base_url} (key of {self.username or self.user_id}; may: {rights}){files}"
 
 
 def access_for(info: dict[str, Any], prefix: str) -> dict[str, bool]:

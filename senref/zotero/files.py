@@ -1,4 +1,4 @@
-"""Attachment files through Zotero storage: upload what changed here, download what changed there.
+"""Attachment files through Zotero storage (or the user's WebDAV server): upload what changed here, download what changed there.
 
 Both sides' last agreed copy is known by its md5 (the state's `files`). A file changed here only is
 uploaded (If-Match the agreed md5, If-None-Match: * when the server never had one); changed there
@@ -10,11 +10,29 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from senref.core.library import Library
 from senref.zotero.client import FileChanged, WebApiClient, ZoteroError, download_file, upload_file
 from senref.zotero.state import SyncState
+
+
+class FileStore(Protocol):
+    """Where attachment files live: Zotero storage (the default) or the user's WebDAV server."""
+
+    def upload(self, client: WebApiClient, key: str, data: bytes, *, filename: str, mtime_ms: int,
+               known_md5: str | None) -> str: ...
+
+    def download(self, client: WebApiClient, key: str, *, limit: int) -> bytes: ...
+
+
+class ZoteroStorage:
+    def upload(self, client: WebApiClient, key: str, data: bytes, *, filename: str, mtime_ms: int,
+               known_md5: str | None) -> str:
+        return upload_file(client, key, data, filename=filename, mtime_ms=mtime_ms, known_md5=known_md5)
+
+    def download(self, client: WebApiClient, key: str, *, limit: int) -> bytes:
+        return download_file(client, key, limit=limit)
 
 #: The largest file a sync downloads.
 MAX_FILE_BYTES = 500 * (1 << 20)
@@ -44,9 +62,12 @@ def server_md5(state: SyncState, att_key: str) -> str | None:
     return str(value) if value else None
 
 
-def push_files(library: Library, client: WebApiClient, state: SyncState, problems: list[str]) -> int:
+def push_files(library: Library, client: WebApiClient, state: SyncState, problems: list[str],
+               store: FileStore | None = None) -> int:
     """Upload every stored file that changed here since both sides agreed; returns how many."""
+    store = store or ZoteroStorage()
     sent = 0
+    written: list[dict[str, Any]] = []
     for _item_key, att_key, rel in library.stored_files():
         if att_key not in state.items:
             continue  # its attachment item is not on the server yet: the next pass
@@ -59,8 +80,9 @@ def push_files(library: Library, client: WebApiClient, state: SyncState, problem
         if theirs and theirs != agreed and agreed is not None:
             continue  # changed on both sides: the download keeps both
         try:
-            md5 = upload_file(client, att_key, path.read_bytes(), filename=path.name,
-                              mtime_ms=int(path.stat().st_mtime * 1000), known_md5=theirs or agreed)
+            mtime_ms = int(path.stat().st_mtime * 1000)
+            md5 = store.upload(client, att_key, path.read_bytes(), filename=path.name, mtime_ms=mtime_ms,
+                               known_md5=theirs or agreed)
         except FileChanged:
             continue  # the server's copy moved on: the pull reads it, then both are kept
         except (OSError, ZoteroError) as exc:
@@ -68,12 +90,37 @@ def push_files(library: Library, client: WebApiClient, state: SyncState, problem
             continue
         state.files[att_key]["md5"] = md5
         state.items[att_key].data["md5"] = md5
+        if not isinstance(store, ZoteroStorage):
+            written.append({"key": att_key, "version": state.items[att_key].remote, "md5": md5, "mtime": mtime_ms})
         sent += 1
+    if written:
+        _announce(client, state, written, problems)
     return sent
 
 
-def pull_files(library: Library, client: WebApiClient, state: SyncState, problems: list[str]) -> int:
+def _announce(client: WebApiClient, state: SyncState, objects: list[dict[str, Any]], problems: list[str]) -> None:
+    """With WebDAV the client itself writes the new md5/mtime on the attachment items (personal libraries)."""
+    from senref.zotero.client import BATCH
+
+    for start in range(0, len(objects), BATCH):
+        batch = objects[start:start + BATCH]
+        try:
+            result = client.write("items", batch, state.version)
+        except ZoteroError as exc:
+            problems.append(f"telling Zotero about the uploaded files: {exc}")
+            return
+        for index, saved in result.successful.items():
+            synced = state.items.get(batch[index]["key"])
+            if synced is not None:
+                synced.remote = int(saved.get("version", result.version))
+                synced.data.update(md5=batch[index]["md5"], mtime=batch[index]["mtime"])
+        state.version = result.version
+
+
+def pull_files(library: Library, client: WebApiClient, state: SyncState, problems: list[str],
+               store: FileStore | None = None) -> int:
     """Download every file the server holds a newer copy of; returns how many."""
+    store = store or ZoteroStorage()
     stored = {att_key: (item_key, rel) for item_key, att_key, rel in library.stored_files()}
     got = 0
     for att_key, synced in list(state.items.items()):
@@ -91,7 +138,7 @@ def pull_files(library: Library, client: WebApiClient, state: SyncState, problem
             state.files.setdefault(att_key, {})["md5"] = theirs
             continue
         try:
-            content = download_file(client, att_key, limit=MAX_FILE_BYTES)
+            content = store.download(client, att_key, limit=MAX_FILE_BYTES)
         except ZoteroError as exc:
             problems.append(f"file of {att_key}: {exc}")
             continue

@@ -60,8 +60,9 @@ class ZoteroSync:
 
     def __init__(self, library: Library, client: WebApiClient, state: SyncState, *,
                  save: Callable[[SyncState], None], progress: Progress | None = None,
-                 should_stop: Callable[[], bool] | None = None) -> None:
+                 should_stop: Callable[[], bool] | None = None, file_store: files.FileStore | None = None) -> None:
         self.library, self.client, self.state = library, client, state
+        self.file_store = file_store
         self.save = save
         self.progress = progress or (lambda message: None)
         self.should_stop = should_stop or (lambda: False)
@@ -121,7 +122,8 @@ class ZoteroSync:
     def push(self) -> None:
         self._push_collections()
         self._push_items()
-        self.report.uploaded += files.push_files(self.library, self.client, self.state, self.report.problems)
+        self.report.uploaded += files.push_files(self.library, self.client, self.state, self.report.problems,
+                                                 self.file_store)
         for kind in ("items", "collections"):
             self._push_deletions(kind)
         self.save(self.state)
@@ -222,7 +224,8 @@ class ZoteroSync:
         items, second, _ = self.client.versions("items", since)
         self._pull_collections(collections)
         self._pull_items(items)
-        self.report.downloaded += files.pull_files(self.library, self.client, self.state, self.report.problems)
+        self.report.downloaded += files.pull_files(self.library, self.client, self.state, self.report.problems,
+                                                   self.file_store)
         deleted, third = self.client.deleted(since)
         self._apply_deletions(deleted)
         if not first == second == third:
