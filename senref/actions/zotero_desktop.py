@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from senref.actions.progress import Progress, ProgressSink, Report, ShouldStop, never_stop, no_progress
 from senref.core.importfiles import FileRoots
@@ -165,4 +166,69 @@ def send_to_desktop(library: Library, settings: Settings, keys: Iterable[str]) -
         return report
     report.sent, report.files = result.sent, result.files
     report.warnings.extend(result.warnings)
+    return report
+
+
+@dataclass
+class DesktopSyncReport(Report):
+    result: Any = None
+    connected: str = ""
+
+    def summary(self) -> str:
+        if self.connected:
+            return self.connected
+        return self.result.summary() if self.result is not None else ""
+
+
+def connect_desktop_sync(library: Library, settings: Settings) -> DesktopSyncReport:
+    """Ask the Zotero running here for a local key (Zotero 10+: the user allows it there) and keep it."""
+    from senref.zotero.account import store_key
+    from senref.zotero.client import ZoteroError
+    from senref.zotero.desktop_sync import DesktopAccount, authorize, save_desktop_account
+    from senref.zotero.state import DESKTOP_STATE_FILE, SyncState, load_state, save_state
+
+    report = DesktopSyncReport()
+    base = settings.url("zotero_local")
+    try:
+        key, server_id = authorize(base)
+    except ZoteroError as exc:
+        report.problems.append(str(exc))
+        return report
+    account = DesktopAccount(base, server_id)
+    where = store_key(account.key_name, key)
+    save_desktop_account(library.folder, account)
+    state = load_state(library.folder, DESKTOP_STATE_FILE)
+    if state is None or state.base_url != f"{base} {server_id}":
+        # Another installation (or a first connection): its versions start again from 0.
+        save_state(library.folder, SyncState(base_url=f"{base} {server_id}", prefix="users/0"), DESKTOP_STATE_FILE)
+    report.connected = f"connected to the Zotero running at {base} (server {server_id}); key kept in {where}"
+    return report
+
+
+def sync_desktop(library: Library, settings: Settings, *, progress: ProgressSink = no_progress,
+                 should_stop: ShouldStop = never_stop) -> DesktopSyncReport:
+    """Two-way sync with the Zotero running here, through its local write API."""
+    from senref.zotero.account import read_key
+    from senref.zotero.client import ZoteroError
+    from senref.zotero.desktop_sync import desktop_client, load_desktop_account
+    from senref.zotero.state import DESKTOP_STATE_FILE, load_state, save_state
+    from senref.zotero.sync import ZoteroSync
+
+    report = DesktopSyncReport()
+    account = load_desktop_account(library.folder)
+    key = read_key(account.key_name) if account is not None else None
+    state = load_state(library.folder, DESKTOP_STATE_FILE)
+    if account is None or key is None or state is None:
+        report.problems.append("not connected to a Zotero on this machine: senref zotero-desktop connect")
+        return report
+    runner = ZoteroSync(library, desktop_client(account, key), state,
+                        save=lambda s: save_state(library.folder, s, DESKTOP_STATE_FILE),
+                        progress=lambda message: progress(Progress(message=message)), should_stop=should_stop)
+    try:
+        report.result = runner.run()
+    except ZoteroError as exc:
+        save_state(library.folder, state, DESKTOP_STATE_FILE)
+        report.problems.append(str(exc))
+        return report
+    report.problems.extend(report.result.problems)
     return report

@@ -1,4 +1,4 @@
-"""`senref zotero-desktop status|import|send KEY...` (a Zotero running here) and `senref import-zotero DIR`."""
+"""`senref zotero-desktop status|import|send KEY...|connect|sync` (a Zotero running here) and `senref import-zotero DIR`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     zsub.add_parser("import", help="import Zotero's library (collections, items, notes, tags, files)")
     z = zsub.add_parser("send", help="create these items (with notes, tags and files) in Zotero")
     z.add_argument("keys", nargs="+", metavar="KEY")
+    zsub.add_parser("connect", help="ask Zotero (10+) for a local key to sync with it both ways (allow it in Zotero)")
+    zsub.add_parser("sync", help="two-way sync with the Zotero running here (its own versions, kept apart)")
     p.set_defaults(func=run)
     d = sub.add_parser("import-zotero", help="import a Zotero data directory (zotero.sqlite and storage/)",
                        description="Import a Zotero data directory (Zotero shows it under Settings → Advanced "
@@ -41,7 +43,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         report = actions.desktop_status(ctx.settings)
         print(report.summary())
         return 0 if report.status is not None and report.status.running else 1
-    lib = ctx.library(create=args.action == "import")
+    lib = ctx.library(create=args.action in ("import", "connect"))
+    if args.action == "connect":
+        return finish(ctx, actions.connect_desktop_sync(lib, ctx.settings))
+    if args.action == "sync":
+        return finish(ctx, actions.sync_desktop(lib, ctx.settings, progress=_progress(ctx)))
     if args.action == "import":
         return finish(ctx, actions.import_from_desktop(lib, ctx.settings, progress=_progress(ctx)))
     return finish(ctx, actions.send_to_desktop(lib, ctx.settings, args.keys))

@@ -95,6 +95,9 @@ class WebApiClient:
 
     def _checked(self, response: requests.Response, what: str) -> requests.Response:
         status = response.status_code
+        if status == 412 and "server-id" in response.text.lower():
+            raise ZoteroError(f"{what}: another Zotero answers on this port than the one senref synced with "
+                              f"(its versions do not apply here); connect again", 412)
         if status == 412:
             raise Stale(f"{what}: the library changed on the server", 412)
         if status == 403:

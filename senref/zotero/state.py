@@ -15,6 +15,8 @@ from typing import Any
 from senref.core.atomic import atomic_write
 
 STATE_FILE = Path("zotero") / "state.json"
+#: The desktop's local API counts versions of its own: its sync state never mixes with the Web API's.
+DESKTOP_STATE_FILE = Path("zotero") / "desktop-state.json"
 
 
 @dataclass
@@ -70,12 +72,12 @@ class SyncState:
                    files={str(k): dict(v) for k, v in raw.get("files", {}).items()})
 
 
-def state_path(library_folder: Path) -> Path:
-    return Path(library_folder) / STATE_FILE
+def state_path(library_folder: Path, name: Path = STATE_FILE) -> Path:
+    return Path(library_folder) / name
 
 
-def load_state(library_folder: Path) -> SyncState | None:
-    path = state_path(library_folder)
+def load_state(library_folder: Path, name: Path = STATE_FILE) -> SyncState | None:
+    path = state_path(library_folder, name)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -85,6 +87,6 @@ def load_state(library_folder: Path) -> SyncState | None:
     return SyncState.from_json(raw)
 
 
-def save_state(library_folder: Path, state: SyncState) -> None:
-    with atomic_write(state_path(library_folder)) as out:
+def save_state(library_folder: Path, state: SyncState, name: Path = STATE_FILE) -> None:
+    with atomic_write(state_path(library_folder, name)) as out:
         json.dump(state.to_json(), out, ensure_ascii=False, separators=(",", ":"))
