@@ -7,6 +7,7 @@ a write naming another one gets 412. Requests are forwarded to a ZoteroServer ho
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
@@ -44,7 +45,7 @@ class LocalWriteServer:
         if request.path == "/api/local/authorize" and request.method == "POST":
             if not self.allow:
                 return Response("Not allowed", 403, named)
-            return Response('{"key": "%s", "remember": true}' % LOCAL_KEY, 200,
+            return Response(json.dumps({"key": LOCAL_KEY, "remember": True}), 200,
                             {**named, "Content-Type": "application/json"})
         if not request.path.startswith("/api/users/0/"):
             return Response("Not found", 404, named)
