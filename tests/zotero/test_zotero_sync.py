@@ -87,11 +87,14 @@ def test_two_members_converge_with_one_conflict_that_resolving_settles(lab: Any)
     ana, ben = lab.ana, lab.ben
     shared = ana.save_item(flagship()).key
     reviews = ana.create_collection("Reviews")
+    nested = ana.create_collection("Radiation-induced", reviews)
     ana.add_to_collection(reviews, [shared])
+    ana.add_to_collection(nested, [shared])
     lab.sync(ana)
     lab.sync(ben)
     assert_same(ben, ana)
     assert ben.get_item(shared).identifiers["hal"] == "inserm-03547029"
+    assert ben.collection_path(nested) == ["Reviews", "Radiation-induced"]
 
     # Ana adds an item and retitles the shared one; Ben renames a tag and retitles it too.
     added = ana.save_item(Item(fields={"title": "Senolytic CAR T cells reverse senescence-associated pathologies",

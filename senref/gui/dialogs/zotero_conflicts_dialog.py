@@ -9,24 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog
 
 from senref.core.schema import ALL_FIELDS, field_label
+from senref.gui.views.conflict_table import (
+    COL_FIELD,
+    COL_ITEM,
+    COL_KEEP,
+    COL_ONE,
+    COL_OTHER,
+    ConflictRow,
+    ConflictTable,
+    conflict_dialog,
+)
 from senref.zotero.state import Conflict
 
-COLUMNS = ("Item", "Field", "Mine", "Zotero's", "")
-COL_ITEM, COL_FIELD, COL_LOCAL, COL_REMOTE, COL_KEEP = range(len(COLUMNS))
+__all__ = ["COL_FIELD", "COL_ITEM", "COL_KEEP", "COL_LOCAL", "COL_REMOTE", "ZoteroConflictsDialog", "describe_field"]
+COL_LOCAL, COL_REMOTE = COL_ONE, COL_OTHER
 #: Conflict.field values that are not Zotero fields, in the item pane's words.
 OTHER_FIELDS = {"creators": "Creators", "deleted": "Deleted on one side", "itemType": "Item Type",
                 "name": "Collection name"}
@@ -66,29 +65,13 @@ class ZoteroConflictsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("zoteroConflictsDialog")
         self.setWindowTitle("Zotero Conflicts")
-        self.resize(900, 360)
         self.conflicts: list[Conflict] = []
         self.deciding: set[str] = set()
         self.wait_reason = ""
-        self.intro = QLabel(self)
-        self.intro.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table = ConflictTable("Mine", "Zotero's", self)
         self.table.setObjectName("zoteroConflictsTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        for col in (COL_LOCAL, COL_REMOTE):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_KEEP, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setColumnWidth(COL_ITEM, 240)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
+        self.table.keep_clicked.connect(self.on_keep)
+        self.intro = conflict_dialog(self, self.table)
         self.set_conflicts([])
 
     def set_conflicts(self, conflicts: list[Conflict]) -> None:
@@ -111,28 +94,11 @@ class ZoteroConflictsDialog(QDialog):
                 "Your value stays until you decide; the next sync sends the value you keep."
                 if n else "No Zotero conflicts are waiting.")
         self.intro.setText(f"{text} {self.wait_reason}".strip())
-        self.table.setRowCount(n)
-        for row, conflict in enumerate(self.conflicts):
-            values = (conflict.title or conflict.key, describe_field(conflict), describe_value(conflict.local),
-                      describe_value(conflict.remote))
-            for col, value in enumerate(values):
-                cell = QTableWidgetItem(value)  # plain items: titles and values are never markup
-                cell.setToolTip(value if col != COL_ITEM else f"{conflict.kind[:-1]} {conflict.key}")
-                self.table.setItem(row, col, cell)
-            self.table.setCellWidget(row, COL_KEEP, self._keep_buttons(conflict))
-        self.table.resizeRowsToContents()
-
-    def _keep_buttons(self, conflict: Conflict) -> QWidget:
-        box = QWidget(self.table)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(2, 0, 2, 0)
-        for keep, text in (("local", "Keep mine"), ("remote", "Keep Zotero's")):
-            button = QPushButton(text, box)
-            button.setObjectName(f"keep_{keep}")
-            button.setEnabled(conflict.id not in self.deciding and not self.wait_reason)
-            button.clicked.connect(lambda _checked=False, cid=conflict.id, k=keep: self.on_keep(cid, k))
-            row.addWidget(button)
-        return box
+        self.table.show_rows([
+            ConflictRow(c.id, c.title or c.key, describe_field(c), describe_value(c.local), describe_value(c.remote),
+                        item_tip=f"{c.kind[:-1]} {c.key}", keep=(("local", "Keep mine"), ("remote", "Keep Zotero's")),
+                        enabled=c.id not in self.deciding and not self.wait_reason)
+            for c in self.conflicts])
 
     def on_keep(self, conflict_id: str, keep: str) -> None:
         if conflict_id in self.deciding or self.wait_reason:
