@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from senref.actions.progress import Report
+from senref.core.integrity import warning as integrity_warning
 from senref.core.model import Item
 from senref.core.settings import Settings
 
@@ -64,6 +65,8 @@ def cite(library: Library, settings: Settings, *, keys: Sequence[str] = (), coll
     if not items:
         report.problems.append("nothing to cite")
         return report
+    # A retracted or flagged work in a reference list is said before anyone sends it.
+    report.warnings.extend(line for line in map(integrity_warning, items) if line)
     return format_items(items, style, html=html, locale=settings.cite_locale if locale is None else locale,
                         report=report)
 

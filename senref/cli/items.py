@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--tag", action="append", default=[], metavar="TAG", help="only items with TAG (repeatable: all of them)")
     p.add_argument("--any-tag", action="store_true", help="with several --tag: items with any of them")
     p.add_argument("--trash", action="store_true", help="list the trash instead")
+    p.add_argument("--integrity", metavar="STATUS",
+                   help="only items whose check found this: retracted, withdrawn, expression_of_concern, "
+                        "corrected, updated, flagged (any of these) or ok (see senref check-integrity)")
     p.add_argument("--sort", default="title", choices=["title", "creator", "year", "publication", "type",
                                                         "dateAdded", "dateModified"])
     p.add_argument("--reverse", action="store_true")
@@ -105,9 +108,16 @@ def _stream(lib: Library, query: ItemQuery, limit: int) -> Any:
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
     lib = ctx.library(create=False)
+    from senref.core.integrity import query_statuses
+
+    try:
+        integrity = query_statuses(args.integrity) if args.integrity else []
+    except ValueError as exc:
+        ctx.err(str(exc))
+        return 2
     query = ItemQuery(collection=collection_key(lib, args.collection), recursive=args.recursive,
                       tags=args.tag, tag_mode="or" if args.any_tag else "and", trash=args.trash,
-                      sort=args.sort, descending=args.reverse)
+                      sort=args.sort, descending=args.reverse, integrity=integrity)
     emit_items(_stream(lib, query, args.limit), args.json, lib)
     return 0
 

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "senref.cli.topics",
     "senref.cli.sync",
     "senref.cli.zotero",
+    "senref.cli.integrity",
     "senref.cli.zotero_desktop",
     "senref.cli.desktop",
     "senref.cli.maintenance",

@@ -24,5 +24,7 @@ class ItemQuery:
     search: str = ""
     trash: bool = False
     keys: list[str] | None = None
+    #: only items with one of these integrity statuses (see senref.core.integrity)
+    integrity: list[str] = field(default_factory=list)
     sort: str = "title"
     descending: bool = False

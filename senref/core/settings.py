@@ -24,6 +24,7 @@ SERVICE_URLS: dict[str, tuple[str, str]] = {
     "unpaywall": ("SENREF_UNPAYWALL_URL", "https://api.unpaywall.org"),
     "pubmed": ("SENREF_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"),
     "arxiv": ("SENREF_ARXIV_URL", "https://export.arxiv.org/api"),
+    "openalex": ("SENREF_OPENALEX_URL", "https://api.openalex.org"),
     "zotero_api": ("SENREF_ZOTERO_API_URL", "https://api.zotero.org"),
     "zotero_local": ("SENREF_ZOTERO_LOCAL_URL", "http://127.0.0.1:23119"),
 }

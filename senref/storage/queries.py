@@ -89,6 +89,10 @@ def compile_query(conn: sqlite3.Connection, query: ItemQuery) -> Compiled:
         marks = ",".join("?" for _ in query.keys)
         clauses.append(f"i.key IN ({marks})")
         params.extend(query.keys)
+    if query.integrity:
+        marks = ",".join("?" for _ in query.integrity)
+        clauses.append(f"json_extract(i.extras, '$.integrity.status') IN ({marks})")
+        params.extend(query.integrity)
     return Compiled(" AND ".join(clauses), params, _order_by(query, sparse))
 
 
@@ -154,7 +158,7 @@ def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) ->
     sql = compile_query(conn, query)
     cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
     text = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags, "
-            f"{ATTACHMENT_KIND} AS attachment_kind "
+            f"{ATTACHMENT_KIND} AS attachment_kind, json_extract(i.extras, '$.integrity.status') AS integrity "
             f"FROM items i WHERE {sql.where} ORDER BY {sql.order} LIMIT ? OFFSET ?")
     return conn.execute(text, (*sql.params, limit, offset)).fetchall()
 

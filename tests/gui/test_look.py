@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QImage
-from PySide6.QtWidgets import QToolBar, QWidgetAction
+from PySide6.QtWidgets import QLabel, QToolBar, QWidgetAction
 
 from senref.core import schema
 from senref.core.library import Library
@@ -158,3 +158,25 @@ def test_table_density_and_widths(window: Any) -> None:
     creator_text = table.fontMetrics().horizontalAdvance("Guerrero et al.")
     assert widths[COL_CREATOR] > creator_text  # a typical creator line fits whole
     assert header.sectionResizeMode(COL_TITLE) == header.ResizeMode.Stretch
+
+
+def test_a_retracted_item_shows_its_status_in_the_table_and_a_badge_in_the_pane(window: Any, qtbot: Any) -> None:
+    from senref.gui.models.item_table import COL_INTEGRITY
+
+    library = window.library
+    key = window.item_model.key_at(0)
+    notice = {"kind": "retracted", "notice_doi": "10.1016/s0140-6736(20)31324-6", "date": "2020-06-05",
+              "source": "retraction-watch", "url": "https://doi.org/10.1016/s0140-6736(20)31324-6", "label": ""}
+
+    def flag(item: Any) -> bool:
+        item.extras["integrity"] = {"status": "retracted", "notices": [notice]}
+        return True
+    library.edit_items([key], flag)
+    qtbot.waitUntil(lambda: window.item_model.index(0, COL_INTEGRITY).data() == "Retracted", timeout=10_000)
+    window.table.selectRow(0)
+    badge = window.findChild(QLabel, "integrityBadge")
+    assert badge is not None
+    qtbot.waitUntil(badge.isVisible, timeout=10_000)
+    assert badge.text().startswith("RETRACTED — 2020-06-05, retraction-watch")
+    other = window.item_model.index(1, COL_INTEGRITY).data()
+    assert other == ""

@@ -41,15 +41,21 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("Date Modified", "date_modified", "dateModified"),
     ("File", "attachment_kind", None),
     ("Tags", "n_tags", None),
+    ("Integrity", "integrity", None),
 )
-COL_TITLE, COL_CREATOR, COL_YEAR, COL_PUBLICATION, COL_TYPE, COL_ADDED, COL_MODIFIED, COL_FILE, COL_TAGS = range(9)
+(COL_TITLE, COL_CREATOR, COL_YEAR, COL_PUBLICATION, COL_TYPE, COL_ADDED, COL_MODIFIED, COL_FILE, COL_TAGS,
+ COL_INTEGRITY) = range(10)
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT = (int(r) for r in (
+_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, _FOREGROUND = (int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.TextAlignmentRole))
-_ANSWERED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, int(KEY_ROLE), int(SORT_ROLE)})
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ForegroundRole))
+_ANSWERED = frozenset({_DISPLAY, _DECORATION, _TOOLTIP, _ALIGNMENT, _FOREGROUND, int(KEY_ROLE), int(SORT_ROLE)})
+#: The Integrity column's words (a check that found nothing shows nothing) and the colour of the grave ones.
+_INTEGRITY_TEXT = {"retracted": "Retracted", "withdrawn": "Withdrawn", "expression_of_concern": "Concern",
+                   "corrected": "Corrected", "updated": "Updated"}
+_WARN_COLOUR = QColor("#c62828")
 _CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 #: Asked per cell per repaint; combining enum flags in Python each time was a third of the table's paint.
 _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
@@ -254,6 +260,10 @@ class ItemTableModel(QAbstractTableModel):
             return None
         if role == _ALIGNMENT:
             return _CENTRED if column in (COL_YEAR, COL_FILE, COL_TAGS) else None
+        if role == _FOREGROUND:
+            if column == COL_INTEGRITY and value in ("retracted", "withdrawn", "expression_of_concern"):
+                return _WARN_COLOUR
+            return None
         if role == SORT_ROLE:
             return value
         return str(found["key"])  # KEY_ROLE
@@ -268,6 +278,8 @@ class ItemTableModel(QAbstractTableModel):
             return ""  # an icon (DecorationRole) says which kind
         if column == COL_TAGS:
             return str(value) if value else ""
+        if column == COL_INTEGRITY:
+            return _INTEGRITY_TEXT.get(str(value or ""), "")
         return "" if value is None else str(value)
 
     def flags(self, index: Index) -> Qt.ItemFlag:

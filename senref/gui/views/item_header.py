@@ -64,6 +64,12 @@ class ItemHeader(QWidget):
         for label in (self.type_label, self.details):
             label.setPalette(muted)
 
+        # A retracted or flagged work says so first, in red, with its notice (as Zotero's retraction banner).
+        self.integrity = _plain_label(self)
+        self.integrity.setObjectName("integrityBadge")
+        self.integrity.setStyleSheet("color: #c62828; font-weight: bold;")
+        self.integrity.hide()
+
         type_row = QHBoxLayout()
         type_row.setSpacing(6)
         type_row.addWidget(self.type_icon)
@@ -71,12 +77,16 @@ class ItemHeader(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 8)
         layout.setSpacing(4)
+        layout.addWidget(self.integrity)
         layout.addLayout(type_row)
         layout.addWidget(self.title)
         layout.addWidget(self.creators)
         layout.addWidget(self.details)
 
     def show_item(self, item: Item | None) -> None:
+        badge = integrity_badge(item) if item is not None else ""
+        self.integrity.setText(badge)
+        self.integrity.setVisible(bool(badge))
         if item is None:
             self.type_icon.clear()
             for label in (self.type_label, self.title, self.creators, self.details):
@@ -93,3 +103,18 @@ class ItemHeader(QWidget):
         details = details_line(item)
         self.details.setText(details)
         self.details.setVisible(bool(details))
+
+
+def integrity_badge(item: Item) -> str:
+    """"RETRACTED — 2020-06-05, retraction-watch; https://doi.org/…" for a flagged item, "" otherwise."""
+    from senref.core.integrity import FLAGGED, LABELS, integrity_of, status_of
+
+    status = status_of(item)
+    if status not in FLAGGED:
+        return ""
+    record = integrity_of(item) or {}
+    notice = next((n for n in record.get("notices", []) if isinstance(n, dict) and n.get("kind") == status), {})
+    bits = ", ".join(str(notice[k]) for k in ("date", "source") if notice.get(k))
+    link = notice.get("url") or (f"https://doi.org/{notice['notice_doi']}" if notice.get("notice_doi") else "")
+    tail = "; ".join(part for part in (bits, str(link)) if part)
+    return f"{LABELS[status].upper()}" + (f" — {tail}" if tail else "")

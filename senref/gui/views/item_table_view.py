@@ -13,6 +13,7 @@ from senref.gui.models.item_table import (
     COL_ADDED,
     COL_CREATOR,
     COL_FILE,
+    COL_INTEGRITY,
     COL_MODIFIED,
     COL_PUBLICATION,
     COL_TAGS,
@@ -26,7 +27,7 @@ from senref.gui.models.item_table import (
 #: Default column widths in average characters of the table's font, so they follow the user's font
 #: size: "Guerrero et al." and "Nature Medicine" fit whole, Title takes what is left.
 DEFAULT_CHARS = {COL_CREATOR: 18, COL_YEAR: 5, COL_PUBLICATION: 19, COL_TYPE: 17, COL_ADDED: 17, COL_MODIFIED: 17,
-                 COL_TAGS: 4}
+                 COL_TAGS: 4, COL_INTEGRITY: 10}
 #: Icon-only columns, in pixels: the icon and its margins.
 ICON_COLUMN_WIDTH = 30
 ICON_SIZE = 16
