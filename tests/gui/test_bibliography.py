@@ -176,3 +176,20 @@ def test_style_list_model(qtmodeltester: Any) -> None:
     assert model.rowCount() == 1 and model.index(0, 0).data() == "Journal of the National Cancer Institute (JNCI)"
     assert "uses the rules of ama" in model.index(0, 0).data(3)  # the tooltip
     qtmodeltester.check(model)
+
+
+def test_copying_a_bibliography_with_a_retracted_work_says_so(window: Any, qtbot: Any) -> None:
+    key = window.item_model.key_at(0)
+
+    def flag(item: Any) -> bool:
+        item.extras["integrity"] = {"status": "retracted", "notices": [
+            {"kind": "retracted", "notice_doi": "10.5555/notice.1", "date": "2024-01-02", "source": "crossref",
+             "url": "https://doi.org/10.5555/notice.1", "label": ""}]}
+        return True
+    window.library.edit_items([key], flag)
+    wait_idle(qtbot, window)
+    with qtbot.waitSignal(window.transfer_controller.problem_found, timeout=10_000) as problem:
+        copy_bibliography(window, qtbot)
+    title, message = problem.args
+    assert title == "The bibliography cites flagged works"
+    assert message.startswith("retracted: ") and "10.5555/notice.1" in message

@@ -213,8 +213,12 @@ class TransferController(QObject):
         mime.setHtml(report.html)  # word processors paste the italics and links
         clipboard.put(mime)
         entries = report.count
+        flagged = [w for w in report.warnings if w.startswith(("retracted:", "withdrawn:", "expression of concern:"))]
         self.status.showMessage(f"Copied {entries} reference{'s' if entries != 1 else ''} "
                                 f"({report.style_title or report.style})", 4000)
+        if flagged:
+            # Before the list goes into a manuscript: a retracted or flagged work is said where it cannot be missed.
+            self.problem_found.emit("The bibliography cites flagged works", "\n".join(flagged))
         self.bibliography_copied.emit(report.text)
 
     def style_title(self, style: str) -> str:
