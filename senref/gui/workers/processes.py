@@ -1,8 +1,9 @@
-"""Worker processes for the window's CPU-heavy jobs (adding, importing, exporting, finding duplicates).
+"""Worker processes for the window's CPU-heavy jobs: adding, importing, exporting, finding duplicates,
+writing sync targets, syncing with Zotero.
 
 A thread of the window's own process doing Python work holds the interpreter lock the event loop
 needs: under load the window froze for a third of a second at a time. A worker process holds its own.
-The pipes are read on the GUI thread by QSocketNotifiers, so no thread of this process is involved:
+The pipes are read on the GUI thread by QSocketNotifiers, so no thread of this process reads them:
 a job's events arrive as they would from a QRunnable (WorkerSignals), and the saves the worker makes
 fire the window's library hooks, so the table, the tags and the sync targets follow as before.
 """
