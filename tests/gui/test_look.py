@@ -161,7 +161,7 @@ def test_table_density_and_widths(window: Any) -> None:
 
 
 def test_a_retracted_item_shows_its_status_in_the_table_and_a_badge_in_the_pane(window: Any, qtbot: Any) -> None:
-    from senref.gui.models.item_table import COL_INTEGRITY
+    from senref.gui.models.item_table import COL_INTEGRITY, COL_TITLE
 
     library = window.library
     key = window.item_model.key_at(0)
@@ -173,6 +173,10 @@ def test_a_retracted_item_shows_its_status_in_the_table_and_a_badge_in_the_pane(
         return True
     library.edit_items([key], flag)
     qtbot.waitUntil(lambda: window.item_model.index(0, COL_INTEGRITY).data() == "Retracted", timeout=10_000)
+    title = window.item_model.index(0, COL_TITLE)
+    assert title.data(Qt.ItemDataRole.ForegroundRole) is not None  # red, with the Integrity column hidden
+    assert str(title.data(Qt.ItemDataRole.ToolTipRole)).startswith("Retracted: ")
+    assert window.table.horizontalHeader().isSectionHidden(COL_INTEGRITY)
     window.table.selectRow(0)
     badge = window.findChild(QLabel, "integrityBadge")
     assert badge is not None

@@ -250,6 +250,8 @@ class ItemTableModel(QAbstractTableModel):
                 return self._dots(tuple(color for _, color in colored)) if colored else None
             return None
         if role == _TOOLTIP:
+            if column == COL_TITLE and found["integrity"] in _INTEGRITY_TEXT:
+                return f"{_INTEGRITY_TEXT[found['integrity']]}: {value or ''}"
             if column in (COL_TITLE, COL_PUBLICATION):
                 return str(value or "")
             if column == COL_FILE:
@@ -261,9 +263,8 @@ class ItemTableModel(QAbstractTableModel):
         if role == _ALIGNMENT:
             return _CENTRED if column in (COL_YEAR, COL_FILE, COL_TAGS) else None
         if role == _FOREGROUND:
-            if column == COL_INTEGRITY and value in ("retracted", "withdrawn", "expression_of_concern"):
-                return _WARN_COLOUR
-            return None
+            flagged = found["integrity"] in ("retracted", "withdrawn", "expression_of_concern")
+            return _WARN_COLOUR if flagged and column in (COL_TITLE, COL_INTEGRITY) else None
         if role == SORT_ROLE:
             return value
         return str(found["key"])  # KEY_ROLE

@@ -76,7 +76,8 @@ class ItemTableView(QTableView):
         # Zotero-like defaults; a saved header state (restored by the window) overrides them.
         for column, width in self.default_widths().items():
             header.resizeSection(column, width)
-        for column in (COL_TYPE, COL_ADDED, COL_MODIFIED):  # View > Columns shows them
+        # View > Columns shows them; a retracted or flagged work's title is red whatever the columns.
+        for column in (COL_TYPE, COL_ADDED, COL_MODIFIED, COL_INTEGRITY):
             header.setSectionHidden(column, True)
 
     def default_widths(self) -> dict[int, int]:
