@@ -47,23 +47,26 @@ def merge_items(base: Item | None, local: Item, remote: Item) -> Merged:
         return loc
 
     out.item_type = pick("itemType", base.item_type if base else None, local.item_type, remote.item_type)
-    names = set(local.fields) | set(remote.fields) | (set(base.fields) if base else set())
-    fields: dict[str, str] = {}
-    for name in sorted(names):
-        value = pick(name, base.fields.get(name, "") if base else None, local.fields.get(name, ""),
-                     remote.fields.get(name, ""))
-        if value:
-            fields[name] = value
-    out.fields = fields
+    def pick_each(b: dict[str, Any] | None, loc: dict[str, Any], rem: dict[str, Any], empty: Any = "",
+                  quiet: bool = False) -> dict[str, Any]:
+        """Field by field (fields, identifiers, senref's extras): an emptied value is a removal. *quiet*:
+        machine data (senref's extras) never asks the user; a change on both sides keeps the local one."""
+        merged: dict[str, Any] = {}
+        for name in sorted(set(loc) | set(rem) | set(b or {})):
+            was = (b or {}).get(name, empty) if b is not None else None
+            if quiet:
+                value = rem.get(name, empty) if loc.get(name, empty) == was else loc.get(name, empty)
+            else:
+                value = pick(name, was, loc.get(name, empty), rem.get(name, empty))
+            if value not in ("", None):
+                merged[name] = value
+        return merged
+
+    out.fields = pick_each(base.fields if base else None, local.fields, remote.fields)
     out.creators = pick("creators", base.creators if base else None, local.creators, remote.creators)
-    schemes = set(local.identifiers) | set(remote.identifiers) | (set(base.identifiers) if base else set())
-    identifiers: dict[str, str] = {}
-    for scheme in sorted(schemes):
-        value = pick(scheme, base.identifiers.get(scheme, "") if base else None, local.identifiers.get(scheme, ""),
-                     remote.identifiers.get(scheme, ""))
-        if value:
-            identifiers[scheme] = value
-    out.identifiers = identifiers
+    out.identifiers = pick_each(base.identifiers if base else None, local.identifiers, remote.identifiers)
+    # What another copy of senref found (an integrity notice, topic evidence) arrives like any field.
+    out.extras = pick_each(base.extras if base else None, local.extras, remote.extras, empty=None, quiet=True)
     out.deleted = pick("deleted", base.deleted if base else None, local.deleted, remote.deleted)
     out.tags = merge_sets(base.tags if base else None, local.tags, remote.tags, key=lambda t: (t.tag, t.type))
     out.collections = merge_sets(base.collections if base else None, local.collections, remote.collections,

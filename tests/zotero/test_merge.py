@@ -71,3 +71,15 @@ def test_without_an_agreed_copy_every_difference_is_a_clash() -> None:
 def test_sets_drop_what_either_side_removed() -> None:
     assert merge_sets(["a", "b", "c"], ["a", "c", "d"], ["a", "b", "e"], key=lambda x: x) == ["a", "d", "e"]
     assert merge_sets(None, ["a"], ["b"], key=lambda x: x) == ["a", "b"]
+
+
+def test_what_another_copy_found_in_extras_arrives_without_asking() -> None:
+    base = base_item()
+    local, remote = copy.deepcopy(base), copy.deepcopy(base)
+    local.fields["volume"] = "114"
+    remote.extras["integrity"] = {"status": "retracted", "notices": []}
+    merged = merge_items(base, local, remote)
+    assert merged.item.extras["integrity"]["status"] == "retracted" and merged.clashes == []
+    local.extras["topicEvidence"], remote.extras["topicEvidence"] = {"a": ["x"]}, {"a": ["y"]}
+    both = merge_items(base, local, remote)
+    assert both.item.extras["topicEvidence"] == {"a": ["x"]} and both.clashes == []
