@@ -56,7 +56,9 @@ from senref.gui.views.item_table_view import ItemTableView
 from senref.gui.views.jobs_panel import JobsPanel
 from senref.gui.views.tag_selector import TagSelector
 from senref.gui.views.welcome import WelcomeView
+from senref.gui.workers import remote_jobs
 from senref.gui.workers.jobs import JobManager
+from senref.gui.workers.remote import remote_job
 from senref.gui.workers.tasks import TaskRunner
 from senref.paths import get_paths
 
@@ -292,6 +294,11 @@ class MainWindow(QMainWindow):
         self.subcollections_action.toggled.connect(self.on_subcollections_toggled)
         self.columns_menu = view_menu.addMenu("Columns")
         self.columns_menu.aboutToShow.connect(lambda: self.context_menus.fill_columns_menu(self.columns_menu))
+        tools_menu = menu.addMenu("&Tools")
+        self.integrity_action = tools_menu.addAction("Check for Retractions and Corrections")
+        self.integrity_action.setStatusTip("Ask Crossref, Retraction Watch and PubMed about items not checked "
+                                           "in the last 30 days")
+        self.integrity_action.triggered.connect(self.on_check_integrity_triggered)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -392,6 +399,10 @@ class MainWindow(QMainWindow):
         self.write(lambda: save_settings(settings))
         self.browse_controller.apply_query()
         self.collection_controller.refresh()
+
+    def on_check_integrity_triggered(self) -> Any:
+        return self.jobs.submit("Check for retractions", remote_job(self.library, remote_jobs.check_integrity,
+                                                                    settings=self.settings))
 
     def on_switch_library_triggered(self) -> None:
         if not self.demo:

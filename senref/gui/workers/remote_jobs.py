@@ -76,3 +76,10 @@ def zotero_sync(library: Library, progress: Progress, should_stop: ShouldStop, *
     from senref.actions import zotero
 
     return zotero.sync(library, settings, progress=progress, should_stop=should_stop)
+
+
+def check_integrity(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings) -> Any:
+    """Ask the sources about every item not checked recently (see senref.actions.integrity)."""
+    from senref.actions import integrity
+
+    return integrity.check_integrity(library, settings, progress=progress, should_stop=should_stop)

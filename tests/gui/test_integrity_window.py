@@ -1,0 +1,49 @@
+"""Tools > Check for Retractions and Corrections: a worker-process job whose finding reaches the table and the pane."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from senref.gui.models.item_table import COL_INTEGRITY
+from senref.gui.workers.processes import ProcessWorker
+from tests.gui.conftest import wait_idle
+
+pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(r"does not support propagateSizeHints")]
+
+RETRACTED_DOI = "10.1111/acel.1"  # SAMPLE's first item (tests/gui/conftest.py)
+
+
+def serve_crossref(server: HTTPServer) -> None:
+    """Our own Crossref-shaped answers: the first sample work retracted (a Retraction Watch entry), others clean."""
+    def works(request: Request) -> Response:
+        if request.args.get("filter", "").startswith("updates:"):
+            return Response(json.dumps({"status": "ok", "message": {"items": [], "total-results": 0}}),
+                            content_type="application/json")
+        doi = request.path.split("/works/", 1)[1].lower()
+        work: dict[str, Any] = {"DOI": doi, "type": "journal-article", "title": ["A sample work"]}
+        if doi == RETRACTED_DOI:
+            work["updated-by"] = [{"DOI": "10.1111/acel.retraction", "type": "retraction", "source": "retraction-watch",
+                                   "label": "Retraction", "updated": {"date-parts": [[2024, 3, 1]]}}]
+        return Response(json.dumps({"status": "ok", "message": work}), content_type="application/json")
+    server.expect_request(re.compile(r"^/works.*")).respond_with_handler(works)
+
+
+def test_the_check_runs_in_a_worker_and_a_retraction_shows(window: Any, qtbot: Any, httpserver: HTTPServer) -> None:
+    serve_crossref(httpserver)
+    window.settings.urls["crossref"] = httpserver.url_for("").rstrip("/")
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=60_000) as finished:
+        window.integrity_action.trigger()
+    job = finished.args[0]
+    assert isinstance(job.worker, ProcessWorker) and job.state == "done", job.lines
+    assert job.summary.startswith("1 newly retracted item (3 checked")
+    wait_idle(qtbot, window)
+    model = window.item_model
+    rows = {model.index(r, 0).data(): model.index(r, COL_INTEGRITY).data() for r in range(model.rowCount())}
+    assert rows["Senolytic navitoclax clears irradiated cells"] == "Retracted"
+    assert list(rows.values()).count("") == 2
