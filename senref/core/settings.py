@@ -67,6 +67,8 @@ class Settings:
     show_subcollection_items: bool = False
     #: [zotero] sync_minutes: the window syncs with the connected Zotero library this often (0: by hand only).
     zotero_sync_minutes: int = 0
+    #: [integrity] check_days: the window checks the library for retractions this often (0: when asked only).
+    integrity_check_days: int = 0
     raw: dict[str, Any] = field(default_factory=dict)
     #: The file these settings were read from; save_settings writes back there.
     file: Path | None = field(default=None, repr=False, compare=False)
@@ -125,6 +127,10 @@ def settings_from(raw: dict[str, Any], env: dict[str, str] | None = None) -> Set
     view: dict[str, Any] = raw["view"] if isinstance(raw.get("view"), dict) else {}
     if isinstance(view.get("show_subcollection_items"), bool):
         settings.show_subcollection_items = view["show_subcollection_items"]
+    integrity: dict[str, Any] = raw["integrity"] if isinstance(raw.get("integrity"), dict) else {}
+    days = _limit(integrity.get("check_days"), 0, 365)
+    if days is not None:
+        settings.integrity_check_days = int(days)
     zotero: dict[str, Any] = raw["zotero"] if isinstance(raw.get("zotero"), dict) else {}
     minutes = _limit(zotero.get("sync_minutes"), 0, 10_080)
     if minutes is not None:
@@ -183,6 +189,8 @@ CITE_KEYS = {"cite_style": "style", "cite_recent": "recent", "cite_locale": "loc
 VIEW_KEYS = {"show_subcollection_items": "show_subcollection_items"}
 #: Settings attribute -> key of the [zotero] table.
 ZOTERO_KEYS = {"zotero_sync_minutes": "sync_minutes"}
+#: Settings attribute -> key of the [integrity] table.
+INTEGRITY_KEYS = {"integrity_check_days": "check_days"}
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
@@ -220,7 +228,7 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
             if not isinstance(document.get("cite"), dict):
                 document["cite"] = tomlkit.table()
             document["cite"][key] = getattr(settings, name)
-    for table, keys in (("view", VIEW_KEYS), ("zotero", ZOTERO_KEYS)):
+    for table, keys in (("view", VIEW_KEYS), ("zotero", ZOTERO_KEYS), ("integrity", INTEGRITY_KEYS)):
         for name, key in keys.items():
             if baseline.get(name) != getattr(settings, name):
                 if not isinstance(document.get(table), dict):
@@ -254,7 +262,7 @@ def _snapshot(settings: Settings) -> dict[str, Any]:
     """The editable values as they are now: what save_settings compares against to find changes."""
     values: dict[str, Any] = {name: getattr(settings, name) for name in EDITABLE}
     values["urls"] = dict(settings.urls)
-    values.update({name: getattr(settings, name) for name in (*CITE_KEYS, *VIEW_KEYS, *ZOTERO_KEYS)})
+    values.update({name: getattr(settings, name) for name in (*CITE_KEYS, *VIEW_KEYS, *ZOTERO_KEYS, *INTEGRITY_KEYS)})
     values["cite_recent"] = list(settings.cite_recent)  # a copy: the window edits the list in place
     return values
 

@@ -33,6 +33,7 @@ from senref.gui.controllers.context_menus import ContextMenus, MenuActions
 from senref.gui.controllers.duplicates import DuplicatesController
 from senref.gui.controllers.edit import EditController
 from senref.gui.controllers.external import ExternalChangesController
+from senref.gui.controllers.integrity import IntegrityController
 from senref.gui.controllers.jobs_status import JobStatusController
 from senref.gui.controllers.sync import SyncController
 from senref.gui.controllers.tags import TagsController
@@ -56,9 +57,7 @@ from senref.gui.views.item_table_view import ItemTableView
 from senref.gui.views.jobs_panel import JobsPanel
 from senref.gui.views.tag_selector import TagSelector
 from senref.gui.views.welcome import WelcomeView
-from senref.gui.workers import remote_jobs
 from senref.gui.workers.jobs import JobManager
-from senref.gui.workers.remote import remote_job
 from senref.gui.workers.tasks import TaskRunner
 from senref.paths import get_paths
 
@@ -206,6 +205,7 @@ class MainWindow(QMainWindow):
             collections=lambda: self.collection_controller.collections,
             subcollection_items=lambda: self.settings.show_subcollection_items)
         self.transfer_controller.keep_in_sync = self.sync_controller.keep_export_in_sync
+        self.integrity_controller = IntegrityController(library, self._settings, jobs=self.jobs, parent=self)
         self.zotero_controller = ZoteroController(library, self._settings, jobs=self.jobs, reads=reads, writes=writes,
                                                   status=status, dialog_parent=self, parent=self)
 
@@ -295,10 +295,8 @@ class MainWindow(QMainWindow):
         self.columns_menu = view_menu.addMenu("Columns")
         self.columns_menu.aboutToShow.connect(lambda: self.context_menus.fill_columns_menu(self.columns_menu))
         tools_menu = menu.addMenu("&Tools")
-        self.integrity_action = tools_menu.addAction("Check for Retractions and Corrections")
-        self.integrity_action.setStatusTip("Ask Crossref, Retraction Watch and PubMed about items not checked "
-                                           "in the last 30 days")
-        self.integrity_action.triggered.connect(self.on_check_integrity_triggered)
+        self.integrity_action = self.integrity_controller.action
+        tools_menu.addAction(self.integrity_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -337,6 +335,7 @@ class MainWindow(QMainWindow):
         self.external_controller.external_change_seen.connect(self.on_external_change_seen)
         self.external_controller.start()
         self.zotero_controller.start()
+        self.integrity_controller.start()
         self.collection_view.payload_dropped.connect(transfer.on_payload_dropped)
         self.tag_selector.filter_changed.connect(browse.on_tag_filter_changed)
         self.table.payload_dropped.connect(transfer.on_table_payload_dropped)
@@ -360,6 +359,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.transfer_controller.settings = self.sync_service.settings = settings
         self.zotero_controller.settings = settings
+        self.integrity_controller.settings = settings
 
     # -- entry points used from outside the window (app.py, the single-instance server, bench/) ---
     def write(self, fn: Any) -> None:
@@ -399,10 +399,6 @@ class MainWindow(QMainWindow):
         self.write(lambda: save_settings(settings))
         self.browse_controller.apply_query()
         self.collection_controller.refresh()
-
-    def on_check_integrity_triggered(self) -> Any:
-        return self.jobs.submit("Check for retractions", remote_job(self.library, remote_jobs.check_integrity,
-                                                                    settings=self.settings))
 
     def on_switch_library_triggered(self) -> None:
         if not self.demo:
@@ -450,6 +446,7 @@ class MainWindow(QMainWindow):
         self.duplicates_controller.stop()
         self.external_controller.stop()
         self.zotero_controller.stop()
+        self.integrity_controller.stop()
         self.transfer_controller.shutdown()
         self.jobs.shutdown(timeout_ms)
         self.sync_service.shutdown(timeout_ms)

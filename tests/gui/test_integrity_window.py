@@ -47,3 +47,37 @@ def test_the_check_runs_in_a_worker_and_a_retraction_shows(window: Any, qtbot: A
     rows = {model.index(r, 0).data(): model.index(r, COL_INTEGRITY).data() for r in range(model.rowCount())}
     assert rows["Senolytic navitoclax clears irradiated cells"] == "Retracted"
     assert list(rows.values()).count("") == 2
+
+
+def test_the_schedule_checks_when_due_and_never_twice_at_once(window: Any, qtbot: Any, httpserver: HTTPServer) -> None:
+    from senref.gui.controllers.integrity import LAST_RUN, is_integrity_check
+    from senref.gui.gui_settings import window_settings
+
+    serve_crossref(httpserver)
+    window.settings.urls["crossref"] = httpserver.url_for("").rstrip("/")
+    controller = window.integrity_controller
+    controller.on_tick()
+    assert not any(is_integrity_check(j) for j in window.jobs.model.jobs)  # [integrity] check_days is 0: off
+    window.settings.integrity_check_days = 7
+    window_settings().setValue(LAST_RUN, 0)
+    controller.on_tick()
+    controller.on_tick()  # the first is still running: no second one
+    checks = [j for j in window.jobs.model.jobs if is_integrity_check(j)]
+    assert len(checks) == 1
+    qtbot.waitUntil(lambda: not checks[0].active, timeout=60_000)
+    controller.on_tick()  # just ran: not due for a week
+    assert len([j for j in window.jobs.model.jobs if is_integrity_check(j)]) == 1
+    wait_idle(qtbot, window)
+
+
+def test_the_interval_is_a_setting(qtbot: Any, window: Any) -> None:
+    from senref.core.settings import load_settings, save_settings
+    from senref.gui.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, [], str(window.library.folder), window)
+    qtbot.addWidget(dialog)
+    assert dialog.integrity_days.text() == "only when asked"
+    dialog.integrity_days.setValue(14)
+    dialog.apply_to(window.settings, str(window.library.folder))
+    save_settings(window.settings)
+    assert load_settings().integrity_check_days == 14
