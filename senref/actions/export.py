@@ -69,7 +69,8 @@ class ExportCancelled(Exception):
 
 def export_items(library: Library, settings: Settings, query: ItemQuery, path: Path,
                  format_name: str | None = None, *, with_files: bool = False, unicode: bool = False,
-                 progress: ProgressSink = no_progress, should_stop: ShouldStop = never_stop) -> ExportReport:
+                 integrity_note: bool = False, progress: ProgressSink = no_progress,
+                 should_stop: ShouldStop = never_stop) -> ExportReport:
     """Write the items matching *query* to *path* (atomically, as every writer does).
 
     The one export path of both front ends, so `senref export` and the window's Export write the same
@@ -77,6 +78,8 @@ def export_items(library: Library, settings: Settings, query: ItemQuery, path: P
     exported. *format_name* None takes the format from the extension of *path* (else senref JSON). On
     a stop the target is left as it was and no key is pinned. With *unicode*, BibTeX and BibLaTeX keep
     UTF-8 instead of LaTeX-encoding every non-ASCII character (the default, which pdflatex compiles).
+    A retracted or flagged item is named in the report's warnings; with *integrity_note* its status
+    and notice also go into the exported record's note (BibTeX `note`, CSL `note`, RIS `M2`).
     """
     fmt = choose_format(format_name, path if format_name is None else None)
     total = library.count(query)
@@ -86,12 +89,30 @@ def export_items(library: Library, settings: Settings, query: ItemQuery, path: P
                          progress=lambda n: progress(Progress(n, total)))
     if unicode:
         ctx.options["bibtex_unicode"] = "true"
+    flagged: list[str] = []
+    items = _flag_integrity(_until_stopped(library.iter_items(query=query), should_stop), flagged, integrity_note)
     try:
-        count = fmt.write(_until_stopped(library.iter_items(query=query), should_stop), path, ctx)
+        count = fmt.write(items, path, ctx)
     except ExportCancelled:
         return ExportReport(path=path, label=fmt.label, cancelled=True)
     progress(Progress(count, total))
-    return ExportReport(path=path, count=count, label=fmt.label, pinned=len(keys.pinned_versions))
+    report = ExportReport(path=path, count=count, label=fmt.label, pinned=len(keys.pinned_versions))
+    report.warnings.extend(flagged)
+    return report
+
+
+def _flag_integrity(items: Iterable[Item], flagged: list[str], note: bool) -> Iterator[Item]:
+    """Note the retracted or flagged items going out (and, with *note*, say so in their exported copy)."""
+    from senref.core.integrity import warning
+
+    for item in items:
+        line = warning(item)
+        if line:
+            flagged.append(line)
+            if note:
+                item.fields["extra"] = "\n".join(part for part in (line[0].upper() + line[1:],
+                                                                    item.fields.get("extra", "")) if part)
+        yield item
 
 
 def export_context(library: Library, settings: Settings, *, with_files: bool = False,

@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--with-files", action="store_true", help="copy attachments into files/ beside the export")
     p.add_argument("--unicode", action="store_true",
                    help="BibTeX/BibLaTeX: keep UTF-8 (default: LaTeX-encode non-ASCII characters so pdflatex compiles)")
+    p.add_argument("--integrity-note", action="store_true",
+                   help="say in each retracted or flagged record's note that it is (BibTeX note, CSL note, RIS M2)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically); default: standard output")
     p.set_defaults(func=run_export)
 
@@ -82,15 +84,19 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
                       tags=[args.tag] if args.tag else [], search=args.search or "")
     if args.output:
         report = export_items(lib, ctx.settings, query, Path(args.output), fmt.name, with_files=args.with_files,
-                              unicode=args.unicode)
+                              unicode=args.unicode, integrity_note=args.integrity_note)
+        for line in report.warnings:
+            ctx.err(line)
         ctx.progress(f"wrote {_items(report.count)} as {report.label} to {args.output}{_other_formats(args, fmt)}")
         return 0
     # Standard output: render to a temp file first so a failure never prints half an export.
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"export{fmt.extensions[0] if fmt.extensions else ''}"
         report = export_items(lib, ctx.settings, query, out, fmt.name, with_files=args.with_files,
-                              unicode=args.unicode)
+                              unicode=args.unicode, integrity_note=args.integrity_note)
         sys.stdout.write(out.read_text(encoding="utf-8"))
+    for line in report.warnings:
+        ctx.err(line)
     ctx.progress(f"wrote {_items(report.count)} as {report.label}{_other_formats(args, fmt)}")
     return 0
 

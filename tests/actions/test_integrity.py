@@ -133,3 +133,21 @@ def test_a_partial_answer_adds_notices_but_never_clears_one(tmp_path: Path) -> N
     again = check_integrity(library, load_settings(), checker=FakeChecker({}), now=first + timedelta(days=41))
     assert again.checked == 3  # the partial answers were not recorded as checks: all are due again
     library.close()
+
+
+def test_an_export_names_flagged_items_and_can_say_so_in_their_note(tmp_path: Path) -> None:
+    from senref.actions.export import export_items
+
+    library, keys = library_of_three(tmp_path / "lib")
+    check_integrity(library, load_settings(), checker=FakeChecker({"10.1016/s0140-6736(20)31180-6": RETRACTED}))
+    plain = export_items(library, load_settings(), ItemQuery(), tmp_path / "plain.bib", "bibtex")
+    assert [w.split(":")[0] for w in plain.warnings] == ["retracted"]
+    assert "Retracted" not in (tmp_path / "plain.bib").read_text(encoding="utf-8")
+    noted = export_items(library, load_settings(), ItemQuery(), tmp_path / "noted.bib", "bibtex", integrity_note=True)
+    text = (tmp_path / "noted.bib").read_text(encoding="utf-8")
+    assert noted.warnings == plain.warnings
+    assert text.count("note = {Retracted: Work 0 on senescence") == 1
+    export_items(library, load_settings(), ItemQuery(), tmp_path / "noted.json", "csljson", integrity_note=True)
+    assert '"note": "Retracted: Work 0 on senescence' in (tmp_path / "noted.json").read_text(encoding="utf-8")
+    assert "extra" not in library.get_item(keys[0]).fields  # the library's record is as it was
+    library.close()
