@@ -18,7 +18,7 @@ from senref.gui.workers.remote import RemoteJob, remote_job
 
 TITLE = "Check for retractions"
 #: How often the schedule is looked at; the schedule itself is in days.
-TICK_MS = 10 * 60 * 1000
+TICK_MS = 15 * 60 * 1000
 LAST_RUN = "integrity/last_run"
 
 
