@@ -37,6 +37,8 @@ class Checker(Protocol):
 @dataclass
 class IntegrityReport(Report):
     checked: int = 0
+    #: of those, how many got an answer from at least one source (offline: none)
+    answered: int = 0
     skipped: int = 0
     #: key -> new status, for items whose status changed
     changed: dict[str, str] = field(default_factory=dict)
@@ -48,7 +50,9 @@ class IntegrityReport(Report):
         news = [f"{n} newly {LABELS[s].lower()} item{'s' if n != 1 else ''}" for s, n in counts.items()
                 if s in FLAGGED]
         head = "; ".join(news) if news else "nothing new"
-        return f"{head} ({self.checked} checked{f', {self.skipped} checked recently' if self.skipped else ''})"
+        asked = f"{self.checked} checked" if self.answered == self.checked else (
+            f"{self.checked} asked, {self.answered} answered: offline? they are asked again next time")
+        return f"{head} ({asked}{f', {self.skipped} checked recently' if self.skipped else ''})"
 
 
 def check_integrity(library: Library, settings: Settings, *, keys: Iterable[str] | None = None,
@@ -84,6 +88,8 @@ def check_integrity(library: Library, settings: Settings, *, keys: Iterable[str]
             report.warnings.append(f"{key}: {problem}")
         record = {"status": result.status, "notices": [n.to_json() for n in result.notices]}
         complete = not getattr(result, "errors", [])
+        if result.status != "unknown":
+            report.answered += 1
         # A partial answer (a source down) may add a notice but never clears one, and the item is asked
         # again next time: a retraction missed while Crossref was away must not wait a month.
         usable = result.status != "unknown" and (complete or result.status != "ok")

@@ -98,6 +98,7 @@ def test_offline_is_not_ok_and_is_asked_again_next_time(tmp_path: Path) -> None:
     report = check_integrity(library, load_settings(), checker=offline)
     assert "integrity" not in library.get_item(keys[0]).extras
     assert any("connection refused" in w for w in report.warnings)
+    assert report.summary() == "nothing new (3 asked, 0 answered: offline? they are asked again next time)"
     again = check_integrity(library, load_settings(), checker=FakeChecker({}))
     assert again.checked == 3  # none was recorded as checked while offline
     library.close()
