@@ -25,6 +25,9 @@ SERVICE_URLS: dict[str, tuple[str, str]] = {
     "pubmed": ("SENREF_PUBMED_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"),
     "arxiv": ("SENREF_ARXIV_URL", "https://export.arxiv.org/api"),
     "openalex": ("SENREF_OPENALEX_URL", "https://api.openalex.org"),
+    "biorxiv": ("SENREF_BIORXIV_URL", "https://api.biorxiv.org"),
+    "europepmc": ("SENREF_EUROPEPMC_URL", "https://www.ebi.ac.uk/europepmc/webservices/rest"),
+    "clinicaltrials": ("SENREF_CLINICALTRIALS_URL", "https://clinicaltrials.gov/api/v2"),
     "zotero_api": ("SENREF_ZOTERO_API_URL", "https://api.zotero.org"),
     "zotero_local": ("SENREF_ZOTERO_LOCAL_URL", "http://127.0.0.1:23119"),
 }

@@ -16,7 +16,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sources"
 #: service -> path prefix on the one local server (each service is the root it would be in production)
 PREFIXES = {"hal_api": "/halapi", "hal": "/hal", "crossref": "/crossref", "doi": "/doi", "datacite": "/datacite",
             "unpaywall": "/unpaywall", "pubmed": "/eutils", "arxiv": "/arxiv", "zotero_api": "/zotero",
-            "zotero_local": "/zotero-local", "openalex": "/openalex"}
+            "zotero_local": "/zotero-local", "openalex": "/openalex", "biorxiv": "/biorxiv",
+            "europepmc": "/europepmc", "clinicaltrials": "/clinicaltrials"}
 
 
 def fixture_bytes(name: str, server: HTTPServer) -> bytes:
