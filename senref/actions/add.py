@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from senref.actions.duplicates import possible_duplicates
 from senref.actions.progress import Progress, ProgressSink, Report, ShouldStop, never_stop, no_progress
+from senref.actions.trials import link_trials
 from senref.core import identifiers as ids
 from senref.core.extract import Work, group_works
 from senref.core.model import Item
@@ -167,7 +168,9 @@ def add_inputs(library: Library, settings: Settings, inputs: Iterable[str], *, c
             outcome = pdf_jobs[pdf_future]
             _store_pdf(library, outcome, pdf_future.result())
             tell(outcome)
-    report.possible_duplicates = possible_duplicates(library, [o.key for o in report.outcomes if o.key])
+    saved = [o.key for o in report.outcomes if o.key]
+    report.possible_duplicates = possible_duplicates(library, saved)
+    link_trials(library, saved)
     return report
 
 

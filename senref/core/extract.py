@@ -1,4 +1,4 @@
-"""Find identifiers (DOI, HAL, PMID, PMCID, arXiv, ISBN) in any text or URL and group those of one work.
+"""Find identifiers (DOI, HAL, PMID, PMCID, arXiv, ISBN, NCT) in any text or URL and group those of one work.
 
 Everything here is pure: no network, no library. `find_identifiers` reports each identifier with its
 position; `group_works` turns a pasted block into works, so that a HAL citation carrying both
@@ -27,6 +27,7 @@ _PMID = re.compile(r"\bPMID\s*:?\s*(\d{1,9})\b", re.IGNORECASE)
 _PMCID = re.compile(r"(?<![\w/])(?:PMCID\s*:?\s*)?(PMC\d{3,9})\b", re.IGNORECASE)
 _ARXIV_NEW = re.compile(r"\barXiv\s*:?\s*(\d{4}\.\d{4,5})(v\d+)?\b", re.IGNORECASE)
 _ARXIV_OLD = re.compile(r"\barXiv\s*:?\s*([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?\b", re.IGNORECASE)
+_NCT = re.compile(r"(?<![\w/])(NCT\d{8})(?!\w)", re.IGNORECASE)
 _ISBN_LABELLED = re.compile(r"\bISBN(?:-1[03])?\s*:?\s*((?:97[89][\s-]?)?\d[\d\s-]{7,14}[\dXx])\b")
 _ISBN_BARE = re.compile(r"(?<![\d-])(97[89]-\d{1,5}-\d{1,7}-\d{1,7}-\d)(?![\d-])")
 #: Trailing parts of publisher links that follow the DOI but are not part of it.
@@ -135,6 +136,11 @@ def _from_url(url: str, start: int) -> list[Found]:
         if pmid and ("pubmed" in host or "/pubmed/" in path or "europepmc" in host):
             add("pmid", ids.normalize_pmid(pmid.group(1)))
             return found
+    if host.endswith("clinicaltrials.gov"):
+        trial = re.search(r"(NCT\d{8})", decoded, re.IGNORECASE)
+        if trial:
+            add("nct", ids.normalize_nct(trial.group(1)))
+            return found
     if _HAL_HOST.search(host) and "doi.org" not in host:
         match = _HAL_IN_PATH.search(path)
         hal = ids.normalize_hal(match.group(1)) if match else None
@@ -196,6 +202,11 @@ def find_identifiers(text: str) -> list[Found]:
         if value and free(match.start(), match.end()):
             found.append(Found("pmcid", value, match.start(), match.end()))
             taken.append((match.start(), match.end()))
+    for match in _NCT.finditer(text):
+        value = ids.normalize_nct(match.group(1))
+        if value and free(match.start(), match.end()):
+            found.append(Found("nct", value, match.start(), match.end()))
+            taken.append((match.start(), match.end()))
     for pattern in (_ISBN_LABELLED, _ISBN_BARE):
         for match in pattern.finditer(text):
             value = ids.normalize_isbn(match.group(1))
@@ -224,9 +235,15 @@ def group_works(text: str) -> list[Work]:
     2
     """
     works: list[Work] = []
+    trials: list[Work] = []
     for line in html.unescape(text).splitlines(keepends=True):
         current: Work | None = None
         for hit in find_identifiers(line):
+            if hit.scheme == "nct":
+                # A trial is a work of its own, never part of the paper that names it (see below).
+                if not any(t.identifiers["nct"] == hit.value for t in trials):
+                    trials.append(Work(text=hit.value, identifiers={"nct": hit.value}))
+                continue
             if current is None or (hit.scheme in current.identifiers
                                    and not ids.same_identifier(hit.scheme, current.identifiers[hit.scheme], hit.value)):
                 current = Work(text=line.strip())
@@ -234,7 +251,9 @@ def group_works(text: str) -> list[Work]:
             current.identifiers.setdefault(hit.scheme, hit.value)
             if hit.scheme == "hal" and hit.version is not None:
                 current.hal_version = hit.version
-    return _union(works)
+    # Trial ids count only when nothing else was dropped: the NCT number a pasted citation or abstract
+    # names is the trial the paper reports, not a second thing to add.
+    return _union(works) if works else trials
 
 
 def _union(works: list[Work]) -> list[Work]:

@@ -184,6 +184,19 @@ def isbn_key(value: str) -> str:
     return ""
 
 
+_NCT = re.compile(r"^\s*(?:nct\s*:?\s*)?(NCT\d{8})\s*$", re.IGNORECASE)
+
+
+def normalize_nct(value: str) -> str | None:
+    """A ClinicalTrials.gov registry id, "NCT" and eight digits.
+
+    >>> normalize_nct("nct04780763"), normalize_nct("NCT: NCT04780763"), normalize_nct("NCT123")
+    ('NCT04780763', 'NCT04780763', None)
+    """
+    match = _NCT.match(value or "")
+    return match.group(1).upper() if match else None
+
+
 def normalize(scheme: str, value: str) -> str | None:
     """Normalise *value* for *scheme*; the HAL version is dropped (see `normalize_hal`)."""
     scheme = scheme.lower()
@@ -200,4 +213,6 @@ def normalize(scheme: str, value: str) -> str | None:
         return normalize_arxiv(value)
     if scheme == "isbn":
         return isbn_as_written(value)
+    if scheme == "nct":
+        return normalize_nct(value)
     return None

@@ -53,7 +53,7 @@ DATE_FIELDS: frozenset[str] = frozenset(
 ) | frozenset(f for f, b in BASE_FIELDS.items() if b == "date") | {"accessDate", "originalDate"}
 
 #: Identifier schemes senref treats as first-class (order = display order).
-IDENTIFIER_SCHEMES: tuple[str, ...] = ("doi", "hal", "pmid", "pmcid", "arxiv", "isbn")
+IDENTIFIER_SCHEMES: tuple[str, ...] = ("doi", "hal", "pmid", "pmcid", "arxiv", "isbn", "nct")
 
 #: Identifier scheme -> Zotero field that carries it where the item type has that field.
 IDENTIFIER_FIELDS: dict[str, str] = {"doi": "DOI", "isbn": "ISBN", "pmid": "PMID", "pmcid": "PMCID"}
@@ -61,6 +61,8 @@ IDENTIFIER_FIELDS: dict[str, str] = {"doi": "DOI", "isbn": "ISBN", "pmid": "PMID
 #: Labels Zotero (and Better BibTeX) use for identifiers written as `Label: value` lines in Extra.
 EXTRA_LABELS: dict[str, str] = {
     "doi": "DOI", "hal": "HAL", "pmid": "PMID", "pmcid": "PMCID", "arxiv": "arXiv", "isbn": "ISBN",
+    # ClinicalTrials.gov registry ids: Zotero has no field for them; the label is the id's own prefix.
+    "nct": "NCT",
 }
 
 

@@ -8,6 +8,7 @@ from senref.core.model import Item
 from senref.sources import crossref, datacite
 from senref.sources.base import NotFound, PdfCandidate, Source, SourceError, SourceResult
 from senref.sources.http import HttpError
+from senref.sources.on_add import note_crossref_record
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 
@@ -43,6 +44,7 @@ class DoiSource(Source):
             try:
                 message = crossref.fetch_work(self.client, self.settings.url("crossref"), doi)
                 item, pdfs, source = crossref.item_from_csl(message), crossref.publisher_pdfs(message), "crossref"
+                note_crossref_record(item, message)
             except SourceError as exc:
                 errors.append(str(exc))
         if item is None and agency in ("datacite", ""):

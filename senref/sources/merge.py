@@ -30,7 +30,8 @@ def merge_results(results: list[SourceResult]) -> Item:
 
     Bibliographic fields come from the highest-priority source that has them; the creator list from
     the source with the fullest list, with spellings improved from the others; identifiers and
-    automatic tags are the union of all.
+    automatic tags are the union of all; each extra (integrity notices, trial details, citation counts)
+    comes from the highest-priority source that has it.
     """
     if not results:
         raise ValueError("nothing to merge")
@@ -42,6 +43,8 @@ def merge_results(results: list[SourceResult]) -> Item:
                        fields={name: clean_markup(raw) if name == "abstractNote" else raw.strip()
                                for name, raw in result.item.fields.items()})
         fill_missing(item, cleaned, result.source)
+        for name, value in result.item.extras.items():  # integrity notes, trial details: the first source's
+            item.extras.setdefault(name, value)
         if result.item.hal_version and (item.hal_version or 0) < result.item.hal_version:
             item.hal_version = result.item.hal_version
         for tag in result.item.tags:
