@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from senref.actions.progress import Progress, ProgressSink, Report, ShouldStop, never_stop, no_progress
 from senref.core.atomic import atomic_write
@@ -32,6 +32,11 @@ SAVE_EVERY = 50
 
 class Checker(Protocol):
     def check(self, identifiers: dict[str, str]) -> Any: ...
+
+
+@runtime_checkable
+class BatchChecker(Checker, Protocol):
+    def check_many(self, works: list[dict[str, str]]) -> list[Any]: ...
 
 
 @dataclass
@@ -61,9 +66,9 @@ def check_integrity(library: Library, settings: Settings, *, keys: Iterable[str]
                     now: datetime | None = None) -> IntegrityReport:
     """Ask the sources about *keys* (all items when None, skipping those asked within *max_age_days*)."""
     if checker is None:
-        from senref.sources.integrity import IntegrityChecker
+        from senref.sources.integrity_batch import BatchIntegrityChecker
 
-        checker = IntegrityChecker(settings)
+        checker = BatchIntegrityChecker(settings)
     report = IntegrityReport()
     now = now or datetime.now(UTC)
     checked = _load_checked(library.folder)
@@ -74,36 +79,56 @@ def check_integrity(library: Library, settings: Settings, *, keys: Iterable[str]
         report.skipped = len(wanted) - len(todo)
     else:
         todo = [library.resolve_key(k) for k in keys]
-    for done, key in enumerate(todo, 1):
+    many = checker.check_many if isinstance(checker, BatchChecker) else None
+    # A batch checker asks for many works per request: hand it enough for its biggest request.
+    batch = int(getattr(checker, "batch_items", 1000)) if many else 1
+    for start in range(0, len(todo), batch):
         if should_stop():
             report.cancelled = True
             break
-        item = library.get_item(key)
-        ids = {scheme: value for scheme, value in item.identifiers.items() if scheme in ("doi", "pmid")}
-        if not ids:
-            continue
-        result = checker.check(ids)
-        report.checked += 1
-        for problem in getattr(result, "errors", []):
-            report.warnings.append(f"{key}: {problem}")
-        record = {"status": result.status, "notices": [n.to_json() for n in result.notices]}
-        complete = not getattr(result, "errors", [])
-        if result.status != "unknown":
-            report.answered += 1
-        # A partial answer (a source down) may add a notice but never clears one, and the item is asked
-        # again next time: a retraction missed while Crossref was away must not wait a month.
-        usable = result.status != "unknown" and (complete or result.status != "ok")
-        if usable and _changed(item, record):
-            library.edit_items([key], _setter(record))
-            if record["status"] != "ok":
-                report.changed[key] = str(record["status"])
-        if complete and result.status != "unknown":
-            checked[key] = now.isoformat(timespec="seconds")
-        progress(Progress(done, len(todo), f"{key} {result.status}"))
-        if done % SAVE_EVERY == 0:
+        keys_here, works = [], []
+        for key in todo[start:start + batch]:
+            ids = {s: v for s, v in library.get_item(key).identifiers.items() if s in ("doi", "pmid")}
+            if ids:
+                keys_here.append(key)
+                works.append(ids)
+        results = many(works) if many else [checker.check(w) for w in works]
+        changes: dict[str, dict[str, Any]] = {}
+        for key, result in zip(keys_here, results, strict=True):
+            record = _keep(library, key, result, report=report, checked=checked, now=now)
+            if record is not None:
+                changes[key] = record
+        if changes:  # one transaction per batch: a check of 10,000 items is not 10,000 commits
+            library.edit_items(list(changes), _setter_of(changes))
+        done = min(start + batch, len(todo))
+        last = keys_here[-1] if keys_here else ""
+        progress(Progress(done, len(todo), f"{last} {results[-1].status}" if results else ""))
+        if start // batch % max(1, SAVE_EVERY // batch) == 0:
             _save_checked(library.folder, checked)
     _save_checked(library.folder, checked)
     return report
+
+
+def _keep(library: Library, key: str, result: Any, *, report: IntegrityReport, checked: dict[str, str],
+          now: datetime) -> dict[str, Any] | None:
+    """Count *result* in the report and the checked times; the record to store on the item, if it changed."""
+    report.checked += 1
+    for problem in getattr(result, "errors", []):
+        report.warnings.append(f"{key}: {problem}")
+    record = {"status": result.status, "notices": [n.to_json() for n in result.notices]}
+    complete = not getattr(result, "errors", [])
+    if result.status != "unknown":
+        report.answered += 1
+    # A partial answer (a source down) may add a notice but never clears one, and the item is asked
+    # again next time: a retraction missed while Crossref was away must not wait a month.
+    usable = result.status != "unknown" and (complete or result.status != "ok")
+    if complete and result.status != "unknown":
+        checked[key] = now.isoformat(timespec="seconds")
+    if not (usable and _changed(library.get_item(key), record)):
+        return None
+    if record["status"] != "ok":
+        report.changed[key] = str(record["status"])
+    return record
 
 
 def _changed(item: Item, record: dict[str, Any]) -> bool:
@@ -111,9 +136,9 @@ def _changed(item: Item, record: dict[str, Any]) -> bool:
     return not isinstance(old, dict) or old.get("status") != record["status"] or old.get("notices") != record["notices"]
 
 
-def _setter(record: dict[str, Any]) -> Callable[[Item], bool]:
+def _setter_of(records: dict[str, dict[str, Any]]) -> Callable[[Item], bool]:
     def change(item: Item) -> bool:
-        item.extras["integrity"] = record
+        item.extras["integrity"] = records[item.key]
         return True
     return change
 

@@ -42,9 +42,15 @@ def test_check_integrity_marks_the_recorded_works_and_cite_warns(shared_dir: Pat
     answers = {doi: _body(folder / name) for doi, (name, _status) in RECORDED.items()}
 
     def works(request: Request) -> Response:
-        if request.args.get("filter", "").startswith("updates:"):  # notices pointing at a DOI: none recorded
+        wanted = request.args.get("filter", "")
+        if wanted.startswith("updates:"):  # notices pointing at a DOI: none recorded
             empty = {"status": "ok", "message": {"items": [], "total-results": 0}}
             return Response(json.dumps(empty), content_type="application/json")
+        if wanted.startswith("doi:"):  # a batch: the works list Crossref answers, holding the recorded records
+            dois = [d.removeprefix("doi:").lower() for d in wanted.split(",")]
+            items = [answers[d]["message"] for d in dois if d in answers]
+            listed = {"status": "ok", "message": {"items": items, "total-results": len(items)}}
+            return Response(json.dumps(listed), content_type="application/json")
         doi = unquote(request.path.split("/works/", 1)[1]).lower()
         if doi not in answers:
             return Response("Resource not found.", status=404)

@@ -21,16 +21,24 @@ RETRACTED_DOI = "10.1111/acel.1"  # SAMPLE's first item (tests/gui/conftest.py)
 
 def serve_crossref(server: HTTPServer) -> None:
     """Our own Crossref-shaped answers: the first sample work retracted (a Retraction Watch entry), others clean."""
+    def work(doi: str) -> dict[str, Any]:
+        found: dict[str, Any] = {"DOI": doi, "type": "journal-article", "title": ["A sample work"]}
+        if doi == RETRACTED_DOI:
+            found["updated-by"] = [{"DOI": "10.1111/acel.retraction", "type": "retraction", "source": "retraction-watch",
+                                    "label": "Retraction", "updated": {"date-parts": [[2024, 3, 1]]}}]
+        return found
+
     def works(request: Request) -> Response:
-        if request.args.get("filter", "").startswith("updates:"):
+        wanted = request.args.get("filter", "")
+        if wanted.startswith("updates:"):
             return Response(json.dumps({"status": "ok", "message": {"items": [], "total-results": 0}}),
                             content_type="application/json")
-        doi = request.path.split("/works/", 1)[1].lower()
-        work: dict[str, Any] = {"DOI": doi, "type": "journal-article", "title": ["A sample work"]}
-        if doi == RETRACTED_DOI:
-            work["updated-by"] = [{"DOI": "10.1111/acel.retraction", "type": "retraction", "source": "retraction-watch",
-                                   "label": "Retraction", "updated": {"date-parts": [[2024, 3, 1]]}}]
-        return Response(json.dumps({"status": "ok", "message": work}), content_type="application/json")
+        if wanted.startswith("doi:"):  # the batch check: a works list
+            items = [work(d.removeprefix("doi:").lower()) for d in wanted.split(",")]
+            return Response(json.dumps({"status": "ok", "message": {"items": items, "total-results": len(items)}}),
+                            content_type="application/json")
+        one = work(request.path.split("/works/", 1)[1].lower())
+        return Response(json.dumps({"status": "ok", "message": one}), content_type="application/json")
     server.expect_request(re.compile(r"^/works.*")).respond_with_handler(works)
 
 
