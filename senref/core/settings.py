@@ -72,6 +72,8 @@ class Settings:
     zotero_sync_minutes: int = 0
     #: [integrity] check_days: the window checks the library for retractions this often (0: when asked only).
     integrity_check_days: int = 0
+    #: [watch] run_days: the window runs the saved watches (new papers to the Inbox) this often (0: when asked only).
+    watch_run_days: int = 0
     raw: dict[str, Any] = field(default_factory=dict)
     #: The file these settings were read from; save_settings writes back there.
     file: Path | None = field(default=None, repr=False, compare=False)
@@ -134,6 +136,10 @@ def settings_from(raw: dict[str, Any], env: dict[str, str] | None = None) -> Set
     days = _limit(integrity.get("check_days"), 0, 365)
     if days is not None:
         settings.integrity_check_days = int(days)
+    watch: dict[str, Any] = raw["watch"] if isinstance(raw.get("watch"), dict) else {}
+    days = _limit(watch.get("run_days"), 0, 365)
+    if days is not None:
+        settings.watch_run_days = int(days)
     zotero: dict[str, Any] = raw["zotero"] if isinstance(raw.get("zotero"), dict) else {}
     minutes = _limit(zotero.get("sync_minutes"), 0, 10_080)
     if minutes is not None:
@@ -194,6 +200,8 @@ VIEW_KEYS = {"show_subcollection_items": "show_subcollection_items"}
 ZOTERO_KEYS = {"zotero_sync_minutes": "sync_minutes"}
 #: Settings attribute -> key of the [integrity] table.
 INTEGRITY_KEYS = {"integrity_check_days": "check_days"}
+#: Settings attribute -> key of the [watch] table.
+WATCH_KEYS = {"watch_run_days": "run_days"}
 
 
 def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
@@ -231,7 +239,8 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
             if not isinstance(document.get("cite"), dict):
                 document["cite"] = tomlkit.table()
             document["cite"][key] = getattr(settings, name)
-    for table, keys in (("view", VIEW_KEYS), ("zotero", ZOTERO_KEYS), ("integrity", INTEGRITY_KEYS)):
+    for table, keys in (("view", VIEW_KEYS), ("zotero", ZOTERO_KEYS), ("integrity", INTEGRITY_KEYS),
+                        ("watch", WATCH_KEYS)):
         for name, key in keys.items():
             if baseline.get(name) != getattr(settings, name):
                 if not isinstance(document.get(table), dict):

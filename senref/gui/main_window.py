@@ -39,6 +39,7 @@ from senref.gui.controllers.sync import SyncController
 from senref.gui.controllers.tags import TagsController
 from senref.gui.controllers.transfer import TransferController
 from senref.gui.controllers.trash import TrashController
+from senref.gui.controllers.watch import WatchController
 from senref.gui.controllers.zotero import ZoteroController
 from senref.gui.dialogs.about import show_about
 from senref.gui.dialogs.error import error_box
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
             subcollection_items=lambda: self.settings.show_subcollection_items)
         self.transfer_controller.keep_in_sync = self.sync_controller.keep_export_in_sync
         self.integrity_controller = IntegrityController(library, self._settings, jobs=self.jobs, parent=self)
+        self.watch_controller = WatchController(library, self._settings, jobs=self.jobs, parent=self)
         self.zotero_controller = ZoteroController(library, self._settings, jobs=self.jobs, reads=reads, writes=writes,
                                                   status=status, dialog_parent=self, parent=self)
 
@@ -297,6 +299,7 @@ class MainWindow(QMainWindow):
         tools_menu = menu.addMenu("&Tools")
         self.integrity_action = self.integrity_controller.action
         tools_menu.addAction(self.integrity_action)
+        tools_menu.addActions([self.watch_controller.watch_action, self.watch_controller.versions_action])
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -336,6 +339,9 @@ class MainWindow(QMainWindow):
         self.external_controller.start()
         self.zotero_controller.start()
         self.integrity_controller.start()
+        self.watch_controller.start()
+        self.pane.header.update_requested.connect(self.watch_controller.update_to_published)
+        self.pane.header.show_requested.connect(lambda key: self.table.select_keys([key], current=key))
         self.collection_view.payload_dropped.connect(transfer.on_payload_dropped)
         self.tag_selector.filter_changed.connect(browse.on_tag_filter_changed)
         self.table.payload_dropped.connect(transfer.on_table_payload_dropped)
@@ -359,7 +365,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.transfer_controller.settings = self.sync_service.settings = settings
         self.zotero_controller.settings = settings
-        self.integrity_controller.settings = settings
+        self.integrity_controller.settings = self.watch_controller.settings = settings
 
     # -- entry points used from outside the window (app.py, the single-instance server, bench/) ---
     def write(self, fn: Any) -> None:
@@ -447,6 +453,7 @@ class MainWindow(QMainWindow):
         self.external_controller.stop()
         self.zotero_controller.stop()
         self.integrity_controller.stop()
+        self.watch_controller.stop()
         self.transfer_controller.shutdown()
         self.jobs.shutdown(timeout_ms)
         self.sync_service.shutdown(timeout_ms)

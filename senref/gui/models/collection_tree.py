@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from senref.core.library import Collection
+from senref.core.watch import INBOX
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 COLLECTION_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -38,7 +39,9 @@ class CollectionTreeModel(QStandardItemModel):
 
         def add_children(node: QStandardItem, parent_key: str | None, depth: int) -> None:
             for col in sorted(by_parent.get(parent_key, []), key=lambda c: c.name.casefold()):
-                child = self._node(col.name, COLLECTION, col.key)
+                # The watches' Inbox says how many papers wait in it, as the Duplicate Items row does.
+                inbox = col.name == INBOX and parent_key is None and col.item_count
+                child = self._node(f"{col.name} ({col.item_count})" if inbox else col.name, COLLECTION, col.key)
                 child.setToolTip(f"{col.name}: {col.item_count} item{'s' if col.item_count != 1 else ''}")
                 node.appendRow(child)
                 if depth < 64:  # a corrupt parent cycle must not recurse forever

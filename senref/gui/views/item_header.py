@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -45,6 +45,11 @@ def _plain_label(parent: QWidget) -> QLabel:
 class ItemHeader(QWidget):
     """Shows one item; `show_item(None)` blanks it."""
 
+    #: the user asked to make this preprint's published version the cited item (its key)
+    update_requested = Signal(str)
+    #: the user asked to show another item (a linked version)
+    show_requested = Signal(str)
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setObjectName("itemHeader")
@@ -69,6 +74,15 @@ class ItemHeader(QWidget):
         self.integrity.setObjectName("integrityBadge")
         self.integrity.setStyleSheet("color: #c62828; font-weight: bold;")
         self.integrity.hide()
+        # A preprint whose published version is known offers the update (Zotero has no such thing).
+        self.versions = QLabel(self)
+        self.versions.setObjectName("versionsBanner")
+        self.versions.setWordWrap(True)
+        self.versions.setTextFormat(Qt.TextFormat.RichText)
+        self.versions.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                              | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.versions.linkActivated.connect(self._on_link)
+        self.versions.hide()
 
         type_row = QHBoxLayout()
         type_row.setSpacing(6)
@@ -78,6 +92,7 @@ class ItemHeader(QWidget):
         layout.setContentsMargins(2, 2, 2, 8)
         layout.setSpacing(4)
         layout.addWidget(self.integrity)
+        layout.addWidget(self.versions)
         layout.addLayout(type_row)
         layout.addWidget(self.title)
         layout.addWidget(self.creators)
@@ -87,6 +102,9 @@ class ItemHeader(QWidget):
         badge = integrity_badge(item) if item is not None else ""
         self.integrity.setText(badge)
         self.integrity.setVisible(bool(badge))
+        banner = versions_banner(item) if item is not None else ""
+        self.versions.setText(banner)
+        self.versions.setVisible(bool(banner))
         if item is None:
             self.type_icon.clear()
             for label in (self.type_label, self.title, self.creators, self.details):
@@ -103,6 +121,36 @@ class ItemHeader(QWidget):
         details = details_line(item)
         self.details.setText(details)
         self.details.setVisible(bool(details))
+
+
+    def _on_link(self, link: str) -> None:
+        verb, _, key = link.partition(":")
+        if verb == "update":
+            self.update_requested.emit(key)
+        elif verb == "show":
+            self.show_requested.emit(key)
+
+
+def versions_banner(item: Item) -> str:
+    """Rich text naming the other version of the item, with what can be done about it; "" when none."""
+    from html import escape
+
+    from senref.core.versions import versions_of
+
+    data = versions_of(item)
+    if data.get("updated_to"):
+        return (f"Updated to its published version: <a href=\"show:{escape(data['updated_to'])}\">show the article</a>"
+                f" (undo: <code>senref versions --undo {escape(str(data.get('update_token', '')))}</code>)")
+    published = [v for v in data.get("published") or [] if isinstance(v, dict)]
+    if published:
+        first = published[0]
+        named = escape(str(first.get("doi") or f"PMID {first.get('pmid')}"))
+        where = f" in {escape(str(first['journal']))}" if first.get("journal") else ""
+        return (f"Published{where} as {named}. <a href=\"update:{escape(item.key)}\">Update to the published "
+                f"version</a> (its notes, files, tags, collections and citation key move over; undoable)")
+    if data.get("preprint"):
+        return f"Has a preprint in the library: <a href=\"show:{escape(str(data['preprint']))}\">show it</a>"
+    return ""
 
 
 def integrity_badge(item: Item) -> str:

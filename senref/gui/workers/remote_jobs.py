@@ -83,3 +83,26 @@ def check_integrity(library: Library, progress: Progress, should_stop: ShouldSto
     from senref.actions import integrity
 
     return integrity.check_integrity(library, settings, progress=progress, should_stop=should_stop)
+
+
+def run_watches(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings) -> Any:
+    """Run the saved watches; new papers go to the Inbox (see senref.actions.watch)."""
+    from senref.actions import watch
+
+    return watch.run_watches(library, settings, progress=progress, should_stop=should_stop)
+
+
+def find_versions(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings,
+                  keys: list[str] | None = None) -> Any:
+    """Ask about the published versions of the library's preprints (see senref.actions.versions)."""
+    from senref.actions import versions
+
+    return versions.find_versions(library, settings, keys=keys, progress=progress, should_stop=should_stop)
+
+
+def update_to_published(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings,
+                        key: str) -> Any:
+    """Make a preprint's published version the cited item (adding it when missing)."""
+    from senref.actions import versions
+
+    return versions.update_to_published(library, settings, key)
