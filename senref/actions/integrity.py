@@ -124,11 +124,20 @@ def _keep(library: Library, key: str, result: Any, *, report: IntegrityReport, c
     usable = result.status != "unknown" and (complete or result.status != "ok")
     if complete and result.status != "unknown":
         checked[key] = now.isoformat(timespec="seconds")
-    if not (usable and _changed(library.get_item(key), record)):
+    item = library.get_item(key)
+    status_changed = usable and _changed(item, record)
+    count = getattr(result, "cited_by_count", None)
+    count_changed = isinstance(count, int) and (item.extras.get("cited_by_count") or {}).get("count") != count
+    if not (status_changed or count_changed):
         return None
-    if record["status"] != "ok":
-        report.changed[key] = str(record["status"])
-    return record
+    out: dict[str, Any] = {}
+    if status_changed:
+        out.update(record)
+        if record["status"] != "ok":
+            report.changed[key] = str(record["status"])
+    if count_changed:
+        out["cited_by_count"] = {"count": count, "source": "openalex", "checked": now.date().isoformat()}
+    return out
 
 
 def _changed(item: Item, record: dict[str, Any]) -> bool:
@@ -138,7 +147,12 @@ def _changed(item: Item, record: dict[str, Any]) -> bool:
 
 def _setter_of(records: dict[str, dict[str, Any]]) -> Callable[[Item], bool]:
     def change(item: Item) -> bool:
-        item.extras["integrity"] = records[item.key]
+        record = dict(records[item.key])
+        count = record.pop("cited_by_count", None)
+        if count is not None:  # OpenAlex's citation count, shown as an optional column
+            item.extras["cited_by_count"] = count
+        if "status" in record:
+            item.extras["integrity"] = record
         return True
     return change
 

@@ -61,6 +61,8 @@ class IntegrityResult:
     checked_at: str = ""
     errors: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    #: OpenAlex's count of citing works, when it was asked (refreshed with each check)
+    cited_by_count: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "notices": [n.to_json() for n in self.notices], "checked_at": self.checked_at,

@@ -91,6 +91,8 @@ class BatchIntegrityChecker(IntegrityChecker):
                 flagged = self._batch(results, chunk, "openalex", partial(self._openalex_many, list(wanted)))
                 for doi, work in (flagged or {}).items():
                     at = wanted.get(doi)
+                    if at is not None and isinstance(work.get("cited_by_count"), int):
+                        results[at].cited_by_count = work["cited_by_count"]
                     if at is not None and not notice_record[at] and not any(n.kind == "retracted" for n in found[at]):
                         found[at] += openalex_notices(work)
         for i, result in enumerate(results):
@@ -164,7 +166,7 @@ class BatchIntegrityChecker(IntegrityChecker):
 
     def _openalex_many(self, dois: list[str]) -> dict[str, dict[str, Any]]:
         params = {"api_key": self.openalex_key, "filter": "doi:" + "|".join(dois), "per-page": str(len(dois)),
-                  "select": "id,doi,type,title,is_retracted"}
+                  "select": "id,doi,type,title,is_retracted,cited_by_count"}
         if self.settings.email:
             params["mailto"] = self.settings.email
         data = self._paced("openalex", lambda: self.client.get(f"{self.settings.url('openalex')}/works",

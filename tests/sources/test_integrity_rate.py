@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -121,3 +122,25 @@ def test_a_batch_that_fails_is_an_error_on_each_of_its_works(httpserver: HTTPSer
     assert second.status == "ok" and third.status == "unknown"  # PubMed answered; for the third nobody did
     assert all(any(e.startswith("crossref") for e in r.errors) for r in (first, second, third))
 
+
+
+def test_openalex_counts_citations_with_the_check(httpserver: HTTPServer, settings: Settings, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SENREF_OPENALEX_KEY", "k-test")
+    library = Library.open(tmp_path / "lib", autotag=False)
+    keys = [library.save_item(record.item, tag=False).key for record in records()[:3]]
+    empty = {"status": "ok", "message": {"items": [], "total-results": 0}}
+    httpserver.expect_request("/crossref/works").respond_with_json(empty)
+    asked: list[str] = []
+
+    def works(request: Request) -> Response:
+        asked.append(request.args["filter"])
+        dois = request.args["filter"].removeprefix("doi:").split("|")
+        found = [{"id": f"https://openalex.org/W{n}", "doi": f"https://doi.org/{d}", "is_retracted": False,
+                  "cited_by_count": 10 + n} for n, d in enumerate(dois)]
+        return Response(json.dumps({"meta": {"count": len(found)}, "results": found}), content_type="application/json")
+    httpserver.expect_request("/openalex/works").respond_with_handler(works)
+    report = check_integrity(library, settings)
+    assert report.summary() == "nothing new (3 checked)" and len(asked) == 1
+    counts = sorted(library.get_item(k).extras["cited_by_count"]["count"] for k in keys)
+    assert counts == [10, 11, 12]
