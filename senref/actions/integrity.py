@@ -47,6 +47,8 @@ class IntegrityReport(Report):
     skipped: int = 0
     #: key -> new status, for items whose status changed
     changed: dict[str, str] = field(default_factory=dict)
+    #: when a source last answered for any item ("" when never): said when this check got no answer
+    last_answered: str = ""
 
     def summary(self) -> str:
         counts: dict[str, int] = {}
@@ -55,8 +57,9 @@ class IntegrityReport(Report):
         news = [f"{n} newly {LABELS[s].lower()} item{'s' if n != 1 else ''}" for s, n in counts.items()
                 if s in FLAGGED]
         head = "; ".join(news) if news else "nothing new"
+        last = f"; the last answered check was on {self.last_answered[:10]}" if self.last_answered else ""
         asked = f"{self.checked} checked" if self.answered == self.checked else (
-            f"{self.checked} asked, {self.answered} answered: offline? they are asked again next time")
+            f"{self.checked} asked, {self.answered} answered: offline? they are asked again next time{last}")
         return f"{head} ({asked}{f', {self.skipped} checked recently' if self.skipped else ''})"
 
 
@@ -106,6 +109,7 @@ def check_integrity(library: Library, settings: Settings, *, keys: Iterable[str]
         if start // batch % max(1, SAVE_EVERY // batch) == 0:
             _save_checked(library.folder, checked)
     _save_checked(library.folder, checked)
+    report.last_answered = max(checked.values(), default="")
     return report
 
 

@@ -101,6 +101,10 @@ def test_offline_is_not_ok_and_is_asked_again_next_time(tmp_path: Path) -> None:
     assert report.summary() == "nothing new (3 asked, 0 answered: offline? they are asked again next time)"
     again = check_integrity(library, load_settings(), checker=FakeChecker({}))
     assert again.checked == 3  # none was recorded as checked while offline
+    later = datetime.now(UTC) + timedelta(days=40)  # all due again, and the sources are away
+    away = check_integrity(library, load_settings(), checker=offline, now=later)
+    assert away.summary().endswith(f"offline? they are asked again next time; the last answered check was on "
+                                   f"{datetime.now(UTC).date().isoformat()})")
     library.close()
 
 
