@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import sys
-from multiprocessing import freeze_support  # the window's worker processes, in a frozen build
 
 
 def main() -> int:
     """`senref [--library DIR] [--demo] [COMMAND ...]`: the command, or the window when none is given."""
+    from senref.cli.main import early_version
+
+    # `--version` answers before the subcommands (and the library code they import) are loaded.
+    if early_version(sys.argv[1:]):
+        return 0
+    from multiprocessing import freeze_support  # the window's worker processes, in a frozen build
+
     from senref.cli.main import parse_args, run, start_session
 
     freeze_support()
@@ -27,6 +33,7 @@ def main() -> int:
 def gui_main() -> int:
     """`senref-gui [--library DIR] [--demo] [FILE...]`: open the window, importing FILEs if given."""
     import argparse
+    from multiprocessing import freeze_support
 
     from senref.gui.preflight import preflight
     from senref.session import Session

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
-from senref.core import maintenance
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_create(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.core import maintenance
+
     info, verified = maintenance.create_backup(ctx.library(create=False), label="manual")
     print(f"backup written: {terminal_safe(str(info.path))} ({_items(verified.items)}, {_size(_file_size(info.path))}, "
           "integrity ok)")
@@ -37,6 +38,8 @@ def run_create(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.core import maintenance
+
     found = maintenance.list_backups(ctx.library_folder)
     if not found:
         print(f"no backups yet in {terminal_safe(str(maintenance.backups_folder(ctx.library_folder)))}")
@@ -50,6 +53,8 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_restore(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.core import maintenance
+
     report = maintenance.restore_backup(ctx.library_folder, args.name, force=args.force, role="cli")
     for name in report.skipped:
         ctx.err(f"passed over {name}: it failed verification")

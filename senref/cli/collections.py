@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
-from senref.actions import collections as collection_actions
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
 from senref.cli.edit import finish
 from senref.cli.items import collection_key
-from senref.core.library import Library
+
+if TYPE_CHECKING:
+    from senref.core.library import Library
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -41,6 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import collections as collection_actions
+
     lib = ctx.library(create=args.action != "list")
     action = args.action
     if action == "list":

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from senref.cli.display import terminal_safe
-from senref.core.settings import Settings
-from senref.paths import Paths
-from senref.session import Session
 
 if TYPE_CHECKING:
+    # Types only: `senref --help` and every command's parser are built without loading the library code.
     from senref.core.library import Library
     from senref.core.maintenance import BackupPolicy
+    from senref.core.settings import Settings
+    from senref.paths import Paths
+    from senref.session import Session
 
 
 @dataclass

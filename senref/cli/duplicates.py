@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from senref.actions import duplicates as dup_actions
-from senref.actions.duplicates import DuplicateGroup
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
 from senref.cli.edit import finish
-from senref.core.model import Item
+
+if TYPE_CHECKING:
+    from senref.actions.duplicates import DuplicateGroup
+    from senref.core.model import Item
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import duplicates as dup_actions
+
     lib = ctx.library(create=args.action not in ("list", "scan"))
     if args.action in ("list", "scan"):
         report = dup_actions.list_duplicates(lib) if args.action == "list" else dup_actions.find_duplicates(lib)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from senref.actions import edit as edit_actions
-from senref.actions import notes as note_actions
-from senref.actions.progress import Report
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
-from senref.core.edit import note_text, parse_creators
+
+if TYPE_CHECKING:
+    from senref.actions.progress import Report
 
 
 class UsageProblem(ValueError):
@@ -70,6 +70,9 @@ def parse_assignments(assignments: list[str]) -> dict[str, str]:
 
 
 def run_edit(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import edit as edit_actions
+    from senref.core.edit import parse_creators
+
     try:
         fields = parse_assignments(args.assignments)
     except UsageProblem as exc:
@@ -85,6 +88,9 @@ def run_edit(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_note(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import notes as note_actions
+    from senref.core.edit import note_text
+
     lib = ctx.library(create=args.action != "list")
     key = lib.resolve_key(args.key)
     if args.action == "list":

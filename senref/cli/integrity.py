@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from senref.actions.progress import Progress
 from senref.cli.context import Context
 from senref.cli.edit import finish
+
+if TYPE_CHECKING:
+    from senref.actions.progress import Progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

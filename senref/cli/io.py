@@ -9,13 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from senref.actions.progress import Progress
 from senref.cli.context import Context
 from senref.cli.items import collection_key
 from senref.cli.main import UsageError
-from senref.core.query import ItemQuery
 
 if TYPE_CHECKING:
+    from senref.actions.progress import Progress
     from senref.formats.base import Format
 
 
@@ -74,6 +73,7 @@ def _print_event(ctx: Context) -> Callable[[Progress], None]:
 
 def run_export(args: argparse.Namespace, ctx: Context) -> int:
     from senref.actions.export import ExportError, choose_format, export_items
+    from senref.core.query import ItemQuery
 
     lib = ctx.library(create=False)
     try:

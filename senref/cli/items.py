@@ -5,15 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from senref.actions import trash as trash_actions
 from senref.cli.context import Context
 from senref.cli.display import json_safe, terminal_safe
 from senref.cli.edit import finish
-from senref.core.library import Library
-from senref.core.model import Item
-from senref.core.query import ItemQuery
+
+if TYPE_CHECKING:
+    from senref.core.library import Library
+    from senref.core.model import Item
+    from senref.core.query import ItemQuery
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -95,6 +96,8 @@ def _short(text: str, width: int) -> str:
 
 
 def _stream(lib: Library, query: ItemQuery, limit: int) -> Any:
+    from senref.core.query import ItemQuery
+
     keys = lib.keys(query)
     if limit > 0:
         keys = keys[:limit]
@@ -107,6 +110,8 @@ def _stream(lib: Library, query: ItemQuery, limit: int) -> Any:
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.core.query import ItemQuery
+
     lib = ctx.library(create=False)
     from senref.core.integrity import query_statuses
 
@@ -123,6 +128,8 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_search(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.core.query import ItemQuery
+
     lib = ctx.library(create=False)
     text = " ".join(args.query)
     query = ItemQuery(search=text, trash=args.trash)
@@ -164,6 +171,8 @@ def _safe_print(text: str) -> None:
 
 
 def run_delete(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import trash as trash_actions
+
     lib = ctx.library()
     keys = [lib.resolve_key(k) for k in args.keys]
     report = trash_actions.move_to_trash(lib, keys)
@@ -173,6 +182,8 @@ def run_delete(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_restore(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import trash as trash_actions
+
     lib = ctx.library()
     keys = [k.upper() for k in args.keys]
     missing = [k for k in keys if not lib.has_item(k)]
@@ -182,4 +193,6 @@ def run_restore(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_empty_trash(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import trash as trash_actions
+
     return finish(ctx, trash_actions.empty_trash(ctx.library()))

@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from senref import __version__
-from senref.cli.context import Context
-from senref.session import Session
+import senref
+
+if TYPE_CHECKING:
+    from senref.cli.context import Context
+    from senref.session import Session
 
 #: Modules that add subcommands (each has `register(subparsers)`); order = order in --help.
 COMMAND_MODULES = (
@@ -27,6 +29,8 @@ COMMAND_MODULES = (
     "senref.cli.sync",
     "senref.cli.zotero",
     "senref.cli.integrity",
+    "senref.cli.versions",
+    "senref.cli.watch",
     "senref.cli.zotero_desktop",
     "senref.cli.desktop",
     "senref.cli.maintenance",
@@ -49,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reference manager for therapy-induced senescence research. "
                     "With no command, opens the desktop window.",
     )
-    parser.add_argument("--version", action="version", version=f"senref {__version__}")
+    parser.add_argument("--version", action="version", version=f"senref {senref.__version__}")
     parser.add_argument("--library", metavar="DIR", help="open the library in DIR instead of the default one")
     parser.add_argument("--demo", action="store_true",
                         help="use the bundled demo library of TIS papers (created on first use)")
@@ -64,12 +68,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def early_version(argv: Sequence[str]) -> bool:
+    """Print the version (as argparse's `--version` would) when the global options ask for it; True if so.
+
+    `senref --version` must start about as fast as Python itself, so it is answered before build_parser
+    imports every subcommand module. Only a command line the full parser would read the same way is
+    answered here: `--version` (or a prefix argparse accepts) among the global options, before any
+    command, help or unknown option.
+    """
+    args = iter(argv)
+    for arg in args:
+        if len(arg) >= 3 and "--version".startswith(arg):
+            print(f"senref {senref.__version__}")
+            return True
+        if arg == "--demo" or arg.startswith("--library="):
+            continue
+        if arg == "--library":
+            value = next(args, "-")
+            if value.startswith("-"):
+                return False
+            continue
+        return False
+    return False
+
+
 def start_session(args: argparse.Namespace) -> Session:
     """The session the global options ask for (`--library`, `--demo`); `senref` alone opens it in the window."""
+    from senref.session import Session
+
     return Session.start(library=args.library, demo=bool(args.demo))
 
 
 def make_context(args: argparse.Namespace) -> Context:
+    from senref.cli.context import Context
+
     return Context(start_session(args))
 
 
@@ -112,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def describe_error(exc: BaseException) -> str:
+    import sqlite3
+
     from senref.core.library import LibraryError
     from senref.core.maintenance import LockTimeout
 

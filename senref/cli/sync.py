@@ -9,11 +9,11 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from senref.actions.progress import Progress
 from senref.cli.context import Context
 from senref.cli.main import UsageError
 
 if TYPE_CHECKING:
+    from senref.actions.progress import Progress
     from senref.sync.engine import SyncEngine
     from senref.sync.targets import Target
 

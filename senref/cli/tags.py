@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from senref.actions import tags as tag_actions
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
 from senref.cli.edit import finish
@@ -36,6 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_tag(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import tags as tag_actions
+
     lib = ctx.library()
     key = lib.resolve_key(args.key)
     report = tag_actions.remove_tags(lib, key, args.tags) if args.remove else tag_actions.add_tags(lib, key, args.tags)
@@ -43,6 +44,8 @@ def run_tag(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_tags(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import tags as tag_actions
+
     lib = ctx.library(create=args.action != "list")
     if args.action == "list":
         rows = lib.tag_counts()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from senref.cli.context import Context
-from senref.core.model import Item
-from senref.topics.tagger import Tagger
-from senref.topics.vocabulary import load_vocabulary, user_file
+
+if TYPE_CHECKING:
+    from senref.core.model import Item
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _list(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.topics.vocabulary import load_vocabulary
+
     vocabulary = load_vocabulary(ctx.paths)
     for problem in vocabulary.errors:
         ctx.err(str(problem))
@@ -51,6 +54,8 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _check(ctx: Context) -> int:
+    from senref.topics.vocabulary import load_vocabulary, user_file
+
     path = user_file(ctx.paths)
     vocabulary = load_vocabulary(ctx.paths)
     for source in vocabulary.sources:
@@ -65,6 +70,9 @@ def _check(ctx: Context) -> int:
 
 
 def _apply(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.topics.tagger import Tagger
+    from senref.topics.vocabulary import load_vocabulary
+
     vocabulary = load_vocabulary(ctx.paths)
     if vocabulary.errors:
         for problem in vocabulary.errors:

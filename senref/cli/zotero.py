@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from typing import TYPE_CHECKING
 
-from senref.actions import zotero as zotero_actions
-from senref.actions.progress import Progress
 from senref.cli.context import Context
 from senref.cli.display import terminal_safe
 from senref.cli.edit import finish
+
+if TYPE_CHECKING:
+    from senref.actions.progress import Progress
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import zotero as zotero_actions
+
     lib = ctx.library(create=args.action == "connect")
     if args.action == "connect":
         key = args.key or os.environ.get("SENREF_ZOTERO_KEY", "")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from senref.actions import zotero_desktop as actions
-from senref.actions.progress import Progress, ProgressSink
 from senref.cli.context import Context
 from senref.cli.edit import finish
+
+if TYPE_CHECKING:
+    from senref.actions.progress import Progress, ProgressSink
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -39,6 +41,8 @@ def _progress(ctx: Context) -> ProgressSink:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import zotero_desktop as actions
+
     if args.action == "status":
         report = actions.desktop_status(ctx.settings)
         print(report.summary())
@@ -54,5 +58,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_import_dir(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions import zotero_desktop as actions
+
     lib = ctx.library(create=True)
     return finish(ctx, actions.import_data_directory(lib, args.folder, progress=_progress(ctx)))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from senref.core.model import Creator, Item
 from senref.core.schema import CREATOR_TYPES, CSL_TEXT_FIELDS, ITEM_FIELDS, base_field, type_field
+from senref.formats import bibtex_dates
 from senref.formats.base import ExportContext
 from senref.formats.biblatex_model import TITLE_FIELDS, VERBATIM, bib_field
-from senref.formats.bibtex_dates import access_date, year_month, zotero_to_edtf
 from senref.formats.bibtex_extra import ARXIV_LINE, BIBLATEX_HOMES, ExtraParts, split_extra
 from senref.formats.bibtex_lang import babel_name
 from senref.formats.bibtex_map import (
@@ -25,6 +26,11 @@ from senref.formats.bibtex_notes import notes_to_latex
 from senref.formats.exportfiles import exported_path
 from senref.formats.latex import escape, title_to_latex
 from senref.formats.names import format_names
+
+# A library repeats its dates (years above all): each distinct string is read once per process.
+zotero_to_edtf = lru_cache(maxsize=8192)(bibtex_dates.zotero_to_edtf)
+year_month = lru_cache(maxsize=8192)(bibtex_dates.year_month)
+access_date = lru_cache(maxsize=8192)(bibtex_dates.access_date)
 
 MONTH_MACROS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: title-like fields that styles may sentence-case (journal names are never re-cased, so not protected)

@@ -8,6 +8,7 @@ Math symbols use `\\ensuremath`, which typesets in text and in math alike. Chara
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -83,12 +84,27 @@ def encode_char(ch: str) -> str | None:
     return None
 
 
-def _script_run(text: str, i: int, table: dict[str, str], op: str) -> tuple[str, int]:
-    """Consecutive super- or subscript characters from *i*, as one `\\ensuremath{^{...}}`."""
-    j = i
-    while j < len(text) and text[j] in table:
-        j += 1
-    return "{\\ensuremath{" + op + "{" + "".join(table[c] for c in text[i:j]) + "}}}", j
+#: Unicode's control characters (Cc) but newline and tab: dropped in both modes
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
+_SPECIALS = re.escape("".join(SPECIAL))
+#: what escape(unicode=True) must rewrite: TeX's specials and the control characters
+_UNICODE_HITS = re.compile(f"[{_SPECIALS}{_CONTROLS}]")
+#: what escape(unicode=False) keeps as it is: newline and printable ASCII but TeX's specials
+_PLAIN = "\n" + "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in SPECIAL)
+#: runs of everything else: one character class, which the regex engine scans for in C
+_LATEX_RUN = re.compile(f"[^{re.escape(_PLAIN)}]+")
+_UNICODE_TABLE: dict[int, str | None] = {ord(ch): latex for ch, latex in SPECIAL.items()}
+_UNICODE_TABLE.update({code: None for code in [*range(0x20), *range(0x7f, 0xa0)] if chr(code) not in "\n\t"})
+
+
+def _script(run: str, table: dict[str, str], op: str) -> str:
+    """Consecutive super- or subscript characters as one `\\ensuremath{^{...}}`."""
+    return "{\\ensuremath{" + op + "{" + "".join(table[c] for c in run) + "}}}"
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def escape(text: str, *, unicode: bool = True, missing: set[str] | None = None) -> str:
@@ -98,37 +114,40 @@ def escape(text: str, *, unicode: bool = True, missing: set[str] | None = None) 
     written as LaTeX for pdflatex; characters with no LaTeX form are kept and added to *missing*. Control
     characters are dropped (and reported) in both modes: no TeX engine reads them.
     """
-    text = unicodedata.normalize("NFC", text)
+    # Most values are plain ASCII words: one regex scan in C says so and they are returned as they are.
+    text = _nfc(text)
+    if unicode:
+        hit = _UNICODE_HITS.search(text)
+        if hit is None:
+            return text
+        if missing is not None:
+            missing.update(c for c in _CONTROL.findall(text, hit.start()) if c != "\r")
+        return text.translate(_UNICODE_TABLE)
+    return _LATEX_RUN.sub(lambda run: _encode_run(run.group(), missing), text)
+
+
+def _encode_run(run: str, missing: set[str] | None) -> str:
+    """A run of characters escape(unicode=False) must rewrite; super- and subscripts group (one `\\ensuremath`)."""
     out: list[str] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if unicode:
-            if ch in SPECIAL:
-                out.append(SPECIAL[ch])
-            elif unicodedata.category(ch) == "Cc" and ch not in "\n\t":
-                if missing is not None and ch != "\r":
-                    missing.add(ch)
-            else:
-                out.append(ch)
-            i += 1
-            continue
-        if ch in SUPERSCRIPT_BASE:
-            piece, i = _script_run(text, i, SUPERSCRIPT_BASE, "^")
-            out.append(piece)
-            continue
-        if ch in SUBSCRIPT_BASE:
-            piece, i = _script_run(text, i, SUBSCRIPT_BASE, "_")
-            out.append(piece)
+    i, end = 0, len(run)
+    while i < end:
+        ch = run[i]
+        table = SUPERSCRIPT_BASE if ch in SUPERSCRIPT_BASE else SUBSCRIPT_BASE if ch in SUBSCRIPT_BASE else None
+        if table is not None:
+            j = i + 1
+            while j < end and run[j] in table:
+                j += 1
+            out.append(_script(run[i:j], table, "^" if table is SUPERSCRIPT_BASE else "_"))
+            i = j
             continue
         latex = encode_char(ch)
-        if latex is None:
+        if latex is not None:
+            out.append(latex)
+        else:
             if missing is not None:
                 missing.add(ch)
             if unicodedata.category(ch) != "Cc":
                 out.append(ch)
-        else:
-            out.append(latex)
         i += 1
     return "".join(out)
 

@@ -10,7 +10,9 @@ puts each back in place; Zotero keeps them in Extra.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from senref.core.model import Creator, Item
@@ -124,7 +126,11 @@ def ris_entry(item: Item, ctx: ExportContext) -> str:
     """One record, TY to ER, CRLF line ends, and the blank line that follows it in the file."""
     lines: list[str] = []
     for tag, value in item_to_ris(item, ctx, ctx.export_dir):
-        parts = str(value).replace("\r\n", "\n").split("\n")
+        text = str(value)
+        if "\n" not in text and "\r" not in text:
+            lines.append(f"{tag}  - {text}\r\n")
+            continue
+        parts = text.replace("\r\n", "\n").split("\n")
         lines.append(f"{tag}  - {parts[0]}\r\n")
         # Continuation lines: no tag, read back as part of the value (notes and abstracts keep breaks).
         lines += [f"{part}\r\n" for part in parts[1:] if part.strip() or tag in ("N1", "AB")]
@@ -138,36 +144,52 @@ def _pages(value: str) -> list[tuple[str, str]]:
     return [("SP", match.group(1)), ("EP", match.group(2))] if match else [("SP", value)]
 
 
-def item_to_ris(item: Item, ctx: ExportContext, export_dir: Path | None) -> list[tuple[str, str]]:
-    t = item.item_type
-    f = item.fields
-    out: list[tuple[str, str]] = [("TY", EXPORT_TYPES.get(t, "GEN"))]
+@dataclass(frozen=True)
+class _Plan:
+    """What each tag of an item type's record carries, worked out once per type rather than per item.
+
+    `steps` are (tag, meaning, field): the field is the type's own for a plain field meaning, "" for
+    creators (`@role`), tags, notes, files and the DOI. `used` and `creator_types` are what the
+    record's tags took, so that Extra's M2 lines carry only the rest.
+    """
+
+    steps: tuple[tuple[str, str, str], ...]
+    used: frozenset[str]
+    creator_types: frozenset[str]
+
+
+@cache
+def _plan(item_type: str) -> _Plan:
+    steps: list[tuple[str, str, str]] = []
     used: set[str] = set()
     creator_types: set[str] = set()
-    ids_written: set[str] = set()
-    for tag in BILL_ORDER if t == "bill" else EXPORT_ORDER:
-        meaning = export_meaning(t, tag)
+    for tag in BILL_ORDER if item_type == "bill" else EXPORT_ORDER:
+        meaning = export_meaning(item_type, tag)
         if not meaning:
             continue
         if meaning.startswith("@"):
             creator_types.add(meaning[1:])
-            out += [(tag, _name(c)) for c in item.creators if c.creator_type == meaning[1:]]
-        elif meaning == "tags":
-            out += [("KW", tag_.tag) for tag_ in item.tags]
-        elif meaning == "note":
-            out += [("N1", note.html) for note in item.notes]
-        elif meaning.startswith("file:"):
-            out += _attachments(item, ctx, export_dir, meaning[5:])
-        elif meaning == "DOI":
-            out.append(("DO", item.identifiers.get("doi", "")))
-            ids_written.add("doi")
-        else:
-            name = type_field(t, meaning)
+        elif meaning not in ("tags", "note", "DOI") and not meaning.startswith("file:"):
+            name = type_field(item_type, meaning)
             # DA and PY always carry the type's date, even where a C tag already holds it (a patent's
             # issue date is C2 too): readers look for the date there.
             if not name or (name in used and tag not in ("DA", "PY")):
                 continue
             used.add(name)
+            steps.append((tag, meaning, name))
+            continue
+        steps.append((tag, meaning, ""))
+    return _Plan(tuple(steps), frozenset(used), frozenset(creator_types))
+
+
+def item_to_ris(item: Item, ctx: ExportContext, export_dir: Path | None) -> list[tuple[str, str]]:
+    t = item.item_type
+    f = item.fields
+    plan = _plan(t)
+    out: list[tuple[str, str]] = [("TY", EXPORT_TYPES.get(t, "GEN"))]
+    ids_written: set[str] = set()
+    for tag, meaning, name in plan.steps:
+        if name:
             value = f.get(name, "")
             if name == "ISBN":  # an ISBN senref could not normalise stays in the field as given
                 ids_written.add("isbn")
@@ -181,12 +203,24 @@ def item_to_ris(item: Item, ctx: ExportContext, export_dir: Path | None) -> list
                 out += _pages(value)
             else:
                 out.append((tag, value))
-    out += [("M2", line) for line in _extra_lines(item, used, creator_types, ids_written).splitlines() if line]
+        elif meaning.startswith("@"):
+            out += [(tag, _name(c)) for c in item.creators if c.creator_type == meaning[1:]]
+        elif meaning == "tags":
+            out += [("KW", tag_.tag) for tag_ in item.tags]
+        elif meaning == "note":
+            out += [("N1", note.html) for note in item.notes]
+        elif meaning.startswith("file:"):
+            out += _attachments(item, ctx, export_dir, meaning[5:])
+        else:  # the DOI
+            out.append(("DO", item.identifiers.get("doi", "")))
+            ids_written.add("doi")
+    out += [("M2", line) for line in _extra_lines(item, plan.used, plan.creator_types, ids_written).splitlines()
+            if line]
     out.append(("ER", ""))
     return [(tag, value) for tag, value in out if value or tag == "ER"]
 
 
-def _extra_lines(item: Item, used: set[str], creator_types: set[str], ids_written: set[str]) -> str:
+def _extra_lines(item: Item, used: Collection[str], creator_types: Collection[str], ids_written: set[str]) -> str:
     """Extra plus `name: value` lines for what no tag carried (read back by `ris_read`)."""
     lines = [f"Type: {item.item_type}"] if needs_type_line(item.item_type) else []
     for name, value in item.fields.items():

@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING, Any
 from senref.core.model import now_iso
 from senref.core.oslock import file_lock
 from senref.sync.conflicts import Conflict, ConflictStore
-from senref.sync.exporter import Exporter, SyncFailure, SyncStopped, WriteResult, describe_os_error, signature
+from senref.sync.exporter import (
+    Exporter,
+    SyncFailure,
+    SyncStopped,
+    WriteResult,
+    describe_os_error,
+    scope_rows,
+    signature,
+)
+from senref.sync.freshness import scope_unchanged
 from senref.sync.journal import ImportJournal
 from senref.sync.manifest import Manifest, ManifestStore
 from senref.sync.outcome import SyncOutcome
@@ -106,10 +115,7 @@ class SyncEngine:
             return True
         if not manifest.matches_disk(target.file):
             return True
-        from senref.sync.exporter import scope_rows
-
-        written = {e.key: e.version for e in manifest.entries}
-        return dict(scope_rows(self.lib, target)) != written
+        return not scope_unchanged(self.lib, target, manifest)
 
     # -- the work ------------------------------------------------------------------------------
     def sync(self, target: Target, should_stop: Callable[[], bool] | None = None) -> SyncOutcome:
@@ -175,13 +181,24 @@ class SyncEngine:
         previous, previous_bytes = self.writes.previous(target)
         stamp = file_stamp(path)  # before any read: a later change of the file is caught before the write
         read: ReadBack | None = None
+        rows: list[tuple[str, int]] | None = None
         if stamp is not None and (previous is None or not previous.matches_disk(path)):
             read = self._reader.read(target, fmt, exporter, previous=previous, previous_bytes=previous_bytes,
                                    stored=self.conflicts.load(target.id), outcome=outcome)
             if read is None:
                 return  # conflicts wait for the user; the file stays as it is
+        elif stamp is not None and previous is not None and previous_bytes is not None and exporter.codec.incremental \
+                and previous.signature == signature(target):
+            rows = scope_rows(self.lib, target)
+            if scope_unchanged(self.lib, target, previous, rows):
+                # The file is what senref wrote and every entry in it is current: a rebuild would join the
+                # very same bytes (the branch below that records nothing), so skip it.
+                outcome.count, outcome.rendered = len(previous.entries), 0
+                self.conflicts.clear(target.id)
+                outcome.state = "ok"
+                return
         manifest, data, result = exporter.build(target, previous, previous_bytes, should_stop,
-                                                read.layout if read is not None else None)
+                                                read.layout if read is not None else None, rows=rows)
         self._report(outcome, result)
         manifest.library_version = self.lib.library_version()
         if read is not None and read.current == data and stamp is not None and not target.with_files:

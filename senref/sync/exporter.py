@@ -25,6 +25,7 @@ from senref.core.model import now_iso
 from senref.sync import files as filemirror
 from senref.sync.entries import EntryCodec, Layout, codec_for
 from senref.sync.manifest import Entry, Kept, Manifest, entry_hash
+from senref.sync.splice import splice
 from senref.sync.targets import Target
 
 if TYPE_CHECKING:
@@ -100,15 +101,16 @@ class Exporter:
         return [by_key.get(i.key) for i in items]
 
     def build(self, target: Target, previous: Manifest | None, previous_bytes: bytes | None,
-              should_stop: Callable[[], bool] | None = None, layout: Layout | None = None
-              ) -> tuple[Manifest, bytes, WriteResult]:
+              should_stop: Callable[[], bool] | None = None, layout: Layout | None = None, *,
+              rows: list[tuple[str, int]] | None = None) -> tuple[Manifest, bytes, WriteResult]:
         """The new file content and its manifest (nothing is written yet).
 
         *layout* is the user's text and entry order as just read from the file; without it, those
-        of the previous write are kept.
+        of the previous write are kept. *rows* are the scope's (key, version) pairs if just read.
         """
         result = WriteResult()
-        rows = scope_rows(self.lib, target)
+        if rows is None:
+            rows = scope_rows(self.lib, target)
         keys = LibraryCitationKeys(self.lib)
         ctx = self.context(target, keys)
         manifest = Manifest(target_id=target.id, signature=signature(target))
@@ -122,6 +124,10 @@ class Exporter:
         reusable: dict[str, Entry] = {}
         if previous is not None and previous_bytes is not None and previous.signature == manifest.signature:
             reusable = previous.by_key()
+        # The same items as last time in the file senref wrote: changed entries are spliced into its bytes.
+        same_items = previous is not None and layout is None and bool(reusable) \
+            and (self.codec.keeps_text or not previous.kept) \
+            and len(rows) == len(reusable) == len(previous.entries) and all(key in reusable for key, _ in rows)
         texts: dict[str, bytes] = {}
         citekeys: dict[str, str] = {}
         versions: dict[str, int] = dict(rows)
@@ -129,7 +135,8 @@ class Exporter:
         for key, version in rows:
             old = reusable.get(key)
             if old is not None and old.version == version and previous_bytes is not None:
-                texts[key] = previous_bytes[old.start:old.end]
+                if not same_items:
+                    texts[key] = previous_bytes[old.start:old.end]
                 citekeys[key] = old.citekey
             else:
                 todo.append(key)
@@ -147,6 +154,20 @@ class Exporter:
                 citekeys[rendered.key] = rendered.citekey
         result.rendered = len(todo)
         versions.update({k: v for k, v in keys.pinned_versions.items() if k in versions})
+        fresh = set(todo)
+        if same_items and previous is not None and previous_bytes is not None:
+            spliced = splice(previous, previous_bytes, texts) if fresh <= texts.keys() else None
+            if spliced is not None:
+                joined, new_spans, blocks = spliced
+                manifest.kept = [Kept(anchor, s, e) for anchor, s, e in blocks]
+                manifest.entries = [Entry(e.key, versions[e.key], citekeys[e.key], s, end,
+                                          entry_hash(joined[s:end]) if e.key in fresh else e.hash)
+                                    for e, (s, end) in zip(previous.entries, new_spans, strict=True)]
+                result.count = len(manifest.entries)
+                return manifest, joined, result
+            for key, old in reusable.items():  # a rendering failed: assembled as usual, without it
+                if key not in fresh:
+                    texts[key] = previous_bytes[old.start:old.end]
         if layout is None:
             layout = previous_layout(previous, previous_bytes)
         order = _order([k for k, _ in rows if k in texts], layout)
@@ -158,7 +179,7 @@ class Exporter:
         else:
             data, spans = self.codec.assemble(texts[k] for k in order)
         manifest.entries = [Entry(k, versions[k], citekeys[k], s, e,
-                                  reusable[k].hash if k in reusable and k not in todo else entry_hash(data[s:e]))
+                                  reusable[k].hash if k in reusable and k not in fresh else entry_hash(data[s:e]))
                             for k, (s, e) in zip(order, spans, strict=True)]
         result.count = len(order)
         return manifest, data, result

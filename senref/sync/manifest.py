@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 
 from senref.core import checkpoints
 from senref.core.digest import file_sha256
-from senref.sync.storage import read_json, sync_dir, write_json
+from senref.sync.storage import read_json, sync_dir, write_text
 
 
 def entry_hash(text: bytes) -> str:
@@ -110,11 +111,28 @@ class Manifest:
         # Same size, new mtime: touched or rewritten with the same bytes (a sync tool, `touch`).
         return file_sha256(path) == self.sha256
 
-    def to_json(self) -> dict[str, Any]:
+    def entries_json(self) -> str:
+        """The entries as compact JSON: made once per write, as they are the bulk of both records it saves."""
+        return json.dumps(self._rows(), ensure_ascii=False, separators=(",", ":"))
+
+    def json_text(self, entries_json: str | None = None) -> str:
+        """`to_json()` as compact JSON text; *entries_json* is `entries_json()` when the caller has it."""
+        head = json.dumps(self._head(), ensure_ascii=False, separators=(",", ":"))
+        kept = json.dumps([k.to_json() for k in self.kept], ensure_ascii=False, separators=(",", ":"))
+        entries = entries_json if entries_json is not None else self.entries_json()
+        return f'{head[:-1]},"entries":{entries},"kept":{kept}}}'
+
+    def _head(self) -> dict[str, Any]:
         return {"version": 1, "target_id": self.target_id, "signature": self.signature, "sha256": self.sha256,
                 "size": self.size, "mtime_ns": self.mtime_ns, "written_at": self.written_at,
-                "library_version": self.library_version, "files": self.files,
-                "entries": [e.to_json() for e in self.entries], "kept": [k.to_json() for k in self.kept]}
+                "library_version": self.library_version, "files": self.files}
+
+    def _rows(self) -> list[list[Any]]:
+        # built inline: a method call per entry was most of the cost at 100,000 entries
+        return [[e.key, e.version, e.citekey, e.start, e.end, e.hash] for e in self.entries]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self._head(), "entries": self._rows(), "kept": [k.to_json() for k in self.kept]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Manifest:
@@ -170,7 +188,7 @@ class ManifestStore:
         # No fsync for the copy: it is checked against the manifest's hash before any use, so a
         # copy lost in a power cut only costs a full render; an fsync of 90 MB costs every write.
         self._write_copy(manifest.target_id, written)
-        write_json(self.manifest_path(manifest.target_id), manifest.to_json(), compact=True)
+        write_text(self.manifest_path(manifest.target_id), manifest.json_text())
 
     def _write_copy(self, target_id: str, data: bytes) -> None:
         path = self.written_path(target_id)
@@ -178,18 +196,19 @@ class ManifestStore:
         tmp.write_bytes(data)
         os.replace(tmp, path)
 
-    def save_pending(self, manifest: Manifest, data: bytes) -> None:
+    def save_pending(self, manifest: Manifest, data: bytes, *, entries_json: str | None = None) -> None:
         """Before the target is replaced: the new content (copy, then hashes and entries) as "pending".
 
         *manifest* already carries the new content's sha256 and size; its mtime is unknown yet (0).
+        *entries_json*: `manifest.entries_json()`, made once for this record and the promoted one.
         """
         tmp = self.pending_written_path(manifest.target_id).with_name(
             self.pending_written_path(manifest.target_id).name + ".part")
         tmp.write_bytes(data)
         os.replace(tmp, self.pending_written_path(manifest.target_id))
-        write_json(self.pending_path(manifest.target_id), manifest.to_json(), compact=True)
+        write_text(self.pending_path(manifest.target_id), manifest.json_text(entries_json))
 
-    def promote(self, manifest: Manifest, data: bytes) -> None:
+    def promote(self, manifest: Manifest, data: bytes, *, entries_json: str | None = None) -> None:
         """After the target was replaced: the pending record becomes the manifest, then is removed.
 
         The pending copy is renamed rather than written again (a 90 MB target costs one write, not two).
@@ -200,7 +219,7 @@ class ManifestStore:
         except OSError:
             self._write_copy(manifest.target_id, data)
         checkpoints.reached("sync_after_copy")
-        write_json(self.manifest_path(manifest.target_id), manifest.to_json(), compact=True)
+        write_text(self.manifest_path(manifest.target_id), manifest.json_text(entries_json))
         checkpoints.reached("sync_after_manifest")
         self.clear_pending(manifest.target_id)
 

@@ -38,3 +38,9 @@ def write_json(path: Path, data: Any, *, compact: bool = False) -> None:
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     with atomic_write(path) as handle:
         handle.write(text)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write JSON text made by the caller, atomically as write_json does."""
+    with atomic_write(path) as handle:
+        handle.write(text)

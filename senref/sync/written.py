@@ -84,8 +84,9 @@ class TargetWrites:
         (1) and (3) leaves the pending record, which `settle_pending` resolves by looking at the file.
         """
         manifest.sha256, manifest.size = hashlib.sha256(data).hexdigest(), len(data)
+        entries_json = manifest.entries_json()  # the same entries go into the pending and the final record
         try:
-            self.manifests.save_pending(manifest, data)
+            self.manifests.save_pending(manifest, data, entries_json=entries_json)
         except OSError as exc:
             raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)}); "
                               "the file was not written") from exc
@@ -99,7 +100,7 @@ class TargetWrites:
         with self._mutex:
             self._memory[target.id] = (manifest, data)
         try:
-            self.manifests.promote(manifest, data)
+            self.manifests.promote(manifest, data, entries_json=entries_json)
         except OSError as exc:
             raise SyncFailure(f"the target was written but its manifest was not "
                               f"({describe_os_error(exc, target.file)})") from exc

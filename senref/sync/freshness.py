@@ -1,0 +1,30 @@
+"""Is a target's last write still what the library would write? Answered from versions, never from items.
+
+An incremental target reuses an entry whenever its item's version is the one written, so when the
+scope holds exactly the written (key, version) pairs a rebuild would only join the previous bytes
+again: the check reads two integers' worth per item in one query instead of building a file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from senref.sync.exporter import scope_rows
+from senref.sync.manifest import Manifest
+from senref.sync.targets import Target
+
+if TYPE_CHECKING:
+    from senref.core.library import Library
+
+
+def written_versions(manifest: Manifest) -> dict[str, int]:
+    return {e.key: e.version for e in manifest.entries}
+
+
+def scope_unchanged(lib: Library, target: Target, manifest: Manifest,
+                    rows: list[tuple[str, int]] | None = None) -> bool:
+    """True when the scope holds the very items, at the very versions, that *manifest* wrote (*rows*: the
+    scope's (key, version) pairs, when the caller has read them already)."""
+    if rows is None:
+        rows = scope_rows(lib, target)
+    return len(rows) == len(manifest.entries) and dict(rows) == written_versions(manifest)
