@@ -27,6 +27,11 @@ def _module(study: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     return module if isinstance(module, Mapping) else {}
 
 
+def _list(module: Mapping[str, Any], name: str) -> list[Any]:
+    value = module.get(name)
+    return value if isinstance(value, list) else []
+
+
 def _date(struct: Any) -> str:
     return str(struct.get("date") or "") if isinstance(struct, Mapping) else ""
 
@@ -59,20 +64,19 @@ def item_from_study(study: Mapping[str, Any]) -> Item:
     if lead:
         item.creators.append(Creator("author", name=str(lead)))
     item.set_identifier("nct", nct)
-    phases = design.get("phases") if isinstance(design.get("phases"), list) else []
     trial: dict[str, Any] = {
         "status": str(status.get("overallStatus") or ""),
         "why_stopped": str(status.get("whyStopped") or ""),
         "study_type": str(design.get("studyType") or ""),
-        "phases": [str(p) for p in phases],
-        "conditions": [str(c) for c in conditions.get("conditions") or []],
-        "interventions": [str(i.get("name")) for i in _module(study, "armsInterventionsModule").get("interventions")
-                          or [] if isinstance(i, Mapping) and i.get("name")],
+        "phases": [str(p) for p in _list(design, "phases")],
+        "conditions": [str(c) for c in _list(conditions, "conditions")],
+        "interventions": [str(i.get("name")) for i in _list(_module(study, "armsInterventionsModule"), "interventions")
+                          if isinstance(i, Mapping) and i.get("name")],
         "result_pmids": [], "reference_pmids": [],
         "has_results": bool(study.get("hasResults")),
         "updated": _date(status.get("lastUpdatePostDateStruct")),
     }
-    for ref in _module(study, "referencesModule").get("references") or []:
+    for ref in _list(_module(study, "referencesModule"), "references"):
         if isinstance(ref, Mapping) and str(ref.get("pmid") or "").isdigit():
             which = "result_pmids" if ref.get("type") in RESULT_REFERENCES else "reference_pmids"
             trial[which].append(str(ref["pmid"]))
@@ -82,7 +86,7 @@ def item_from_study(study: Mapping[str, Any]) -> Item:
         lines.append(f"Why stopped: {trial['why_stopped']}")
     if lines:
         item.fields["extra"] = "\n".join(lines)
-    for keyword in conditions.get("keywords") or []:
+    for keyword in _list(conditions, "keywords"):
         if isinstance(keyword, str) and keyword.strip():
             item.add_tag(keyword.strip())
     return item
