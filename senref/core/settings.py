@@ -72,7 +72,7 @@ class Settings:
     zotero_sync_minutes: int = 0
     #: [integrity] check_days: the window checks the library for retractions this often (0: when asked only).
     integrity_check_days: int = 0
-    #: [watch] run_days: the window runs the saved watches (new papers to the Inbox) this often (0: when asked only).
+    #: [watches] run_days: the window runs the saved watches (new papers to the Inbox) this often (0: when asked only).
     watch_run_days: int = 0
     raw: dict[str, Any] = field(default_factory=dict)
     #: The file these settings were read from; save_settings writes back there.
@@ -136,8 +136,8 @@ def settings_from(raw: dict[str, Any], env: dict[str, str] | None = None) -> Set
     days = _limit(integrity.get("check_days"), 0, 365)
     if days is not None:
         settings.integrity_check_days = int(days)
-    watch: dict[str, Any] = raw["watch"] if isinstance(raw.get("watch"), dict) else {}
-    days = _limit(watch.get("run_days"), 0, 365)
+    watches: dict[str, Any] = raw["watches"] if isinstance(raw.get("watches"), dict) else {}
+    days = _limit(watches.get("run_days"), 0, 365)
     if days is not None:
         settings.watch_run_days = int(days)
     zotero: dict[str, Any] = raw["zotero"] if isinstance(raw.get("zotero"), dict) else {}
@@ -200,7 +200,7 @@ VIEW_KEYS = {"show_subcollection_items": "show_subcollection_items"}
 ZOTERO_KEYS = {"zotero_sync_minutes": "sync_minutes"}
 #: Settings attribute -> key of the [integrity] table.
 INTEGRITY_KEYS = {"integrity_check_days": "check_days"}
-#: Settings attribute -> key of the [watch] table.
+#: Settings attribute -> key of the [watches] table.
 WATCH_KEYS = {"watch_run_days": "run_days"}
 
 
@@ -240,9 +240,11 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
                 document["cite"] = tomlkit.table()
             document["cite"][key] = getattr(settings, name)
     for table, keys in (("view", VIEW_KEYS), ("zotero", ZOTERO_KEYS), ("integrity", INTEGRITY_KEYS),
-                        ("watch", WATCH_KEYS)):
+                        ("watches", WATCH_KEYS)):
         for name, key in keys.items():
             if baseline.get(name) != getattr(settings, name):
+                if table in document and not isinstance(document[table], dict):
+                    continue  # the user's own value of that name: never replaced by a table of ours
                 if not isinstance(document.get(table), dict):
                     document[table] = tomlkit.table()
                 document[table][key] = getattr(settings, name)
@@ -274,7 +276,7 @@ def _snapshot(settings: Settings) -> dict[str, Any]:
     """The editable values as they are now: what save_settings compares against to find changes."""
     values: dict[str, Any] = {name: getattr(settings, name) for name in EDITABLE}
     values["urls"] = dict(settings.urls)
-    values.update({name: getattr(settings, name) for name in (*CITE_KEYS, *VIEW_KEYS, *ZOTERO_KEYS, *INTEGRITY_KEYS)})
+    values.update({name: getattr(settings, name) for name in (*CITE_KEYS, *VIEW_KEYS, *ZOTERO_KEYS, *INTEGRITY_KEYS, *WATCH_KEYS)})
     values["cite_recent"] = list(settings.cite_recent)  # a copy: the window edits the list in place
     return values
 

@@ -87,3 +87,16 @@ def test_a_new_file_and_a_changed_url() -> None:
     settings.urls["hal"] = "https://hal.science"  # back to the default: the line goes
     save_settings(settings)
     assert path.read_text().strip() == 'library = "/data/refs"'  # nor an empty [urls] table
+
+
+def test_a_users_own_value_is_never_replaced_by_a_table_of_ours() -> None:
+    path = _write('watches = ["senolytics", "SASP"]  # mine\n')
+    settings = load_settings()
+    settings.watch_run_days = 3
+    save_settings(settings)
+    assert path.read_text(encoding="utf-8") == 'watches = ["senolytics", "SASP"]  # mine\n'
+    settings.integrity_check_days = 7  # other tables are still saved
+    save_settings(settings)
+    assert "[integrity]\ncheck_days = 7" in path.read_text(encoding="utf-8")
+    fresh = _write("[watches]\nrun_days = 2\n")
+    assert load_settings().watch_run_days == 2 and fresh.exists()

@@ -1,5 +1,5 @@
 """Tools > Look for New Papers (the saved watches, into the Inbox) and Find Published Versions of Preprints;
-the update a preprint's banner offers; and the watches' own schedule (`[watch] run_days`)."""
+the update a preprint's banner offers; and the watches' own schedule (`[watches] run_days`)."""
 
 from __future__ import annotations
 
