@@ -7,6 +7,7 @@ document that declares entities is refused outright, since no format senref read
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 from lxml import etree
 
@@ -19,9 +20,33 @@ class UnsafeXml(ValueError):
         self.line = line
 
 
+class _Options(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    huge_tree: bool
+    remove_comments: bool
+    remove_pis: bool
+
+
+#: the one set of protections every parser here applies (whole-tree and pull parsers alike)
+SAFE_OPTIONS = _Options(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                        huge_tree=False, remove_comments=True, remove_pis=True)
+
+
 def parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(**SAFE_OPTIONS)
+
+
+def pull_parser(tag: str | None = None) -> etree.XMLPullParser:
+    """A feed parser with the same protections, reporting only the start of elements named *tag*."""
+    return etree.XMLPullParser(events=("start",), tag=tag, **SAFE_OPTIONS)
+
+
+def syntax_error(exc: etree.XMLSyntaxError) -> UnsafeXml:
+    line = exc.lineno or (exc.position[0] if exc.position else 0)
+    return UnsafeXml(line, f"not well-formed XML: {exc.msg}")
 
 
 def check_prolog(path: Path) -> None:
@@ -42,8 +67,7 @@ def parse(path: Path) -> etree._ElementTree:
     try:
         return etree.parse(str(path), parser())
     except etree.XMLSyntaxError as exc:
-        line = exc.lineno or (exc.position[0] if exc.position else 0)
-        raise UnsafeXml(line, f"not well-formed XML: {exc.msg}") from None
+        raise syntax_error(exc) from None
 
 
 def iterparse(path: Path, tag: str) -> etree.iterparse[tuple[str, etree._Element]]:
