@@ -11,6 +11,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from senref.formats.bibtex_prepass import parse_jabref_groups, scan_file
+
+__all__ = ["REPEAT", "BibSyntaxError", "Block", "Entry", "Problem", "iter_blocks", "iter_entries", "parse_block",
+           "parse_jabref_groups", "scan_file"]
+
 #: joins the values of a repeated note field (Zotero writes one annote per note), so each stays a note
 REPEAT = "\x1e"
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -51,8 +56,9 @@ class BibSyntaxError(ValueError):
 #: Braces nested deeper than this make an entry unreadable (no real value comes near it; the LaTeX
 #: decoder and every tool after it would otherwise pay for pathological input).
 MAX_DEPTH = 100
-#: What matters inside a block, per opener: escapes, braces, and ")" closing a parenthesised block.
-_INSIDE = {"{": re.compile(r"[\\{}]"), "(": re.compile(r"[\\{})]")}
+#: What matters inside a block, per opener: escapes, braces, and ")" closing a parenthesised block. A group
+#: with no brace or escape inside (`{2020}`) is taken in one step: it leaves the depth as it was.
+_INSIDE = {"{": re.compile(r"\{[^{}\\]*\}|[\\{}]"), "(": re.compile(r"\{[^{}\\]*\}|[\\{})]")}
 
 
 @dataclass
@@ -88,7 +94,7 @@ def iter_blocks(handle: IO[str]) -> Iterator[Block | Problem]:
         pos = 0
         if lineno == 1 and raw.startswith("\ufeff"):
             pos = len(raw) - len(raw.lstrip("\ufeff"))
-        if block is not None and _START.match(line) and not line.startswith((" ", "\t")):
+        if block is not None and line.startswith("@") and _START.match(line):
             # A new entry starts at column 0 while the previous one is still open: that one is broken.
             yield Problem(block.line, f"{block.label()}: entry is not closed (unbalanced braces); skipped")
             block = None
@@ -138,6 +144,11 @@ def _scan(block: _Open, line: str, pos: int, lineno: int) -> int:
         if ch == "\\":
             i = j + 2
             continue
+        if match.end() - j > 1:  # a flat group: one level deeper and back
+            if block.depth > MAX_DEPTH and not block.deep_line:
+                block.deep_line = lineno
+            i = match.end()
+            continue
         if ch == "{":
             block.depth += 1
             if block.depth > MAX_DEPTH + 1 and not block.deep_line:
@@ -159,6 +170,24 @@ def _close(block: _Open, last: str, end: int) -> Block | Problem:
     return Block(block.kind, block.opener, "".join(block.parts), block.line, block.start, end)
 
 
+#: The reader scans with these instead of a Python step per character (issue 15: the tokenizer was a fifth
+#: of an import). Whitespace includes what str.isspace() calls whitespace, as `\s` does on str patterns;
+#: a `%` comment runs to the end of its line, newline included.
+_WS = re.compile(r"\s*(?:%[^\n]*\n?\s*)*")
+_NAME = re.compile(r"[^\s=,{}()\"#%]+")
+_WORD = re.compile(r"[^\s,#}{\"]+")
+_KEY = re.compile(r"[^\s,]*")
+#: a braced or quoted value with nothing inside that needs counting: the common case, in one match
+_FLAT_BRACED = re.compile(r"\{([^{}\\]*)\}")
+_FLAT_QUOTED = re.compile(r'"([^"{}\\]*)"')
+#: `name = {flat value},` (or a quoted value, or a number) with nothing around it that needs the careful
+#: path: a comment, a `#` concatenation, a macro, nested braces or an escape make it fall back
+_FLAT_FIELD = re.compile(r'\s*([^\s=,{}()"#%]+)\s*=\s*(?:\{([^{}\\]*)\}|"([^"{}\\]*)"|(\d+)(?![^\s,#}{"]))'
+                         r'\s*(?:,|\Z)')
+_IN_BRACED = re.compile(r"[{}\\]")
+_IN_QUOTED = re.compile(r'[{}\\"]')
+
+
 class _Reader:
     def __init__(self, text: str, macros: dict[str, str]) -> None:
         self.s = text
@@ -166,16 +195,13 @@ class _Reader:
         self.macros = macros
 
     def ws(self) -> None:
-        s = self.s
-        while self.i < len(s) and (s[self.i].isspace() or s[self.i] == "%"):
-            if s[self.i] == "%":  # a comment runs to the end of the line (outside values)
-                nl = s.find("\n", self.i)
-                self.i = len(s) if nl < 0 else nl
-            self.i += 1
+        match = _WS.match(self.s, self.i)
+        if match is not None:  # None only past the end, after a comment on the last line
+            self.i = match.end()
 
     def name(self) -> str:
         self.ws()
-        match = re.compile(r"[^\s=,{}()\"#%]+").match(self.s, self.i)
+        match = _NAME.match(self.s, self.i)
         if not match:
             raise BibSyntaxError(self.i, f"expected a field name, found {self.s[self.i:self.i + 15]!r}")
         self.i = match.end()
@@ -183,43 +209,59 @@ class _Reader:
 
     def braced(self) -> str:
         s = self.s
+        flat = _FLAT_BRACED.match(s, self.i)
+        if flat is not None:
+            self.i = flat.end()
+            return flat.group(1)
         start = self.i + 1
         depth = 0
         i = self.i
-        while i < len(s):
-            ch = s[i]
+        search = _IN_BRACED.search
+        while True:
+            match = search(s, i)
+            if match is None:
+                raise BibSyntaxError(self.i, "unbalanced braces in a field value")
+            j = match.start()
+            ch = s[j]
             if ch == "\\":
-                i += 2
+                i = j + 2  # an escaped character counts for nothing, a brace included
                 continue
             if ch == "{":
                 depth += 1
-            elif ch == "}":
+            else:
                 depth -= 1
                 if depth == 0:
-                    self.i = i + 1
-                    return s[start:i]
-            i += 1
-        raise BibSyntaxError(self.i, "unbalanced braces in a field value")
+                    self.i = j + 1
+                    return s[start:j]
+            i = j + 1
 
     def quoted(self) -> str:
         s = self.s
+        flat = _FLAT_QUOTED.match(s, self.i)
+        if flat is not None:
+            self.i = flat.end()
+            return flat.group(1)
         start = self.i + 1
         depth = 0
         i = start
-        while i < len(s):
-            ch = s[i]
+        search = _IN_QUOTED.search
+        while True:
+            match = search(s, i)
+            if match is None:
+                raise BibSyntaxError(self.i, "a quoted field value is not closed")
+            j = match.start()
+            ch = s[j]
             if ch == "\\":
-                i += 2
+                i = j + 2
                 continue
             if ch == "{":
                 depth += 1
             elif ch == "}":
-                depth -= 1
-            elif ch == '"' and depth == 0:
-                self.i = i + 1
-                return s[start:i]
-            i += 1
-        raise BibSyntaxError(self.i, "a quoted field value is not closed")
+                depth -= 1  # may go below zero: then no quote closes the value, as before
+            elif depth == 0:
+                self.i = j + 1
+                return s[start:j]
+            i = j + 1
 
     def value(self) -> str:
         parts: list[str] = []
@@ -233,7 +275,7 @@ class _Reader:
             elif ch == '"':
                 parts.append(self.quoted())
             else:
-                match = re.compile(r"[^\s,#}{\"]+").match(self.s, self.i)
+                match = _WORD.match(self.s, self.i)
                 if not match:
                     raise BibSyntaxError(self.i, f"unexpected {ch!r} where a value should be")
                 word = match.group(0)
@@ -252,11 +294,17 @@ class _Reader:
             if self.i < len(self.s) and self.s[self.i] == "#":
                 self.i += 1
                 continue
-            return "".join(parts)
+            return parts[0] if len(parts) == 1 else "".join(parts)
 
     def fields(self) -> dict[str, str]:
         out: dict[str, str] = {}
+        flat = _FLAT_FIELD.match
         while True:
+            field = flat(self.s, self.i)
+            if field is not None:
+                self.i = field.end()
+                self._store(out, field.group(1).lower(), field.group(field.lastindex or 0))
+                continue
             self.ws()
             if self.i >= len(self.s):
                 return out
@@ -268,18 +316,21 @@ class _Reader:
             if self.i >= len(self.s) or self.s[self.i] != "=":
                 raise BibSyntaxError(self.i, f"field {name!r} has no '='")
             self.i += 1
-            value = self.value()
-            if name in out and out[name] != value:
-                # Repeated fields (Zotero writes several annote/annotation): keep all, each note on its own.
-                if name in ("annote", "annotation", "comment", "review", "notes"):
-                    out[name] = f"{out[name]}{REPEAT}{value}"
-                elif name == "keywords":
-                    out[name] = f"{out[name]}, {value}"
-            else:
-                out[name] = value
+            self._store(out, name, self.value())
             self.ws()
             if self.i < len(self.s) and self.s[self.i] not in ",":
                 raise BibSyntaxError(self.i, f"expected ',' after field {name!r}")
+
+    @staticmethod
+    def _store(out: dict[str, str], name: str, value: str) -> None:
+        if name in out and out[name] != value:
+            # Repeated fields (Zotero writes several annote/annotation): keep all, each note on its own.
+            if name in ("annote", "annotation", "comment", "review", "notes"):
+                out[name] = f"{out[name]}{REPEAT}{value}"
+            elif name == "keywords":
+                out[name] = f"{out[name]}, {value}"
+        else:
+            out[name] = value
 
 
 def parse_block(block: Block, macros: dict[str, str]) -> Entry | Problem | None:
@@ -293,7 +344,7 @@ def parse_block(block: Block, macros: dict[str, str]) -> Entry | Problem | None:
         if block.kind in ("comment", "preamble"):
             return None
         reader.ws()
-        match = re.compile(r"[^\s,]*").match(block.text, reader.i)
+        match = _KEY.match(block.text, reader.i)
         key = match.group(0) if match else ""
         reader.i = match.end() if match else reader.i
         reader.ws()
@@ -320,58 +371,3 @@ def iter_entries(handle: IO[str], macros: dict[str, str] | None = None) -> Itera
         result = parse_block(block, macros)
         if result is not None:
             yield result
-
-
-_JABREF_META = re.compile(r"@comment\s*\{\s*jabref-meta:\s*(grouping|groupstree):(.*?)\}\s*$", re.S | re.I | re.M)
-
-
-def scan_file(handle: IO[str]) -> tuple[set[str], str]:
-    """Cheap first pass: keys that other entries crossref, and JabRef's group tree text (usually at the end)."""
-    targets: set[str] = set()
-    groups: list[str] = []
-    collecting = False
-    cross = re.compile(r"^\s*crossref\s*=\s*[{\"]?\s*([^}\",\s]+)", re.I)
-    for line in handle:
-        match = cross.match(line)
-        if match:
-            targets.add(match.group(1).lower())
-        low = line.lower()
-        if "jabref-meta:" in low and ("grouping:" in low or "groupstree:" in low):
-            collecting = True
-            groups.clear()
-            continue
-        if collecting:
-            if line.strip().startswith("}"):
-                collecting = False
-            else:
-                groups.append(line.rstrip("\n"))
-    return targets, "\n".join(groups)
-
-
-def parse_jabref_groups(text: str) -> tuple[dict[str, tuple[str, ...]], dict[str, list[tuple[str, ...]]]]:
-    """JabRef group tree -> (group name -> path of names, citation key -> paths for explicit v3 groups)."""
-    paths: dict[str, tuple[str, ...]] = {}
-    members: dict[str, list[tuple[str, ...]]] = {}
-    stack: list[str] = []
-    joined = re.sub(r"\\\n", "", text)
-    for raw in re.split(r";\s*\n", joined):
-        match = re.match(r"\s*(\d+)\s+(\w+):(.*)", raw.strip(), re.S)
-        if not match:
-            continue
-        level = int(match.group(1))
-        kind = match.group(2)
-        if kind == "AllEntriesGroup" or level == 0:
-            stack = []
-            continue
-        parts = [p.replace("\\\\", "\\") for p in re.split(r"(?<!\\)\\;", match.group(3))]
-        name = parts[0].strip()
-        del stack[level - 1:]
-        stack.append(name)
-        path = tuple(stack)
-        paths.setdefault(name, path)
-        if kind == "ExplicitGroup":
-            for raw_key in parts[2:]:
-                key = raw_key.strip().rstrip(";")
-                if key:
-                    members.setdefault(key, []).append(path)
-    return paths, members

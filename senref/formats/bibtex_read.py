@@ -54,16 +54,45 @@ def _merged(entry: bp.Entry, parents: dict[str, bp.Entry]) -> dict[str, str]:
     return raw
 
 
+_SPACES = re.compile(r"[ \t\r\n]+")
+_TAG_SPLIT = re.compile(r"\s*[,;]\s*")
+#: item type -> its date field (the schema is fixed for the process)
+_DATE_FIELD: dict[str, str] = {}
+
+
+#: (field name, raw value) -> _value's answer, a pure function asked several times per entry (the date and
+#: identifier code read the same fields again) and often across entries (journal names); bounded, short
+#: values only.
+_DECODED: dict[tuple[str, str], str] = {}
+_DECODED_MAX = 4096
+_DECODED_MAX_LEN = 200
+
+
 def _value(raw: dict[str, str], name: str) -> str:
     """The text of a field: verbatim fields unescaped, title fields as rich text, others as Unicode."""
     value = raw.get(name, "")
     if not value:
         return ""
+    if len(value) > _DECODED_MAX_LEN:  # an abstract is read once: no memory spent on it
+        return _decode_value(name, value)
+    key = (name, value)
+    known = _DECODED.get(key)
+    if known is None:
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.clear()
+        known = _DECODED[key] = _decode_value(name, value)
+    return known
+
+
+def _decode_value(name: str, value: str) -> str:
     if name in VERBATIM:
         return to_unicode_verbatim(value).strip()
     if name in TITLE_FIELDS:
         return latex_to_rich(value)
-    return re.sub(r"[ \t\r\n]+", " ", to_unicode(value)).strip()
+    text = to_unicode(value)
+    if "\n" in text or "  " in text or "\t" in text or "\r" in text:  # most values need no squeezing
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def _item_type(etype: str, raw: dict[str, str]) -> str:
@@ -143,8 +172,16 @@ def _journal(item: Item, raw: dict[str, str], extra: list[str]) -> None:
         item.fields.setdefault("journalAbbreviation", short)
 
 
+def _date_field(item_type: str) -> str:
+    name = _DATE_FIELD.get(item_type)
+    if name is None:
+        name = _DATE_FIELD[item_type] = next(
+            (f for f in ITEM_FIELDS.get(item_type, ("date",)) if base_field(f) == "date"), "date")
+    return name
+
+
 def _date(item: Item, raw: dict[str, str], extra: list[str]) -> None:
-    name = next((f for f in ITEM_FIELDS.get(item.item_type, ("date",)) if base_field(f) == "date"), "date")
+    name = _date_field(item.item_type)
     month = _value(raw, "month")
     date = bib_to_zotero(_value(raw, "date"), _value(raw, "year"), month, _value(raw, "day"))
     if date:
@@ -218,7 +255,7 @@ def entry_to_item(entry: bp.Entry, parents: dict[str, bp.Entry], base_dir: Path,
     _identifiers(item, raw, extra)
     # Calibre writes its tags to `tags`; JabRef and the rest to `keywords`
     for field in ("keywords", "keyword", "tags"):
-        for name in re.split(r"\s*[,;]\s*", _value(raw, field)):
+        for name in _TAG_SPLIT.split(_value(raw, field)):
             item.add_tag(name.strip())
     for name in NOTE_FIELDS:
         for part in raw.get(name, "").split(bp.REPEAT):

@@ -18,9 +18,9 @@ Better BibTeX braces every capitalised word on export; on import it drops braces
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 #: words that stay lower case in a Title Cased English title (articles, conjunctions, short prepositions)
 STOP_WORDS = frozenset("""
@@ -31,10 +31,13 @@ up down out off is are be was were its it if de la le les des du von van der den
 #: a word: a run of characters between spaces, hyphens and slashes
 _RUN = re.compile(r"[^\s\-‐‑‒–—/]+")
 _SENTENCE_END = re.compile(r"[.:?!]\s")
+_SEPARATOR = re.compile(r"[\s\-‐‑‒–—/]")
+_PUNCT = "\"'“”‘’«»„([{¿¡*.,;:!?…)]}"
+#: a character that makes its run a word: neither a separator nor leading/trailing punctuation
+_WORD_CHAR = re.compile("[^\\s\\-‐‑‒–—/" + re.escape(_PUNCT) + "]")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):  # a tuple, not a dataclass: titles are read by the ten thousand on import
     start: int  #: offset of the word's core (its letters and digits, outer punctuation left out)
     end: int
     text: str
@@ -45,18 +48,45 @@ class Word:
 def words(plain: str) -> list[Word]:
     """The words of *plain*, each trimmed of leading and trailing punctuation."""
     found: list[Word] = []
+    append = found.append
     for match in _RUN.finditer(plain):
-        run = match.group(0)
-        lead = len(run) - len(run.lstrip("\"'“”‘’«»„([{¿¡*.,;:!?…)]}"))
-        core = run[lead:].rstrip("\"'“”‘’«»„([{¿¡*.,;:!?…)]}")
-        if not core:
-            continue
-        start = match.start() + lead
-        gap = start  # back over the punctuation and spaces since the previous word
-        while gap > 0 and not plain[gap - 1].isalnum():
-            gap -= 1
-        found.append(Word(start, start + len(core), core, gap == 0 or bool(_SENTENCE_END.search(plain, gap, start)),
-                          not found))
+        word = _word(plain, match, not found)
+        if word is not None:
+            append(word)
+    return found
+
+
+def _word(plain: str, match: re.Match[str], first: bool) -> Word | None:
+    """The word of one run of *plain* (None for a run of punctuation only)."""
+    stripped = match.group(0).lstrip(_PUNCT)
+    core = stripped.rstrip(_PUNCT)
+    if not core:
+        return None
+    start = match.end() - len(stripped)
+    gap = start  # back over the punctuation and spaces since the previous word
+    while gap > 0 and not plain[gap - 1].isalnum():
+        gap -= 1
+    return Word(start, start + len(core), core, gap == 0 or _SENTENCE_END.search(plain, gap, start) is not None,
+                first)
+
+
+def _words_over(plain: str, start: int, end: int) -> list[Word]:
+    """The words of *plain* that overlap plain[start:end], exactly as words() gives them, read from the
+    run around *start* on (a run is maximal, so the one holding *start* begins after a separator)."""
+    begin = start
+    while begin > 0 and not _SEPARATOR.match(plain, begin - 1):
+        begin -= 1
+    found: list[Word] = []
+    for match in _RUN.finditer(plain, begin):
+        if match.start() >= end:
+            break
+        # a word is the title's first when no earlier run holds anything but punctuation
+        first = not found and _WORD_CHAR.search(plain, 0, match.start()) is None
+        word = _word(plain, match, first)
+        if word is not None:
+            if word.start >= end:
+                break
+            found.append(word)
     return found
 
 
@@ -95,21 +125,38 @@ def is_sentence_case(found: list[Word]) -> bool:
 
 
 class TitleCase:
-    """The case-protection reading of one title's plain text: which words the writer braces."""
+    """The case-protection reading of one title's plain text: which words the writer braces.
+
+    The reader asks about the few words its braces touch, so each word's verdict (and the title's
+    sentence-case guess) is worked out only when first needed.
+    """
 
     def __init__(self, plain: str) -> None:
         self.plain = plain
-        self.words = words(plain)
-        self.protected = self._protected()
-        self._starts = [w.start for w in self.words]
+        self._all_caps: bool | None = None
+        self._sentence_case: bool | None = None
 
-    def _protected(self) -> frozenset[tuple[int, int]]:
-        found = self.words
-        if not any(c.islower() for c in self.plain) and len(found) > 1:
-            return frozenset()  # an all-caps title: bracing would freeze it in capitals
-        sentence_case = is_sentence_case(found)
-        return frozenset((w.start, w.end) for w in found if _cased(w.text) and (
-            self_protecting(w) or (sentence_case and not w.first and _capitalised(w.text))))
+    @cached_property
+    def words(self) -> list[Word]:
+        return words(self.plain)
+
+    @cached_property
+    def protected(self) -> frozenset[tuple[int, int]]:
+        return frozenset((w.start, w.end) for w in self.words if self._protects(w))
+
+    def _protects(self, word: Word) -> bool:
+        if self._all_caps is None:
+            # an all-caps title: bracing would freeze it in capitals
+            self._all_caps = not any(c.islower() for c in self.plain) and len(self.words) > 1
+        if self._all_caps or not _cased(word.text):
+            return False
+        if self_protecting(word):
+            return True
+        if word.first or not _capitalised(word.text):
+            return False
+        if self._sentence_case is None:
+            self._sentence_case = is_sentence_case(self.words)
+        return self._sentence_case
 
     def brace_is_redundant(self, start: int, end: int) -> bool:
         """Whether braces around plain[start:end] protect nothing the writer would not brace by itself."""
@@ -118,11 +165,6 @@ class TitleCase:
             return True
         if len(inner) == 1 and inner.isupper():
             return True  # "{T}itle", "d{B}": the initial-capital habit of .bib files
-        first = max(bisect.bisect_right(self._starts, start) - 1, 0)
-        touching = []
-        for word in self.words[first:]:
-            if word.start >= end:
-                break
-            if word.end > start and _cased(self.plain[max(word.start, start):min(word.end, end)]):
-                touching.append(word)
-        return bool(touching) and all((w.start, w.end) in self.protected for w in touching)
+        touching = [word for word in _words_over(self.plain, start, end)
+                    if word.end > start and _cased(self.plain[max(word.start, start):min(word.end, end)])]
+        return bool(touching) and all(self._protects(w) for w in touching)

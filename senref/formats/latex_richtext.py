@@ -13,7 +13,16 @@ import re
 from dataclasses import dataclass, field
 
 from senref.formats.latex_case import TitleCase
-from senref.formats.latex_decode import AUTO_OPEN, CLOSE, EXPLICIT_OPEN, MARKERS, NOCASE, _flat, decode_marked
+from senref.formats.latex_decode import (
+    AUTO_OPEN,
+    CLOSE,
+    EXPLICIT_OPEN,
+    MARKERS,
+    NOCASE,
+    _flat,
+    decode_marked,
+    needs_decode,
+)
 from senref.formats.latex_encode import escape
 
 #: Zotero tag -> LaTeX command
@@ -117,23 +126,30 @@ def rich_to_plain(text: str) -> str:
     return "".join(parts)
 
 
+_NESTING = re.compile(r"[\\{}]")
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
 def _one_group(latex: str) -> bool:
     """Whether *latex* is a single `{...}` group from its first character to its last."""
     if not latex.startswith("{") or not latex.endswith("}"):
         return False
     depth = 0
     i = 0
-    while i < len(latex):
-        ch = latex[i]
+    search = _NESTING.search
+    while True:
+        found = search(latex, i)
+        if found is None:
+            return False
+        j = found.start()
+        ch = latex[j]
         if ch == "\\":
-            i += 2
+            i = j + 2
             continue
-        depth += ch == "{"
-        depth -= ch == "}"
+        depth += 1 if ch == "{" else -1
         if depth == 0:
-            return i == len(latex) - 1
-        i += 1
-    return False
+            return j == len(latex) - 1
+        i = j + 1
 
 
 def _has_case(text: str) -> bool:
@@ -214,6 +230,8 @@ def escape_rich(text: str, *, unicode: bool = True) -> str:
 
 
 _RICH_TAG = re.compile(r"</?(?:i|b|sub|sup)>|<span[^<>]*>|</span>")
+_MARKED = re.compile(f"[{MARKERS}]")
+_TAG_OR_MARKER = re.compile(_RICH_TAG.pattern + f"|[{MARKERS}]")
 
 
 def latex_to_rich(tex: str) -> str:
@@ -228,11 +246,13 @@ def latex_to_rich(tex: str) -> str:
     value = tex.strip()
     if _one_group(value):
         value = value[1:-1]
+    if not needs_decode(value):
+        return _SPACES.sub(" ", value).strip()  # nothing to decode, so no brace to mark either
     marked = decode_marked(value)
     if marked is None:
-        return re.sub(r"[ \t\r\n]+", " ", _flat(value)).strip()
-    marked = re.sub(r"[ \t\r\n]+", " ", marked).strip()
-    return _resolve(marked)
+        return _SPACES.sub(" ", _flat(value)).strip()
+    marked = _SPACES.sub(" ", marked).strip()
+    return _resolve(marked) if _MARKED.search(marked) else marked
 
 
 def _resolve(marked: str) -> str:
@@ -242,7 +262,7 @@ def _resolve(marked: str) -> str:
     #: per marker position in *marked*: its offset in the plain text
     offsets: dict[int, int] = {}
     pos = 0
-    for match in re.finditer(_RICH_TAG.pattern + f"|[{MARKERS}]", marked):
+    for match in _TAG_OR_MARKER.finditer(marked):
         chunk = marked[pos:match.start()]
         plain.append(chunk)
         length += len(chunk)
@@ -250,15 +270,19 @@ def _resolve(marked: str) -> str:
             offsets[match.start()] = length
         pos = match.end()
     plain.append(marked[pos:])
-    case = TitleCase("".join(plain))
+    case: TitleCase | None = None  # worked out only if a brace is not explicit protection
     opens: list[int] = []
     keep: dict[int, bool] = {}
     for index in sorted(offsets):
         if marked[index] == CLOSE:
             if opens:
                 start = opens.pop()
-                keep[start] = keep[index] = marked[start] == EXPLICIT_OPEN or not case.brace_is_redundant(
-                    offsets[start], offsets[index])
+                if marked[start] == EXPLICIT_OPEN:
+                    keep[start] = keep[index] = True
+                    continue
+                if case is None:
+                    case = TitleCase("".join(plain))
+                keep[start] = keep[index] = not case.brace_is_redundant(offsets[start], offsets[index])
         else:
             opens.append(index)
     out: list[str] = []

@@ -7,30 +7,41 @@ import re
 from senref.core.model import Creator
 from senref.formats.latex import escape, to_unicode
 
+_NESTING = re.compile(r"[\\{}]")
+_SEPARATORS: dict[str, re.Pattern[str]] = {}
+
 
 def split_top(text: str, sep_re: str) -> list[str]:
-    """Split *text* on a regex separator, ignoring separators inside braces."""
-    parts: list[str] = []
+    """Split *text* on a regex separator, ignoring separators inside braces.
+
+    A separator must not match a backslash, a brace or the empty string, nor hold a group (none of ours
+    does): the text between two braces or escapes is searched in one step, only those are followed one by one.
+    """
+    pattern = _SEPARATORS.get(sep_re)
+    if pattern is None:
+        pattern = _SEPARATORS[sep_re] = re.compile(sep_re, re.I)
+    if not _NESTING.search(text):
+        parts = pattern.split(text)  # no brace to respect: one split (separators never match empty)
+        return [p.strip() for p in parts if p.strip()]
+    parts = []
     depth = 0
     start = 0
     i = 0
-    pattern = re.compile(sep_re, re.I)
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\":
-            i += 2
+    while True:
+        nest = _NESTING.search(text, i)
+        j = len(text) if nest is None else nest.start()
+        if depth == 0:
+            for sep in pattern.finditer(text, i, j):
+                if sep.end() > sep.start():
+                    parts.append(text[start:sep.start()])
+                    start = sep.end()
+        if nest is None:
+            break
+        if text[j] == "\\":
+            i = j + 2  # the escaped character is skipped, whatever it is
             continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0:
-            match = pattern.match(text, i)
-            if match and match.end() > i:
-                parts.append(text[start:i])
-                start = i = match.end()
-                continue
-        i += 1
+        depth += 1 if text[j] == "{" else -1
+        i = j + 1
     parts.append(text[start:])
     return [p.strip() for p in parts if p.strip()]
 
@@ -51,11 +62,30 @@ def parse_names(raw: str, creator_type: str) -> list[Creator]:
     return creators
 
 
+_EXTENDED = re.compile(r"^(family|given|prefix|suffix|useprefix)\s*=", re.I)
+
+
+#: one name as written -> (first, last, single-field name): the same people recur all through a library,
+#: and the reading does not depend on the creator type; bounded, a fresh Creator each time
+_PARSED: dict[str, tuple[str, str, str]] = {}
+_PARSED_MAX = 8192
+
+
 def parse_name(raw: str, creator_type: str) -> Creator:
+    known = _PARSED.get(raw)
+    if known is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        found = _parse_name(raw, creator_type)
+        known = _PARSED[raw] = (found.first_name, found.last_name, found.name)
+    return Creator(creator_type, *known)
+
+
+def _parse_name(raw: str, creator_type: str) -> Creator:
     raw = raw.strip().rstrip(",")
     if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]):
         return Creator(creator_type, name=to_unicode(raw[1:-1]).strip())
-    if re.match(r"^(family|given|prefix|suffix|useprefix)\s*=", raw, re.I):
+    if "=" in raw and _EXTENDED.match(raw):
         # Better BibTeX's extended name format: family=..., given=..., prefix=...
         bits = {k.strip().lower(): to_unicode(v.strip()) for k, _, v in
                 (p.partition("=") for p in split_top(raw, r","))}
