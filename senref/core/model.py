@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -32,8 +34,13 @@ BOOKKEEPING = frozenset({"itemID", "uri", "libraryID", "itemKey", "citekey", "mu
 
 
 def new_key() -> str:
-    """A random 8-character Zotero-style key."""
-    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(8))
+    """A random 8-character Zotero-style key (one draw from the OS's random source, not eight)."""
+    n = secrets.randbelow(len(KEY_ALPHABET) ** 8)
+    out = []
+    for _ in range(8):
+        n, digit = divmod(n, len(KEY_ALPHABET))
+        out.append(KEY_ALPHABET[digit])
+    return "".join(out)
 
 
 def is_key(value: str) -> bool:
@@ -42,7 +49,13 @@ def is_key(value: str) -> bool:
 
 def now_iso() -> str:
     """UTC timestamp in Zotero's JSON form (`2021-05-04T10:00:00Z`)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return _iso_second(int(time.time()))
+
+
+@functools.lru_cache(maxsize=4)
+def _iso_second(second: int) -> str:
+    # An import makes thousands of items a second: format each second once.
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
