@@ -16,7 +16,7 @@ from senref.core.filestore import FileStore
 from senref.core.model import Item
 from senref.core.query import ItemQuery
 from senref.storage import items as rows
-from senref.storage import queries
+from senref.storage import page_reads, queries
 from senref.storage.db import BackupPolicy, Database
 from senref.storage.lock import LibraryLock
 
@@ -171,6 +171,10 @@ class LibraryBase:
     def query(self, query: ItemQuery, offset: int = 0, limit: int = 100) -> list[sqlite3.Row]:
         """One sorted page of table rows (key, title, creator_summary, year, ...)."""
         return queries.page(self._conn, query, offset, limit)
+
+    def table_page(self, query: ItemQuery, offset: int = 0, limit: int = 100) -> list[sqlite3.Row]:
+        """The item table's page: `query`'s rows, the first pages of a typed short word read by probing."""
+        return page_reads.table_page(self._conn, query, offset, limit)
 
     def count(self, query: ItemQuery | None = None) -> int:
         return queries.count(self._conn, query or ItemQuery())

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 from senref.core import checkpoints
 from senref.core.confine import safe_filename
-from senref.core.dupscore import Candidate
+from senref.core.dupscore import Candidate, Profile, profile
 from senref.core.importfiles import FileRoots, admit_attachments
 from senref.core.library_base import ImportReport, LibraryBase, LibraryError, SaveResult
 from senref.core.merge import RELATED, add_relation, merge_into, same_identity
@@ -47,7 +47,10 @@ class LibraryWrites(LibraryBase):
                     item.provenance.setdefault(name, source)
         if not is_key(item.key):
             item.key = new_key()
-        match = self._same_key_match(conn, item) or find_duplicate(conn, item)
+        # Made once: the duplicate lookup and the stored item's index read the same fields (the
+        # tagger below changes only tags and extras, which a profile does not hold).
+        ours = profile(item)
+        match = self._same_key_match(conn, item) or find_duplicate(conn, item, ours)
         if match is not None:
             existing_key, matched_by = match
             existing = rows.read_item(conn, existing_key)
@@ -71,13 +74,13 @@ class LibraryWrites(LibraryBase):
         item.version = self._next_version(conn)
         item.deleted = False
         rows.write_item(conn, item)
-        self._meet(conn, item)
+        self._meet(conn, item, ours)
         return SaveResult(item.key, created=True, cut=cut)
 
-    def _meet(self, conn: sqlite3.Connection, item: Item) -> int:
+    def _meet(self, conn: sqlite3.Connection, item: Item, known: Profile | None = None) -> int:
         """Store the likely duplicates of the just-written *item*; link its preprint/published versions
         both ways (Zotero's `dc:relation`); returns how many likely pairs are new."""
-        meeting = meet(conn, item)
+        meeting = meet(conn, item, known)
         if meeting.links:
             version = item.version
             linked = [add_relation(item, RELATED, key) for key in meeting.links]  # every one, not the first
@@ -224,17 +227,18 @@ class LibraryWrites(LibraryBase):
                         self._own_child_keys(conn, record.item, taken)
                         report.warnings.extend((record.line, message) for message in
                                                self._take_files(record.item, file_roots, copy_files, marked))
-                    for record in pending:
-                        targets = [collection] if collection else []
-                        for path in record.collections:
-                            targets.append(self._ensure_path(conn, list(path), collection))
-                        result = self._save(conn, record.item, targets, source, True)
-                        report.warnings.extend((record.line, message) for message in result.cut)
-                        keys.append(result.key)
-                        if result.created:
-                            report.created += 1
-                        else:
-                            report.merged += 1
+                    with rows.write_batch(conn):
+                        for record in pending:
+                            targets = [collection] if collection else []
+                            for path in record.collections:
+                                targets.append(self._ensure_path(conn, list(path), collection))
+                            result = self._save(conn, record.item, targets, source, True)
+                            report.warnings.extend((record.line, message) for message in result.cut)
+                            keys.append(result.key)
+                            if result.created:
+                                report.created += 1
+                            else:
+                                report.merged += 1
                     # Copies whose attachment was merged away (the same file was already there).
                     for key in marked:
                         if not _has_attachment(conn, key):

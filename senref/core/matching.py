@@ -20,6 +20,8 @@ def fold(text: str) -> str:
     >>> fold("Jörg  O’Loghlen-Van")
     'jorg o loghlen van'
     """
+    if text.isascii():  # most titles and names: no normalising or accent stripping to do
+        return _NON_WORD.sub(" ", text.translate(_APOSTROPHES).lower()).strip()
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL).translate(_APOSTROPHES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _NON_WORD.sub(" ", text).strip()

@@ -18,6 +18,7 @@ def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tupl
 
 def search_index_gaps(conn: sqlite3.Connection) -> tuple[int, int]:
     """(items not indexed, index rows of items that are gone)."""
+    rows.flush_search_rows(conn)
     missing = conn.execute("SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)").fetchone()[0]
     orphan = conn.execute("SELECT COUNT(*) FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)").fetchone()[0]
     return int(missing), int(orphan)
@@ -25,6 +26,7 @@ def search_index_gaps(conn: sqlite3.Connection) -> tuple[int, int]:
 
 def search_index_error(conn: sqlite3.Connection) -> str:
     """FTS5's own integrity check ("" when it passes or cannot run on a read-only library)."""
+    rows.flush_search_rows(conn)
     try:
         conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
     except sqlite3.Error as exc:  # FTS5 reports corruption as an SQL error
@@ -35,6 +37,7 @@ def search_index_error(conn: sqlite3.Connection) -> str:
 
 def mend_search_index(conn: sqlite3.Connection) -> int:
     """Drop index rows of deleted items and index the items missing; returns entries changed."""
+    rows.flush_search_rows(conn)
     conn.execute("DELETE FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)")
     gone = int(conn.execute("SELECT changes()").fetchone()[0])
     missing = [str(r[0]) for r in conn.execute("SELECT key FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)")]

@@ -30,9 +30,12 @@ class Meeting:
     new: int = 0
 
 
-def find_duplicate(conn: sqlite3.Connection, item: Item) -> tuple[str, str] | None:
-    """(key, proof) of the oldest live item that *item* is provably the same work as, or None."""
-    ours = profile(item)
+def find_duplicate(conn: sqlite3.Connection, item: Item, ours: Profile | None = None) -> tuple[str, str] | None:
+    """(key, proof) of the oldest live item that *item* is provably the same work as, or None.
+
+    *ours*: *item*'s profile when the caller already made it.
+    """
+    ours = ours or profile(item)
     if not ours.strong:
         return None
     for theirs in sorted(_identifier_mates(conn, item, ours).values(), key=lambda p: p.rank):
@@ -68,13 +71,16 @@ def rows_with_identifier(conn: sqlite3.Connection, scheme: str, value: str, excl
         f"WHERE d.scheme = ? AND {match} AND i.deleted = 0 AND i.key != ? ORDER BY i.id", (scheme, value, exclude_key))]
 
 
-def meet(conn: sqlite3.Connection, item: Item) -> Meeting:
-    """Index the stored *item* and store the likely duplicates its blocking keys bring up."""
+def meet(conn: sqlite3.Connection, item: Item, known: Profile | None = None) -> Meeting:
+    """Index the stored *item* and store the likely duplicates its blocking keys bring up.
+
+    *known*: *item*'s profile made before it was stored (whatever its key and rank then were).
+    """
     rid = rows.item_id(conn, item.key)
     meeting = Meeting()
     if rid is None:
         return meeting
-    ours = dupstore.index_item(conn, rid, item)
+    ours = dupstore.index_item(conn, rid, item, known)
     mates = {r for r, _key, _size in dupstore.block_mates(conn, dupscore.blocking_keys(ours), rid, dupscore.MAX_BLOCK)}
     for theirs in dupstore.profiles_by_ids(conn, mates):
         if dupscore.linkable(theirs, ours):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -18,9 +19,12 @@ def pair(a: str, b: str) -> tuple[str, str]:
 
 
 # -- profiles and blocking keys ------------------------------------------------------------------
-def index_item(conn: sqlite3.Connection, rid: int, item: Item) -> Profile:
-    """Store *item*'s profile and blocking keys (replacing older ones); returns the profile."""
-    prof = profile(item, rank=rid)
+def index_item(conn: sqlite3.Connection, rid: int, item: Item, known: Profile | None = None) -> Profile:
+    """Store *item*'s profile and blocking keys (replacing older ones); returns the profile.
+
+    *known*: the profile of *item* as it is, made before it had its row (only key and rank change).
+    """
+    prof = profile(item, rank=rid) if known is None else dataclasses.replace(known, key=item.key, rank=rid)
     conn.execute("INSERT OR REPLACE INTO dup_profiles (item_id, version, profile) VALUES (?, ?, ?)",
                  (rid, item.version, json.dumps(prof.to_json(), ensure_ascii=False)))
     conn.execute("DELETE FROM dup_keys WHERE item_id = ?", (rid,))

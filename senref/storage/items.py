@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from senref.core import identifiers as ids
@@ -12,6 +15,57 @@ from senref.core.matching import first_author_key, fold, title_key
 from senref.core.model import Attachment, Creator, Item, Note, Tag, creator_summary
 
 _TAGS = re.compile(r"<[^>]{0,500}>")
+_FTS_COLUMNS = "rowid, title, creators, abstract, tags, notes, identifiers, publication"
+
+
+@dataclass
+class _Batch:
+    """What a write batch holds back until its end: search rows by item row id, and tag ids by name."""
+
+    #: row id -> (whether an older search row may exist, the row's values)
+    fts: dict[int, tuple[bool, tuple[Any, ...]]] = field(default_factory=dict)
+    tag_ids: dict[str, int] = field(default_factory=dict)
+
+
+#: id(connection) -> its open batch. Connections are per thread and take no weak references.
+_BATCHES: dict[int, _Batch] = {}
+
+
+@contextlib.contextmanager
+def write_batch(conn: sqlite3.Connection) -> Iterator[None]:
+    """Hold the search-index rows of the items written inside back, and write them in one go at the end.
+
+    FTS5 flushes its pending index writes whenever another statement opens a savepoint, so one
+    search row interleaved with each item's other rows costs several times the same rows written
+    apart. Inside a batch nothing may read the search index before the batch ends (storage's own
+    readers call flush_search_rows first). Nested batches join the outer one; on an error the held
+    rows are dropped with the transaction they belonged to.
+    """
+    if id(conn) in _BATCHES:
+        yield
+        return
+    _BATCHES[id(conn)] = _Batch()
+    try:
+        yield
+        flush_search_rows(conn)
+    finally:
+        _BATCHES.pop(id(conn), None)
+
+
+def flush_search_rows(conn: sqlite3.Connection) -> None:
+    """Write the search rows an open batch holds (none open: nothing to do)."""
+    batch = _BATCHES.get(id(conn))
+    if batch is None or not batch.fts:
+        return
+    pending, batch.fts = batch.fts, {}
+    conn.executemany("DELETE FROM items_fts WHERE rowid = ?", [(rid,) for rid, (old, _) in pending.items() if old])
+    conn.executemany(f"INSERT INTO items_fts ({_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                     [values for _old, values in pending.values()])
+
+
+def _dumps(value: object) -> str:
+    # No spaces after separators: a tenth of a large extras column (topic evidence) is padding.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def item_id(conn: sqlite3.Connection, key: str) -> int | None:
@@ -22,11 +76,12 @@ def item_id(conn: sqlite3.Connection, key: str) -> int | None:
 def write_item(conn: sqlite3.Connection, item: Item) -> int:
     """Insert or replace *item* and all its child rows; returns the row id. Caller holds a transaction."""
     summary = creator_summary(item.creators)
+    sort_title = fold(item.title)
     columns: dict[str, Any] = {
         "key": item.key,
         "item_type": item.item_type,
         "title": item.title,
-        "sort_title": fold(item.title),
+        "sort_title": sort_title,
         "creator_summary": summary,
         "sort_creator": fold(summary),
         "year": item.year,
@@ -36,13 +91,14 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
         "date_modified": item.date_modified,
         "version": item.version,
         "deleted": 1 if item.deleted else 0,
-        "title_key": title_key(item.title),
+        # title_key only differs from the folded title by dropping markup first
+        "title_key": title_key(item.title) if "<" in item.title else sort_title,
         "first_author": first_author_key(item.creators),
         "hal_version": item.hal_version,
-        "fields": json.dumps(item.fields, ensure_ascii=False),
-        "provenance": json.dumps(item.provenance, ensure_ascii=False),
-        "extras": json.dumps(item.extras, ensure_ascii=False),
-        "relations": json.dumps(item.relations, ensure_ascii=False),
+        "fields": _dumps(item.fields),
+        "provenance": _dumps(item.provenance),
+        "extras": _dumps(item.extras),
+        "relations": _dumps(item.relations),
         "has_file": 1 if any(a.link_mode != "linked_url" for a in item.attachments) else 0,
     }
     rid = item_id(conn, item.key)
@@ -64,13 +120,18 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
         "INSERT INTO identifiers (item_id, scheme, value) VALUES (?,?,?)",
         [(rid, scheme, value) for scheme, value in item.identifiers.items() if value],
     )
-    for tag in item.tags:
-        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag.tag,))
-    conn.executemany(
-        "INSERT OR REPLACE INTO item_tags (item_id, tag_id, type) "
-        "SELECT ?, id, ? FROM tags WHERE name = ?",
-        [(rid, tag.type, tag.tag) for tag in item.tags],
-    )
+    batch = _BATCHES.get(id(conn))
+    if batch is None:
+        for tag in item.tags:
+            conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (tag.tag,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO item_tags (item_id, tag_id, type) "
+            "SELECT ?, id, ? FROM tags WHERE name = ?",
+            [(rid, tag.type, tag.tag) for tag in item.tags],
+        )
+    else:
+        conn.executemany("INSERT OR REPLACE INTO item_tags (item_id, tag_id, type) VALUES (?,?,?)",
+                         [(rid, _tag_id(conn, batch, tag.tag), tag.type) for tag in item.tags])
     conn.executemany(
         "INSERT OR IGNORE INTO collection_items (collection_id, item_id) "
         "SELECT id, ? FROM collections WHERE key = ?",
@@ -91,22 +152,44 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
     return rid
 
 
+def _tag_id(conn: sqlite3.Connection, batch: _Batch, name: str) -> int:
+    """The tag's row id, made if new; remembered for the batch (tags are never deleted inside one)."""
+    found = batch.tag_ids.get(name)
+    if found is None:
+        row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+        found = int(row[0]) if row else int(conn.execute("INSERT INTO tags (name) VALUES (?)", (name,)).lastrowid or 0)
+        batch.tag_ids[name] = found
+    return found
+
+
 def index_fts(conn: sqlite3.Connection, rid: int, item: Item) -> None:
-    """Replace the item's full-text row (same rowid as the item)."""
+    """Replace the item's full-text row (same rowid as the item); held back to the end of a batch."""
+    values = _fts_values(rid, item)
+    batch = _BATCHES.get(id(conn))
+    if batch is not None:
+        older = batch.fts.get(rid)
+        # A row written earlier in the batch may replace one from before it: keep the delete.
+        batch.fts[rid] = (True if older is not None and older[0] else _may_be_indexed(conn, rid), values)
+        return
     conn.execute("DELETE FROM items_fts WHERE rowid = ?", (rid,))
-    conn.execute(
-        "INSERT INTO items_fts (rowid, title, creators, abstract, tags, notes, identifiers, publication)"
-        " VALUES (?,?,?,?,?,?,?,?)",
-        (
-            rid,
-            item.title,
-            " ; ".join(c.display for c in item.creators),
-            _TAGS.sub(" ", item.fields.get("abstractNote", "")),
-            " ; ".join(t.tag for t in item.tags),
-            " ".join(_TAGS.sub(" ", n.html) for n in item.notes),
-            " ".join(item.identifiers.values()),
-            " ".join(filter(None, [item.publication, item.fields.get("journalAbbreviation", "")])),
-        ),
+    conn.execute(f"INSERT INTO items_fts ({_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", values)
+
+
+def _may_be_indexed(conn: sqlite3.Connection, rid: int) -> bool:
+    """Whether *rid* may already have a search row. Only asked inside a batch, whose own rows are held back."""
+    return conn.execute("SELECT 1 FROM items_fts WHERE rowid = ?", (rid,)).fetchone() is not None
+
+
+def _fts_values(rid: int, item: Item) -> tuple[Any, ...]:
+    return (
+        rid,
+        item.title,
+        " ; ".join(c.display for c in item.creators),
+        _TAGS.sub(" ", item.fields.get("abstractNote", "")),
+        " ; ".join(t.tag for t in item.tags),
+        " ".join(_TAGS.sub(" ", n.html) for n in item.notes),
+        " ".join(item.identifiers.values()),
+        " ".join(filter(None, [item.publication, item.fields.get("journalAbbreviation", "")])),
     )
 
 
@@ -237,6 +320,7 @@ def trashed_stored_files(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 
 def purge_trashed(conn: sqlite3.Connection, ids: list[int]) -> None:
     """Delete the trashed items for good (children by cascade, search rows explicitly)."""
+    flush_search_rows(conn)
     conn.executemany("DELETE FROM items_fts WHERE rowid = ?", [(rid,) for rid in ids])
     conn.execute("DELETE FROM items WHERE deleted = 1")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from senref.core.query import ItemQuery
+from senref.storage.items import flush_search_rows
 
 #: Sortable fields -> indexed SQL expression. Ties break on id so paging is stable.
 SORT_COLUMNS: dict[str, str] = {
@@ -47,6 +48,7 @@ class Compiled:
 
 def compile_query(conn: sqlite3.Connection, query: ItemQuery) -> Compiled:
     """The SQL for *query* (*conn* resolves collections and sizes the full-text hits)."""
+    flush_search_rows(conn)
     clauses = ["i.deleted = ?"]
     params: list[Any] = [1 if query.trash else 0]
     # Filters are correlated EXISTS probes on (item_id, ...) indexes rather than IN-lists: the
@@ -78,12 +80,11 @@ def compile_query(conn: sqlite3.Connection, query: ItemQuery) -> Compiled:
     if query.search.strip():
         text = fts_query(query.search)
         if text:
-            hits = conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (text,)).fetchone()[0]
-            sparse = hits <= SPARSE_HITS
+            sparse = search_hits(conn, text) <= SPARSE_HITS
             if sparse:
                 # "+" stops SQLite from scanning the (deleted, ...) index and probing the hits.
                 clauses[0] = "+i.deleted = ?"
-            clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            clauses.append(FTS_CLAUSE)
             params.append(text)
     if query.keys is not None:
         marks = ",".join("?" for _ in query.keys)
@@ -109,7 +110,27 @@ def _order_by(query: ItemQuery, sparse: bool) -> str:
 
 
 #: Up to this many full-text hits, sorting the hits beats walking the sort index.
-SPARSE_HITS = 5000
+SPARSE_HITS = 500
+
+#: The full-text clause compile_query writes (senref.storage.page_reads looks for it too).
+FTS_CLAUSE = "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+
+#: The last search counted: (connection, FTS query, its total_changes, PRAGMA data_version, hits). A view
+#: asks the count and then the page of one search, and each would count the hits afresh. One entry
+#: holding its connection: an id of a closed connection could name another library's.
+_LAST_HITS: list[tuple[sqlite3.Connection, str, int, int, int]] = []
+
+
+def search_hits(conn: sqlite3.Connection, text: str) -> int:
+    """How many items the FTS query *text* matches, counted once while nothing writes the library."""
+    # data_version moves when another connection commits; total_changes when this one writes.
+    changes, version = conn.total_changes, int(conn.execute("PRAGMA data_version").fetchone()[0])
+    for known in _LAST_HITS:
+        if known[0] is conn and known[1:4] == (text, changes, version):
+            return known[4]
+    hits = int(conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (text,)).fetchone()[0])
+    _LAST_HITS[:] = [(conn, text, changes, version, hits)]
+    return hits
 
 
 def collection_ids(conn: sqlite3.Connection, key: str, recursive: bool) -> list[int]:
@@ -145,21 +166,27 @@ def trash_is_empty(conn: sqlite3.Connection) -> bool:
 
 
 def count(conn: sqlite3.Connection, query: ItemQuery) -> int:
+    flush_search_rows(conn)
     search = fts_query(query.search) if query.search.strip() else ""
     plain = query == ItemQuery(search=query.search, sort=query.sort, descending=query.descending)
     if search and plain and trash_is_empty(conn):
         # Every item is live, so the full-text index alone has the answer (no join to items).
-        return int(conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (search,)).fetchone()[0])
+        return search_hits(conn, search)
     sql = compile_query(conn, query)
     return int(conn.execute(f"SELECT COUNT(*) FROM items i WHERE {sql.where}", sql.params).fetchone()[0])
 
 
 def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) -> list[sqlite3.Row]:
     sql = compile_query(conn, query)
+    where = sql.where
+    if FTS_CLAUSE in where and not sql.order.startswith("+"):
+        # Many hits: walk the sort index, testing each item against the hit set (built once), and
+        # stop after the page. Left to itself SQLite drives the plan from the hits and sorts them all.
+        where = where.replace(FTS_CLAUSE, f"+{FTS_CLAUSE}")
     cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
     text = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags, "
             f"{ATTACHMENT_KIND} AS attachment_kind, json_extract(i.extras, '$.integrity.status') AS integrity "
-            f"FROM items i WHERE {sql.where} ORDER BY {sql.order} LIMIT ? OFFSET ?")
+            f"FROM items i WHERE {where} ORDER BY {sql.order} LIMIT ? OFFSET ?")
     return conn.execute(text, (*sql.params, limit, offset)).fetchall()
 
 
