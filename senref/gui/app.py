@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from importlib.resources import files as resource_files
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -45,6 +46,23 @@ ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 _windows: list[MainWindow] = []
 
 
+class SenrefApplication(QApplication):
+    """The application object. macOS hands a double-clicked file to the running program as a QFileOpenEvent
+    sent to this object: `event` sees only the events sent to it, where an application-wide event filter
+    would run Python for every event of every widget (each paint, each mouse move)."""
+
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__(argv)
+        #: answers a file-open event (True: handled); set by start_instance_server
+        self.file_open_handler: Callable[[QEvent], bool] | None = None
+
+    def event(self, event: QEvent) -> bool:
+        handler = self.file_open_handler
+        if handler is not None and event.type() == QEvent.Type.FileOpen and handler(event):
+            return True
+        return super().event(event)
+
+
 def ensure_application() -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
@@ -52,7 +70,7 @@ def ensure_application() -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName("senref")
     QApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication(sys.argv[:1])
+    app = SenrefApplication(sys.argv[:1])
     app.setApplicationDisplayName("senref")
     app.setDesktopFileName(DESKTOP_FILE_NAME)
     app.setWindowIcon(app_icon())
@@ -152,7 +170,11 @@ def start_instance_server(app: QApplication, name: str) -> InstanceServer | None
     server = InstanceServer(app)
     if not server.start(name):
         return None
-    app.installEventFilter(server)  # macOS file-open events arrive as the same requests
+    # macOS file-open events arrive as the same requests as a later launch's.
+    if isinstance(app, SenrefApplication):
+        app.file_open_handler = lambda event: server.eventFilter(app, event)
+    elif sys.platform == "darwin":
+        app.installEventFilter(server)  # an application object made elsewhere: only macOS sends these events
     return server
 
 
@@ -191,6 +213,8 @@ def run_gui(library_folder: Path, *, demo: bool, files: list[str], session: Sess
         return app.exec()
     finally:
         server.close()
+        if isinstance(app, SenrefApplication):
+            app.file_open_handler = None
         clipboard.release()
         sys.excepthook = sys.__excepthook__
 

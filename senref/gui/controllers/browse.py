@@ -14,7 +14,8 @@ from senref.core.library import Library
 from senref.core.query import ItemQuery
 from senref.gui.controllers.collections import CurrentView
 from senref.gui.models.collection_tree import COLLECTION, LIBRARY, TRASH, UNFILED
-from senref.gui.models.item_table import PAGE_SIZE, ItemTableModel
+from senref.gui.models.item_table import PAGE_SIZE, ItemTableModel, page_reader
+from senref.gui.read_interrupt import SupersededReads
 from senref.gui.views.item_pane import ItemPane
 from senref.gui.views.item_table_view import ItemTableView
 from senref.gui.workers.tasks import TaskRunner
@@ -53,6 +54,8 @@ class BrowseController(QObject):
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self._restoring = False
+        #: the table's background query: a newer one interrupts the older one's SQL
+        self._query_reads = SupersededReads()
         self._last_refresh = 0.0
         self.select_timer = QTimer(self)
         self.select_timer.setSingleShot(True)
@@ -92,25 +95,46 @@ class BrowseController(QObject):
         """Filter the table: the count and first page are read off the GUI thread (a full-text match on
         100,000 items takes longer than a frame), then swapped in at once."""
         self.search_timer.stop()
-        query, library = self.item_model.with_sort(self.build_query()), self.library
-        self.reads.run(lambda: (query, library.count(query), library.query(query, 0, PAGE_SIZE)),
-                       self.on_query_loaded, name="query")
+        query, library, read_page = self.item_model.with_sort(self.build_query()), self.library, page_reader(self.library)
+        reads = self._query_reads
+        ticket = reads.begin()  # interrupts the query still running for an older key
+
+        def read() -> tuple[ItemQuery, int, list[Any]] | None:
+            with reads.running(ticket, library.db.conn) as current:
+                if not current():
+                    return None
+                count = library.count(query)
+                if not current():
+                    return None
+                return query, count, read_page(query, 0, PAGE_SIZE)
+            return None  # interrupted by a newer query: its answer is the one shown
+        self.reads.run(read, self.on_query_loaded, name="query")
 
     def apply_search_now(self) -> None:
         self.apply_query()
 
-    def on_query_loaded(self, loaded: tuple[ItemQuery, int, list[Any]]) -> None:
+    def on_query_loaded(self, loaded: tuple[ItemQuery, int, list[Any]] | None) -> None:
+        if loaded is None:
+            return
         query, count, page = loaded
         first_page: list[Any] | None = page
         if query.sort != self.item_model.query.sort or query.descending != self.item_model.query.descending:
             first_page = None  # the user re-sorted meanwhile: the page is in the old order
         keys, current = self.table.selected_keys(), self.table.current_key()
-        self.item_model.set_query(query, count, first_page)
-        if keys:
-            self.table.select_keys(keys, current)
+        shown = self.pane.item.key if self.pane.item is not None else None
+        # The selection is restored by key; the pane follows once, below, and only if its item changed:
+        # rebuilding it costs more than the new rows.
+        self._restoring = True
+        try:
+            self.item_model.set_query(query, count, first_page)
+            if keys:
+                self.table.select_keys(keys, current)
+        finally:
+            self._restoring = False
         self.select_added()
         self.update_welcome()
-        self.show_current_item()
+        if self.current_item_key() != shown:
+            self.show_current_item()
 
     def on_search_focus_triggered(self) -> None:
         self.search_box.setFocus()
@@ -187,9 +211,14 @@ class BrowseController(QObject):
         if not self._restoring:
             self.show_current_item()
 
-    def show_current_item(self) -> None:
+    def current_item_key(self) -> str | None:
+        """The item the pane should show: the current row if selected, else the first selected."""
         keys = self.table.selected_keys()
-        key = self.table.current_key() if self.table.current_key() in keys else (keys[0] if keys else None)
+        current = self.table.current_key()
+        return current if current in keys else (keys[0] if keys else None)
+
+    def show_current_item(self) -> None:
+        key = self.current_item_key()
         if key is None:
             self.pane.show_item(None)
             return

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -67,6 +67,17 @@ KEY_SCAN_LIMIT = 20_000  # largest view in which a key off the cached pages is l
 MAX_PAGES = 40  # 8,000 rows cached: several screens either side of any scroll position
 
 
+#: (query, offset, limit) -> rows, the table's page read
+PageReader = Callable[[ItemQuery, int, int], list[sqlite3.Row]]
+
+
+def page_reader(library: Library) -> PageReader:
+    """The library's table-page read: `table_page` (senref.storage.page_reads: the first pages of a typed
+    short word read in milliseconds) when the library has it, else `query`; both return the same rows."""
+    reader: PageReader = getattr(library, "table_page", library.query)
+    return reader
+
+
 def type_label(item_type: str) -> str:
     """Zotero's display form of an item type ("journalArticle" -> "Journal Article")."""
     return schema.type_label(item_type)
@@ -79,8 +90,11 @@ class ItemTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.library = library
         self._query = ItemQuery()
+        self._read_page = page_reader(library)
         self._count = library.count(self._query)
         self._pages: OrderedDict[int, list[sqlite3.Row]] = OrderedDict()
+        #: item type -> its icon; cleared when the palette changes (the icons follow its colours)
+        self._type_icons: dict[str, QIcon] = {}
         #: coloured tag name -> colour, in palette order, and the keys of the items carrying each
         self._tag_colors: dict[str, str] = {}
         self._colored_keys: dict[str, set[str]] = {}
@@ -103,7 +117,7 @@ class ItemTableModel(QAbstractTableModel):
         self._query = query
         self._reload(count)
         if first_page is not None:
-            self._pages[0] = first_page
+            self._store(0, first_page)
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -171,18 +185,27 @@ class ItemTableModel(QAbstractTableModel):
             self._dot_icons[colors] = icon
         return icon
 
+    def palette_changed(self) -> None:
+        """The view's palette changed: icons are drawn again in its colours."""
+        self._type_icons.clear()
+
     # -- rows ----------------------------------------------------------------------------------
-    def _row(self, row: int) -> sqlite3.Row | None:
-        number = row // PAGE_SIZE
+    def _store(self, number: int, page: list[sqlite3.Row]) -> list[sqlite3.Row]:
+        self._pages[number] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        return page
+
+    def _page(self, number: int) -> list[sqlite3.Row]:
         page = self._pages.get(number)
         if page is None:
-            page = self.library.query(self._query, number * PAGE_SIZE, PAGE_SIZE)
-            self._pages[number] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        offset = row - number * PAGE_SIZE
+            return self._store(number, self._read_page(self._query, number * PAGE_SIZE, PAGE_SIZE))
+        self._pages.move_to_end(number)
+        return page
+
+    def _row(self, row: int) -> sqlite3.Row | None:
+        number, offset = divmod(row, PAGE_SIZE)
+        page = self._page(number)
         return page[offset] if offset < len(page) else None
 
     def key_at(self, row: int) -> str | None:
@@ -242,7 +265,7 @@ class ItemTableModel(QAbstractTableModel):
             return self._display(column, value)
         if role == _DECORATION:
             if column == COL_TITLE:
-                return icons.item_type_icon(str(found["item_type"]))
+                return self._type_icon(str(found["item_type"]))
             if column == COL_FILE:
                 return icons.attachment_icon(int(value or 0))
             if column == COL_TAGS:
@@ -268,6 +291,12 @@ class ItemTableModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return value
         return str(found["key"])  # KEY_ROLE
+
+    def _type_icon(self, item_type: str) -> QIcon:
+        found = self._type_icons.get(item_type)
+        if found is None:
+            found = self._type_icons[item_type] = icons.item_type_icon(item_type)
+        return found
 
     @staticmethod
     def _display(column: int, value: Any) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -87,6 +87,12 @@ class ItemTableView(QTableView):
         widths = {column: chars * char + padding for column, chars in DEFAULT_CHARS.items()}
         widths[COL_FILE] = ICON_COLUMN_WIDTH
         return widths
+
+    def changeEvent(self, event: QEvent) -> None:
+        # The model keeps each item type's icon, drawn in the palette's colours: a new palette redraws them.
+        if event.type() == QEvent.Type.PaletteChange and isinstance(self.model(), ItemTableModel):
+            self.item_model.palette_changed()
+        super().changeEvent(event)
 
     @property
     def item_model(self) -> ItemTableModel:
