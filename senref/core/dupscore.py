@@ -136,14 +136,25 @@ def _extra_values(item: Item) -> dict[str, str]:
     return found
 
 
+_MAIN_TITLE_END = re.compile(r"[:.?!]\s| [-–—] ")
+
+
 def profile(item: Item, rank: int = 0) -> Profile:
     extra = _extra_values(item)
     raw = re.sub(r"<[^>]{0,200}>", "", item.title)
     if extra.get("subtitle") and ":" not in raw:
         raw = f"{raw}: {extra['subtitle']}"
     title = _TITLE_PREFIX.sub("", title_key(raw))
-    main = _TITLE_PREFIX.sub("", title_key(re.split(r"[:.?!]\s| [-–—] ", raw, maxsplit=1)[0]))
-    families = [k for k in (family_key(c) for c in item.creators) if k and k not in ("others", "etal")]
+    head = _MAIN_TITLE_END.split(raw, maxsplit=1)[0]
+    main = title if head == raw else _TITLE_PREFIX.sub("", title_key(head))
+    # Only the first twelve families are kept: a 40-author record need not fold the other 28.
+    families: list[str] = []
+    for creator in item.creators:
+        family = family_key(creator)
+        if family and family not in ("others", "etal"):
+            families.append(family)
+            if len(families) == 12:
+                break
     pages = re.search(r"[a-z]?(\d+)", fold(item.fields.get("pages", "")))
     numbers = {}
     for name in _NUMBERS:
@@ -159,7 +170,7 @@ def profile(item: Item, rank: int = 0) -> Profile:
     elif "arxiv" in strong and (item_type in ("webpage", "document", "manuscript")
                                 or (item_type == "journalArticle" and not container and "doi" not in strong)):
         item_type = "preprint"  # an arXiv e-print entered as @online, @misc or a journal-less @article
-    return Profile(key=item.key, item_type=item_type, title=title, main=main, families=families[:12],
+    return Profile(key=item.key, item_type=item_type, title=title, main=main, families=families,
                    year=item.year, container=container, page=pages.group(1) if pages else "",
                    numbers=numbers, strong=strong, isbn=isbn or "", rank=rank,
                    day=_day(item.fields.get("date", "")) if item_type in _EPISODIC else None)

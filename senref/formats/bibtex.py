@@ -74,6 +74,7 @@ def read_bib(path: Path) -> Iterator[ImportRecord | ImportProblem]:
     group_paths, explicit = bp.parse_jabref_groups(group_text) if group_text else ({}, {})
     parents: dict[str, bp.Entry] = {}
     deferred: list[bp.Entry] = []
+    base_dir = path.parent
     with _open(path) as handle:
         for entry in bp.iter_entries(handle):
             if isinstance(entry, bp.Problem):
@@ -85,9 +86,12 @@ def read_bib(path: Path) -> Iterator[ImportRecord | ImportProblem]:
             if crossref and crossref not in parents:
                 deferred.append(entry)  # its parent comes later in the file (the usual BibTeX order)
                 continue
-            yield _record(entry, parents, path.parent, group_paths, explicit)
+            yield _record(entry, parents, base_dir, group_paths, explicit)
     for entry in deferred:
-        yield _record(entry, parents, path.parent, group_paths, explicit)
+        yield _record(entry, parents, base_dir, group_paths, explicit)
+
+
+_GROUP_SPLIT = re.compile(r"\s*,\s*")
 
 
 def _record(entry: bp.Entry, parents: dict[str, bp.Entry], base_dir: Path, group_paths: dict[str, tuple[str, ...]],
@@ -96,8 +100,9 @@ def _record(entry: bp.Entry, parents: dict[str, bp.Entry], base_dir: Path, group
         item = entry_to_item(entry, parents, base_dir)
     except (ValueError, KeyError, IndexError) as exc:
         return ImportProblem(entry.line, f"@{entry.type}{{{entry.key}: {exc}; entry skipped")
-    collections = list(explicit.get(entry.key, []))
-    for name in re.split(r"\s*,\s*", entry.fields.get("groups", "").strip()):
+    collections = list(explicit.get(entry.key, ())) if explicit else []
+    groups = entry.fields.get("groups")
+    for name in _GROUP_SPLIT.split(groups.strip()) if groups else ():
         if name:
             path = group_paths.get(name, (to_unicode(name),))
             if path not in collections:

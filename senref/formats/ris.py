@@ -69,6 +69,9 @@ class RisFormat(Format):
             yield item.key, ris_entry(item, ctx)
 
 
+_LINE_BREAKS = re.compile(r"\s?[\u2028\u2029]|[\u2028\u2029]\s?")
+
+
 def _records(path: Path) -> Iterator[tuple[str, list[TagValue] | str, int]]:
     """("record", tag values, first line) per record and ("problem", message, line) per oddity."""
     record: list[TagValue] | None = None
@@ -81,7 +84,8 @@ def _records(path: Path) -> Iterator[tuple[str, list[TagValue] | str, int]]:
         for lineno, raw in enumerate(handle, start=1):
             line = raw.rstrip("\r\n").replace("\ufeff", "")
             # Some services break lines with U+2028/U+2029 (RIS.js); they are spaces in a value.
-            line = re.sub(r"\s?[\u2028\u2029]|[\u2028\u2029]\s?", " ", line)
+            if "\u2028" in line or "\u2029" in line:  # rare; the substitution per line was 4 % of a RIS import
+                line = _LINE_BREAKS.sub(" ", line)
             match = _LINE.match(line)
             if match:
                 max_len = max(max_len, len(line))

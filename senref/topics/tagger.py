@@ -39,8 +39,8 @@ class _Entry:
     weight: float
     case: str | None  # letters and digits as written, for case-sensitive acronyms
     #: Evidence for required topics inside this term ("radiation-induced senescence" contains
-    #: "senescence", which the longer match consumes): (topic, kind, weight) counted with it.
-    contains: tuple[tuple[int, str, float], ...] = ()
+    #: "senescence", which the longer match consumes), counted with it.
+    contains: tuple[_Entry, ...] = ()
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Tagger:
         self._index = {name: i for i, name in enumerate(self.names)}
         self.thresholds = [t.threshold if t.threshold is not None else self.settings.threshold for t in self.topics]
         self._parent = [self._index.get(t.parent) if t.parent and t.imply_parent else None for t in self.topics]
-        self._requires = [[self._index[r] for r in t.requires] for t in self.topics]
+        self._requires = [frozenset(self._index[r] for r in t.requires) for t in self.topics]
         # A `near` topic stands for itself and its descendants (a TIS child's terms are TIS context too).
         self._near = [self._with_descendants(t.near) for t in self.topics]
         terms: list[str] = []
@@ -75,7 +75,8 @@ class Tagger:
             terms.extend(topic.exclude)
         patterns = [(i, p) for i, t in enumerate(self.topics) for p in t.patterns]
         self.scanner = TermScanner(terms, [p for _, p in patterns])
-        self._pattern_topic = [i for i, _ in patterns]
+        # Entries built once: a frozen dataclass costs a microsecond each, and records find thousands.
+        self._pattern_entry = [_Entry(i, "term", 3.0, None) for i, _ in patterns]
         self._requirement_scanners: dict[str, tuple[TermScanner, Topic]] = {}
         self._entries: list[list[_Entry]] = [[] for _ in self.scanner.term_of_id]
         self._display: list[str] = list(self.scanner.term_of_id)
@@ -92,12 +93,12 @@ class Tagger:
                     continue  # the same term twice in one topic (validator warns): first listing wins
                 contains = self._contained(term, topic, kind) if kind != "exclude" else ()
                 entries.append(_Entry(index, kind, weight, case_key(term) if term in case_sensitive else None, contains))
-        self._mesh: dict[str, list[int]] = {}
+        self._mesh: dict[str, list[_Entry]] = {}
         for index, topic in enumerate(self.topics):
             for heading in topic.mesh:
-                self._mesh.setdefault(heading.casefold(), []).append(index)
+                self._mesh.setdefault(heading.casefold(), []).append(_Entry(index, "mesh", self.thresholds[index], None))
 
-    def _contained(self, term: str, topic: Topic, kind: str) -> tuple[tuple[int, str, float], ...]:
+    def _contained(self, term: str, topic: Topic, kind: str) -> tuple[_Entry, ...]:
         """Terms of *topic*'s required topics found inside *term* itself.
 
         Inside a specific term the required topic is established outright ("radiation-induced
@@ -119,9 +120,9 @@ class Tagger:
                         required_index = self._index[required]
                         if kind == "term":
                             threshold = target.threshold if target.threshold is not None else self.settings.threshold
-                            found.append((required_index, "term", max(weight, threshold)))
+                            found.append(_Entry(required_index, "term", max(weight, threshold), None))
                         else:
-                            found.append((required_index, inner_kind, weight))
+                            found.append(_Entry(required_index, inner_kind, weight, None))
                         break
         return tuple(found)
 
@@ -200,8 +201,8 @@ class Tagger:
             text = raw if isinstance(raw, str) else " ; ".join(str(x) for x in raw)
             if name == "mesh" and not isinstance(raw, str):
                 for heading in raw:
-                    for index in self._mesh.get(str(heading).strip().casefold(), ()):
-                        pending.append((-1, _Entry(index, "mesh", self.thresholds[index], None), name, str(heading), [-1]))
+                    for mesh_entry in self._mesh.get(str(heading).strip().casefold(), ()):
+                        pending.append((-1, mesh_entry, name, str(heading), [-1]))
             norm = normalize_text(text)
             where = positions.setdefault(name, {})
             # Group occurrences by term first: the per-term work below then runs once per distinct term.
@@ -228,21 +229,24 @@ class Tagger:
                     pending.append((term_id, entry, name, shown, starts))
                     if entry.kind != "generic":  # a generic word is no context for other topics either
                         where.setdefault(entry.topic, []).extend(starts)
-                    for topic, kind, weight in entry.contains:
-                        if kind != "generic":
-                            where.setdefault(topic, []).extend(starts)
-                        pending.append((term_id, _Entry(topic, kind, weight, None), name, shown, starts))
+                    for inner in entry.contains:
+                        if inner.kind != "generic":
+                            where.setdefault(inner.topic, []).extend(starts)
+                        pending.append((term_id, inner, name, shown, starts))
             for pattern_index, start, end in self.scanner.scan_patterns(norm):
-                index = self._pattern_topic[pattern_index]
-                where.setdefault(index, []).append(start)
-                pending.append((-1, _Entry(index, "term", 3.0, None), name, norm[start:end], [start]))
+                pattern_entry = self._pattern_entry[pattern_index]
+                where.setdefault(pattern_entry.topic, []).append(start)
+                pending.append((-1, pattern_entry, name, norm[start:end], [start]))
         if not pending:
             return {}
         anywhere = {i for field_positions in positions.values() for i in field_positions}
         title = positions.get("title", {})
+        near_targets = self._near
         for term_id, entry, name, shown, starts in pending:
-            near = self._is_near(entry, name, starts, here=positions.get(name, {}), title=title, anywhere=anywhere,
-                                 proximity=settings.proximity)
+            # The common case inline (a term, or a topic without context): the call cost more than the test.
+            near = (entry.kind in ("term", "mesh") or not near_targets[entry.topic]
+                    or self._is_near(entry, name, starts, here=positions.get(name, {}), title=title,
+                                     anywhere=anywhere, proximity=settings.proximity))
             key = (self._display[term_id] if term_id >= 0 else shown.lower(), name)
             bucket = occurrences.setdefault(entry.topic, {})
             found = bucket.get(key)
@@ -310,19 +314,19 @@ class Tagger:
         candidates = [i for i, score in scores.items() if score >= self.thresholds[i] - 1e-9]
         supported: set[int] = set()
         closure: set[int] = set()
+        # The order topics join `supported` is kept: it orders the implied rows of the evidence.
         changed = True
         while changed:
             changed = False
             for index in candidates:
-                if index in supported:
+                if index in supported or not closure.issuperset(self._requires[index]):
                     continue
-                if all(r in closure for r in self._requires[index]):
-                    supported.add(index)
-                    node: int | None = index
-                    while node is not None and node not in closure:
-                        closure.add(node)
-                        node = self._parent[node]
-                    changed = True
+                supported.add(index)
+                node: int | None = index
+                while node is not None and node not in closure:
+                    closure.add(node)
+                    node = self._parent[node]
+                changed = True
         return supported
 
     def _with_parents(self, supported: set[int], scores: Mapping[int, float], details: Mapping[int, list[dict[str, Any]]],
