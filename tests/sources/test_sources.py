@@ -179,7 +179,7 @@ def test_merge_cleans_abstract_markup() -> None:
 
 def test_builtin_sources_registered_via_entry_points() -> None:
     assert {c.name for c in load_sources()} == {"doi", "hal", "pubmed", "arxiv", "unpaywall", "europepmc", "openalex",
-                                                "clinicaltrials"}
+                                                "clinicaltrials", "biorxiv"}
 
 
 def test_broken_plugin_is_logged_and_skipped(monkeypatch: pytest.MonkeyPatch, caplog) -> None:

@@ -179,3 +179,22 @@ def test_an_article_already_in_the_library_is_linked_on_the_first_look(
     assert back.fields["citationKey"] == "prasanna2021therapy" and back.fields["extra"] == "Original note line"
     # The link was found before the update: undoing the update keeps it.
     assert item_uri(key) in back.relations[RELATED]
+
+
+def test_a_biorxiv_doi_is_added_with_its_latest_version_and_published_article(
+        httpserver: HTTPServer, settings: Settings, tmp_path: Path) -> None:
+    httpserver.expect_request(f"/doi/ra/{PREPRINT_DOI}").respond_with_json([{"DOI": PREPRINT_DOI, "RA": "Crossref"}])
+    httpserver.expect_request(f"/crossref/works/{PREPRINT_DOI}").respond_with_data(
+        (OWN / "crossref_works_preprint.json").read_bytes(), content_type="application/json")
+    httpserver.expect_request(f"/biorxiv/details/biorxiv/{PREPRINT_DOI}/na/json").respond_with_data(
+        (OWN / "biorxiv_details_preprint.json").read_bytes(), content_type="application/json")
+    from senref.actions.add import add_inputs
+
+    library = Library.open(tmp_path / "lib", autotag=False)
+    [outcome] = add_inputs(library, settings, [PREPRINT_DOI], pdf=False).outcomes
+    assert outcome.status == "added", outcome.reason
+    item = library.get_item(outcome.key)
+    assert item.item_type == "preprint" and item.fields["repository"] == "bioRxiv"
+    assert item.fields["archiveID"] == f"bioRxiv:{PREPRINT_DOI}v2"  # the latest version
+    assert [v["doi"] for v in versions_of(item)["published"]] == [ARTICLE_DOI]
+    assert "cancer biology" in {t.tag for t in item.tags}
