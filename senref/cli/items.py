@@ -109,6 +109,37 @@ def _stream(lib: Library, query: ItemQuery, limit: int) -> Any:
                 yield by_key[key]
 
 
+def _stream_rows(lib: Library, query: ItemQuery, limit: int) -> Any:
+    """(key, year, creator line, title) in *query*'s order, from the table's own columns.
+
+    What a text listing prints is what the item table shows: reading whole items for it (fields,
+    extras, every child table) cost 4-5x the rows. Keys are read first, as `_stream` does, so an item
+    trashed meanwhile is left out rather than a page shifted.
+    """
+    from senref.core.query import ItemQuery
+
+    keys = lib.keys(query)
+    if limit > 0:
+        keys = keys[:limit]
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        by_key = {r["key"]: r for r in lib.query(ItemQuery(keys=chunk, trash=query.trash), 0, len(chunk))}
+        for key in chunk:
+            row = by_key.get(key)
+            if row is not None:
+                yield key, row["year"], row["creator_summary"], row["title"]
+
+
+def emit_lines(rows: Any) -> int:
+    """Print (key, year, creators, title) as aligned text lines; returns the count."""
+    out = sys.stdout
+    count = 0
+    for key, year, creators, title in rows:
+        out.write(f"{key}  {year or '----'}  {_short(terminal_safe(creators), 24):<24}  {terminal_safe(title)}\n")
+        count += 1
+    return count
+
+
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
     from senref.core.query import ItemQuery
 
@@ -123,7 +154,10 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
     query = ItemQuery(collection=collection_key(lib, args.collection), recursive=args.recursive,
                       tags=args.tag, tag_mode="or" if args.any_tag else "and", trash=args.trash,
                       sort=args.sort, descending=args.reverse, integrity=integrity)
-    emit_items(_stream(lib, query, args.limit), args.json, lib)
+    if args.json:
+        emit_items(_stream(lib, query, args.limit), True, lib)
+    else:
+        emit_lines(_stream_rows(lib, query, args.limit))
     return 0
 
 

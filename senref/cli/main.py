@@ -37,6 +37,21 @@ COMMAND_MODULES = (
     "senref.cli.backup",
 )
 
+#: Each command and the module that registers it (tests/cli/test_startup.py checks it against
+#: COMMAND_MODULES): a command line naming one is parsed with that module alone, not all eighteen.
+COMMANDS = {
+    "list": "senref.cli.items", "show": "senref.cli.items", "search": "senref.cli.items",
+    "delete": "senref.cli.items", "restore": "senref.cli.items", "empty-trash": "senref.cli.items",
+    "edit": "senref.cli.edit", "note": "senref.cli.edit", "add": "senref.cli.add",
+    "collection": "senref.cli.collections", "tag": "senref.cli.tags", "tags": "senref.cli.tags",
+    "duplicates": "senref.cli.duplicates", "import": "senref.cli.io", "export": "senref.cli.io",
+    "cite": "senref.cli.cite", "topics": "senref.cli.topics", "sync": "senref.cli.sync", "zotero": "senref.cli.zotero",
+    "check-integrity": "senref.cli.integrity", "versions": "senref.cli.versions", "watch": "senref.cli.watch",
+    "inbox": "senref.cli.watch", "zotero-desktop": "senref.cli.zotero_desktop",
+    "import-zotero": "senref.cli.zotero_desktop", "desktop": "senref.cli.desktop", "check": "senref.cli.maintenance",
+    "backup": "senref.cli.backup",
+}
+
 
 class UsageError(Exception):
     """Wrong arguments discovered after parsing (exit status 2)."""
@@ -47,7 +62,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"senref: {message} (see 'senref --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="senref",
         description="Reference manager for therapy-induced senescence research. "
@@ -58,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true",
                         help="use the bundled demo library of TIS papers (created on first use)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in modules:
         try:
             module = importlib.import_module(name)
         except Exception as exc:  # one broken command must not take the others down
@@ -92,6 +107,25 @@ def early_version(argv: Sequence[str]) -> bool:
     return False
 
 
+def command_module(argv: Sequence[str]) -> str | None:
+    """The module of the command *argv* names right after the global options, if it names a known one.
+
+    Anything the full parser might read otherwise (help, an abbreviated or unknown option, no
+    command) gives None, and the full parser reads it.
+    """
+    args = iter(argv)
+    for arg in args:
+        if arg == "--demo" or arg.startswith("--library="):
+            continue
+        if arg == "--library":
+            value = next(args, "-")
+            if value.startswith("-"):
+                return None
+            continue
+        return COMMANDS.get(arg)
+    return None
+
+
 def start_session(args: argparse.Namespace) -> Session:
     """The session the global options ask for (`--library`, `--demo`); `senref` alone opens it in the window."""
     from senref.session import Session
@@ -106,8 +140,19 @@ def make_context(args: argparse.Namespace) -> Context:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The parsed command line; `command` is None when no subcommand was given."""
-    return build_parser().parse_args(argv)
+    """The parsed command line; `command` is None when no subcommand was given.
+
+    A command's own parser does not depend on the others', so only its module is imported (a
+    `senref sync run` skips importing the other seventeen); with no known command, all are.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    only = command_module(argv)
+    if only is not None:
+        try:
+            importlib.import_module(only)
+        except Exception:  # the full parser says which commands are unavailable, and why
+            only = None
+    return build_parser((only,) if only else COMMAND_MODULES).parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

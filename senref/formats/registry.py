@@ -39,22 +39,47 @@ def _load_target(target: str) -> Format:
 
 
 @functools.cache
-def _load() -> dict[str, Format]:
-    found: dict[str, Format] = {}
+def _targets() -> dict[str, str]:
+    """Name -> "module:Class" of every format; an installed plugin of a built-in's name replaces it."""
     targets = {ep.name: ep.value for ep in entry_points(group=GROUP)}
     for name, target in BUILTINS.items():
         targets.setdefault(name, target)
-    for name, target in targets.items():
+    return targets
+
+
+#: Formats loaded so far, by name (None: its plugin failed to load). `get` imports only the one asked
+#: for: a `senref sync run` of a BibTeX target need not import the RDF, PubMed and CSL-JSON modules.
+_loaded: dict[str, Format | None] = {}
+
+
+def _one(name: str) -> Format | None:
+    if name not in _loaded:
+        target = _targets().get(name)
+        if target is None:
+            return None
         try:
-            found[name] = _load_target(target)
+            _loaded[name] = _load_target(target)
         except Exception as exc:  # a broken plugin must not take the others down
             log.warning("format plugin %s (%s) failed to load and is skipped: %s", name, target, exc)
+            _loaded[name] = None
+    return _loaded[name]
+
+
+@functools.cache
+def _load() -> dict[str, Format]:
+    found: dict[str, Format] = {}
+    for name in _targets():
+        fmt = _one(name)
+        if fmt is not None:
+            found[name] = fmt
     return found
 
 
 def reset() -> None:
     """Forget loaded plugins (tests install entry points at run time)."""
+    _targets.cache_clear()
     _load.cache_clear()
+    _loaded.clear()
 
 
 def all() -> list[Format]:
@@ -62,7 +87,7 @@ def all() -> list[Format]:
 
 
 def get(name: str) -> Format | None:
-    return _load().get(name.lower())
+    return _one(name.lower())
 
 
 def for_path(path: Path) -> Format | None:

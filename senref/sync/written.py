@@ -33,6 +33,8 @@ class TargetWrites:
         self.journal = journal
         #: target id -> (manifest, bytes) of the last write by this process: no reload next time
         self._memory: dict[str, tuple[Manifest, bytes]] = {}
+        #: target id -> (its file's stamp, a manifest read from disk whose bytes were not needed yet)
+        self._manifests: dict[str, tuple[tuple[int, int, int] | None, Manifest]] = {}
         self._mutex = threading.Lock()
 
     def loaded(self, target_id: str) -> Manifest | None:
@@ -44,13 +46,36 @@ class TargetWrites:
     def forget(self, target_id: str) -> None:
         with self._mutex:
             self._memory.pop(target_id, None)
+            self._manifests.pop(target_id, None)
 
-    def previous(self, target: Target) -> tuple[Manifest | None, bytes | None]:
+    def previous_manifest(self, target: Target) -> Manifest | None:
+        """The manifest of the last write, without its bytes (enough to tell that nothing changed)."""
+        with self._mutex:
+            cached = self._memory.get(target.id)
+            if cached is not None:
+                return cached[0]
+            known = self._manifests.get(target.id)
+        # Read again whenever the manifest file changed (another process wrote the target): the same as
+        # reading it every time, without parsing 100,000 entries for every look of a watcher.
+        stamp = file_stamp(self.manifests.manifest_path(target.id))
+        if known is not None and stamp is not None and known[0] == stamp:
+            return known[1]
+        manifest = self.manifests.load(target.id)
+        with self._mutex:
+            if manifest is not None and stamp is not None:
+                self._manifests[target.id] = (stamp, manifest)
+            else:
+                self._manifests.pop(target.id, None)
+        return manifest
+
+    def previous(self, target: Target, manifest: Manifest | None = None) -> tuple[Manifest | None, bytes | None]:
+        """The last write's manifest and bytes; *manifest*: that manifest if just read from disk."""
         with self._mutex:
             cached = self._memory.get(target.id)
         if cached is not None:
             return cached
-        manifest = self.manifests.load(target.id)
+        if manifest is None:
+            manifest = self.manifests.load(target.id)
         data = self.manifests.load_written(manifest) if manifest is not None else None
         if manifest is not None and data is None and manifest.matches_disk(target.file):
             # No copy, but the target itself is still exactly what senref wrote.
@@ -132,6 +157,7 @@ class TargetWrites:
             return
         with self._mutex:
             self._memory.pop(target.id, None)
+            self._manifests.pop(target.id, None)
         path = target.file
         stamp = file_stamp(path)
         if stamp is not None and pending.matches_bytes(path):
