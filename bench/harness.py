@@ -82,6 +82,10 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for a child that imports senref from this checkout (both sides of a pair get it)."""
     env = dict(os.environ)
     env.pop("PYTHONSTARTUP", None)
+    # A user's senref runs from compiled bytecode: children keep theirs in one cache under the temp folder
+    # (both sides alike), not recompiling every module because the environment said not to write any.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "senref-bench-pycache")
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH", "")])])
     env.update(extra or {})
     return env

@@ -22,6 +22,12 @@ __all__ = ["BackupPolicy", "Database", "create_database"]
 
 log = logging.getLogger(__name__)
 
+#: Bytes a page of a new library. An item's row (fields with the abstract, extras) is 1-4 kB, and a page
+#: holds whole rows: on 4 KiB pages a 2.1 kB row left half its page empty (a third of the items table was
+#: free space). Measured on 10k generated items: 4 KiB 75 MB, 8 KiB 64 MB (CSL-JSON corpus 116 / 108 MB);
+#: 16 KiB saves 2-3 % more. Old libraries keep theirs: a WAL file cannot change its page size.
+PAGE_SIZE = 8192
+
 #: Seconds a backup on close or on a timer waits for another process's write lock before skipping.
 OPPORTUNISTIC_LOCK_WAIT = 1.0
 
@@ -51,6 +57,8 @@ def create_database(path: Path) -> None:
     try:
         conn = sqlite3.connect(temp, isolation_level=None)
         try:
+            # Before the first table: a page size fixed once a file has pages (and for good in WAL).
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             migrations.migrate(conn)
         finally:
             conn.close()

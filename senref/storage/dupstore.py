@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from senref.core.dupscore import Candidate, Profile, blocking_keys, profile
 from senref.core.model import Item, now_iso
+from senref.storage import compact
 
 #: SQLite's default limit on host parameters is 999 (older builds): stay under it.
 _CHUNK = 900
@@ -26,7 +27,7 @@ def index_item(conn: sqlite3.Connection, rid: int, item: Item, known: Profile | 
     """
     prof = profile(item, rank=rid) if known is None else dataclasses.replace(known, key=item.key, rank=rid)
     conn.execute("INSERT OR REPLACE INTO dup_profiles (item_id, version, profile) VALUES (?, ?, ?)",
-                 (rid, item.version, json.dumps(prof.to_json(), ensure_ascii=False)))
+                 (rid, item.version, compact.encode_profile(prof.to_json())))
     conn.execute("DELETE FROM dup_keys WHERE item_id = ?", (rid,))
     conn.executemany("INSERT OR IGNORE INTO dup_keys (key, item_id) VALUES (?, ?)",
                      [(key, rid) for key in blocking_keys(prof)])
@@ -43,7 +44,7 @@ def stale_items(conn: sqlite3.Connection) -> list[int]:
 def live_profiles(conn: sqlite3.Connection) -> Iterator[Profile]:
     for rid, text in conn.execute("SELECT p.item_id, p.profile FROM dup_profiles p JOIN items i ON i.id = p.item_id "
                                   "WHERE i.deleted = 0 ORDER BY p.item_id"):
-        yield Profile.from_json(json.loads(text), rank=int(rid))
+        yield Profile.from_json(compact.decode_profile(text), rank=int(rid))
 
 
 def live_profiles_of(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Profile]:
@@ -57,7 +58,7 @@ def live_profiles_of(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str,
                 "SELECT i.id, i.key, p.profile, p.version = i.version FROM items i "
                 f"LEFT JOIN dup_profiles p ON p.item_id = i.id WHERE i.deleted = 0 AND i.key IN ({marks})", chunk):
             if text and fresh:
-                found[str(key)] = Profile.from_json(json.loads(text), rank=int(rid))
+                found[str(key)] = Profile.from_json(compact.decode_profile(text), rank=int(rid))
     return found
 
 
@@ -79,7 +80,7 @@ def profiles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> list[Profil
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start:start + _CHUNK]
         marks = ",".join("?" for _ in chunk)
-        found.extend(Profile.from_json(json.loads(text), rank=int(rid)) for rid, text in conn.execute(
+        found.extend(Profile.from_json(compact.decode_profile(text), rank=int(rid)) for rid, text in conn.execute(
             f"SELECT p.item_id, p.profile FROM dup_profiles p JOIN items i ON i.id = p.item_id "
             f"WHERE i.deleted = 0 AND p.item_id IN ({marks})", chunk))
     return found

@@ -13,6 +13,7 @@ from typing import Any
 from senref.core import identifiers as ids
 from senref.core.matching import first_author_key, fold, title_key
 from senref.core.model import Attachment, Creator, Item, Note, Tag, creator_summary
+from senref.storage import compact
 
 _TAGS = re.compile(r"<[^>]{0,500}>")
 _FTS_COLUMNS = "rowid, title, creators, abstract, tags, notes, identifiers, publication"
@@ -63,9 +64,7 @@ def flush_search_rows(conn: sqlite3.Connection) -> None:
                      [values for _old, values in pending.values()])
 
 
-def _dumps(value: object) -> str:
-    # No spaces after separators: a tenth of a large extras column (topic evidence) is padding.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+_dumps = compact.dumps
 
 
 def item_id(conn: sqlite3.Connection, key: str) -> int | None:
@@ -97,7 +96,7 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
         "hal_version": item.hal_version,
         "fields": _dumps(item.fields),
         "provenance": _dumps(item.provenance),
-        "extras": _dumps(item.extras),
+        "extras": compact.encode_extras(item.extras),
         "relations": _dumps(item.relations),
         "has_file": 1 if any(a.link_mode != "linked_url" for a in item.attachments) else 0,
     }
@@ -246,7 +245,7 @@ def _from_row(conn: sqlite3.Connection, row: sqlite3.Row,
         deleted=bool(row["deleted"]),
         hal_version=row["hal_version"],
         provenance=json.loads(row["provenance"]),
-        extras=json.loads(row["extras"]),
+        extras=compact.decode_extras(row["extras"]),
         relations=json.loads(row["relations"]),
     )
     item.creators = [Creator(r["creator_type"], r["first_name"], r["last_name"], r["name"])
