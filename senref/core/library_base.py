@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from senref.core.filestore import FileStore
 from senref.core.model import Item
 from senref.core.query import ItemQuery
 from senref.storage import items as rows
-from senref.storage import page_reads, queries
+from senref.storage import page_reads, queries, row_seek
 from senref.storage.db import BackupPolicy, Database
 from senref.storage.lock import LibraryLock
 
@@ -175,6 +176,14 @@ class LibraryBase:
     def table_page(self, query: ItemQuery, offset: int = 0, limit: int = 100) -> list[sqlite3.Row]:
         """The item table's page: `query`'s rows, the first pages of a typed short word read by probing."""
         return page_reads.table_page(self._conn, query, offset, limit)
+
+    def view_ids(self, query: ItemQuery) -> array[int]:
+        """Every row id of *query*'s view in its order: later pages of a long view become id lookups."""
+        return row_seek.view_ids(self._conn, query)
+
+    def rows_by_ids(self, query: ItemQuery, ids: array[int]) -> list[sqlite3.Row]:
+        """The table rows of *ids* (a slice of `view_ids`), in *query*'s order."""
+        return row_seek.rows_by_ids(self._conn, query, ids)
 
     def count(self, query: ItemQuery | None = None) -> int:
         return queries.count(self._conn, query or ItemQuery())

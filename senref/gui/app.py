@@ -13,6 +13,7 @@ from collections.abc import Callable
 from importlib.resources import files as resource_files
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QIcon
@@ -25,15 +26,11 @@ from senref.gui.dialogs.error import error_box
 from senref.gui.drops import DropPayload, classify_path
 from senref.gui.gui_settings import ORGANIZATION
 from senref.gui.main_window import MainWindow
-from senref.gui.single_instance import (
-    InstanceServer,
-    instance_name,
-    make_request,
-    raise_window,
-    send_to_running,
-    to_payload,
-)
 from senref.session import Session
+
+if TYPE_CHECKING:
+    # QtNetwork and the instance server load in run_gui: a window opened without them (tests, bench/) never needs them.
+    from senref.gui.single_instance import InstanceServer
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +164,8 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
 
 def start_instance_server(app: QApplication, name: str) -> InstanceServer | None:
     """Listen for later launches on *name*; None when another window holds the name but did not answer."""
+    from senref.gui.single_instance import InstanceServer
+
     server = InstanceServer(app)
     if not server.start(name):
         return None
@@ -180,6 +179,8 @@ def start_instance_server(app: QApplication, name: str) -> InstanceServer | None
 
 def serve_window(server: InstanceServer, window: MainWindow) -> None:
     """Hand each request from a later launch to *window*, as if its files had been dropped on it."""
+    from senref.gui.single_instance import raise_window, to_payload
+
     def on_request_received(request: dict[str, object]) -> None:
         # The newest window: the first one may have been replaced (the demo switch) since.
         target = _windows[-1] if _windows else window
@@ -190,6 +191,8 @@ def serve_window(server: InstanceServer, window: MainWindow) -> None:
 
 def run_gui(library_folder: Path, *, demo: bool, files: list[str], session: Session | None = None) -> int:
     """The `senref` / `senref --demo` / `senref-gui FILES` entry point; returns the exit code."""
+    from senref.gui.single_instance import instance_name, make_request, send_to_running
+
     name = instance_name(library_folder)
     # Before any QApplication: a launch that only forwards its files must not flash a window.
     if send_to_running(name, make_request("open", files)):

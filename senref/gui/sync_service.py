@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
@@ -28,9 +29,12 @@ from senref.gui.workers.processes import ProcessPool, ProcessWorker
 from senref.gui.workers.remote import remote_job
 from senref.sync.changes import file_stamp, touched_by_items, touched_by_structure
 from senref.sync.conflicts import Conflict
-from senref.sync.engine import SyncOutcome
+from senref.sync.outcome import SyncOutcome
 from senref.sync.scheduler import Scheduler
-from senref.sync.targets import Target, TargetError, normalise_path, validate
+from senref.sync.targets import Target, TargetError, TargetStore, normalise_path, validate
+
+if TYPE_CHECKING:
+    from senref.sync.engine import SyncEngine
 
 
 class SyncService(QObject):
@@ -48,7 +52,7 @@ class SyncService(QObject):
         super().__init__(parent)
         #: the user's settings, read at each write (the settings dialog edits them in place)
         self.settings = settings if settings is not None else Settings()
-        self.engine = sync_actions.open_engine(library, self.settings)
+        self._engine: SyncEngine | None = None
         self.scheduler = Scheduler(delay=delay)
         self.paused = False
         self._library = library
@@ -76,13 +80,22 @@ class SyncService(QObject):
         self._replacing: dict[str, Target] = {}
         self.reload()
 
+    @property
+    def engine(self) -> SyncEngine:
+        """The library's sync engine, opened on first use: the engine and its writers and readers (~0.25 s
+        of imports) wait until a target exists or is written; a window without targets never loads them."""
+        if self._engine is None:
+            self._engine = sync_actions.open_engine(self._library, self.settings)
+        return self._engine
+
     # -- targets -------------------------------------------------------------------------------
     def targets(self) -> list[Target]:
         return list(self._targets.values())
 
     def reload(self) -> None:
         """Re-read targets.json (also after the CLI changed it) and watch their files."""
-        self._targets = {t.id: t for t in self.engine.targets.load()}
+        store = self._engine.targets if self._engine is not None else TargetStore(self._library.folder)
+        self._targets = {t.id: t for t in store.load()}
         watched = self._watcher.files() + self._watcher.directories()
         if watched:
             self._watcher.removePaths(watched)
@@ -155,6 +168,8 @@ class SyncService(QObject):
 
     def open_conflicts(self) -> list[Conflict]:
         """The conflicts waiting for the user, over all targets (small JSON files: fine on the GUI thread)."""
+        if self._engine is None and not TargetStore(self._library.folder).load():
+            return []  # no target, no conflict: the panel's first paint need not load the engine
         return self.engine.open_conflicts()
 
     def set_target_paused(self, target_id: str, paused: bool) -> None:

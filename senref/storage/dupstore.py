@@ -111,8 +111,10 @@ def clear_candidates(conn: sqlite3.Connection) -> None:
 def live_candidates(conn: sqlite3.Connection) -> list[Candidate]:
     """Stored pairs whose two items are both live and not dismissed, best first."""
     return [Candidate(str(a), str(b), float(s), tuple(json.loads(r)), p) for a, b, s, r, p in conn.execute(
+        # CROSS JOIN keeps the (small) pairs table outermost: a plain JOIN let the planner scan every item,
+        # which also filled the page cache with the whole items table.
         "SELECT c.a, c.b, c.score, c.reasons, c.proof FROM dup_candidates c "
-        "JOIN items x ON x.key = c.a AND x.deleted = 0 JOIN items y ON y.key = c.b AND y.deleted = 0 "
+        "CROSS JOIN items x ON x.key = c.a AND x.deleted = 0 CROSS JOIN items y ON y.key = c.b AND y.deleted = 0 "
         "WHERE NOT EXISTS (SELECT 1 FROM dup_dismissed d WHERE d.a = c.a AND d.b = c.b) "
         "ORDER BY c.score DESC, c.a, c.b")]
 

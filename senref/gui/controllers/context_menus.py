@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint
 from PySide6.QtGui import QAction
@@ -15,13 +15,15 @@ from senref.gui.controllers.collections import CollectionsController
 from senref.gui.controllers.edit import EditController
 from senref.gui.controllers.sync import SyncController
 from senref.gui.controllers.transfer import TransferController
-from senref.gui.dialogs.export_dialog import ExportDialog
 from senref.gui.models.collection_tree import COLLECTION, COLLECTION_KEY_ROLE, KIND_ROLE, LIBRARY, TRASH
 from senref.gui.models.item_table import COLUMNS
 from senref.gui.views.collection_tree_view import CollectionTreeView
 from senref.gui.views.item_table_view import ItemTableView
 from senref.gui.views.tag_selector import TagSelector
 from senref.sync.targets import Scope
+
+if TYPE_CHECKING:
+    from senref.gui.dialogs.export_dialog import ExportDialog
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QStackedWidget, QStatusBar, QWidget
 from senref.actions import duplicates as duplicate_actions
 from senref.actions.duplicates import DuplicateGroup, MergeReport
 from senref.actions.progress import Report
+from senref.core.dupscore import Candidate
 from senref.core.library import Library
 from senref.gui.controllers.collections import CurrentView
 from senref.gui.models.collection_tree import DUPLICATES, CollectionTreeModel
@@ -44,6 +45,12 @@ class LoadedGroups:
     groups: list[DuplicateGroup]
     summaries: dict[str, ItemSummary] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: set when only the groups were counted (the view not on show): *groups* is then empty
+    count: int | None = None
+
+    @property
+    def group_count(self) -> int:
+        return len(self.groups) if self.count is None else self.count
 
 
 def attempt(fn: Callable[[], Any]) -> Callable[[], Any]:
@@ -61,7 +68,13 @@ def attempt(fn: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def load_groups(library: Library, with_items: bool) -> LoadedGroups:
-    """The stored groups, and (for the view) a summary of each of their items; runs on a worker thread."""
+    """The stored groups, and (for the view) a summary of each of their items; runs on a worker thread.
+
+    Without the view on show only the tree's count is needed: the pairs alone give it, where the groups
+    read every member item in full (at start-up, a second of a thread).
+    """
+    if not with_items:
+        return LoadedGroups([], count=count_groups(library.duplicate_candidates()))
     report = duplicate_actions.list_duplicates(library)
     summaries: dict[str, ItemSummary] = {}
     if with_items:
@@ -73,6 +86,20 @@ def load_groups(library: Library, with_items: bool) -> LoadedGroups:
                     except KeyError:
                         summaries[key] = ItemSummary.missing(key)
     return LoadedGroups(list(report.groups), summaries, report.problems + report.warnings)
+
+
+def count_groups(pairs: Iterable[Candidate]) -> int:
+    """How many groups `list_duplicates` makes of *pairs*: pairs sharing an item are one group."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+    for pair in pairs:
+        parent[root(pair.a)] = root(pair.b)
+    return len({root(key) for key in list(parent)})
 
 
 class MergeCommand(QUndoCommand):
@@ -168,12 +195,12 @@ class DuplicatesController(QObject):
             if self.showing:  # asked for; a failed count at start-up waits until the user looks
                 self.problem_found.emit("Cannot list the duplicates", result.message)
             return
-        self.tree.set_duplicate_count(len(result.groups))
-        if self.showing:
+        self.tree.set_duplicate_count(result.group_count)
+        if self.showing and result.count is None:  # a count read before the view was shown: its own read follows
             self.view.set_groups(result.groups, result.summaries)
             if result.warnings:
                 self.view.show_message("; ".join(result.warnings), problem=True)
-        self.groups_loaded.emit(len(result.groups))
+        self.groups_loaded.emit(result.group_count)
 
     # -- scanning ------------------------------------------------------------------------------
     def on_scan_requested(self) -> None:

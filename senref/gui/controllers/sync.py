@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDockWidget, QStatusBar, QToolButton, QWidget
 
 from senref.core.library import Collection
-from senref.gui.dialogs.sync_conflicts_dialog import SyncConflictsDialog
-from senref.gui.dialogs.sync_target_dialog import SyncTargetDialog
 from senref.gui.sync_panel import SyncPanel
 from senref.gui.sync_service import SyncService
 from senref.sync.targets import Scope, Target, TargetError
+
+if TYPE_CHECKING:
+    # The dialogs load when first opened: the window's start-up paints none of them.
+    from senref.gui.dialogs.sync_conflicts_dialog import SyncConflictsDialog
+    from senref.gui.dialogs.sync_target_dialog import SyncTargetDialog
 
 #: How long the status-bar message about new conflicts stays (the button stays until they are decided).
 MESSAGE_MS = 10_000
@@ -59,6 +62,8 @@ class SyncController(QObject):
     # -- target dialogs ------------------------------------------------------------------------
     def open_new_target(self, scope: Scope, base_name: str = "") -> SyncTargetDialog:
         """The Keep in Sync dialog pre-filled with *scope*; OK keeps the target and writes it at once."""
+        from senref.gui.dialogs.sync_target_dialog import SyncTargetDialog
+
         dialog = SyncTargetDialog(self.collections(), scope=scope, start_dir=Path.home(),
                                   base_name=_file_name(base_name or self._scope_name(scope)),
                                   parent=self.dialog_parent)
@@ -66,6 +71,8 @@ class SyncController(QObject):
         return self._show(dialog)
 
     def open_edit_target(self, target_id: str) -> SyncTargetDialog | None:
+        from senref.gui.dialogs.sync_target_dialog import SyncTargetDialog
+
         target = next((t for t in self.service.targets() if t.id == target_id), None)
         if target is None:
             return None
@@ -128,6 +135,8 @@ class SyncController(QObject):
 
     def open_conflicts(self) -> SyncConflictsDialog:
         if self.conflicts_dialog is None:
+            from senref.gui.dialogs.sync_conflicts_dialog import SyncConflictsDialog
+
             self.conflicts_dialog = SyncConflictsDialog(self.service.open_conflicts, self.service.resolve,
                                                         self._describe_target, self.dialog_parent)
         self.conflicts_dialog.refresh()

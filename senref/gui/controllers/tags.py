@@ -17,9 +17,9 @@ from senref.gui.controllers.collections import CurrentView
 from senref.gui.controllers.edit import run_action
 from senref.gui.models.collection_tree import COLLECTION, TRASH, UNFILED
 from senref.gui.models.item_table import ItemTableModel
+from senref.gui.topic_tags import selector_topic_names
 from senref.gui.views.tag_selector import TagSelector
 from senref.gui.workers.tasks import TaskRunner
-from senref.topics.tagger import topic_names
 
 TAG_REFRESH_MS = 1000
 
@@ -59,7 +59,7 @@ class TagsController(QObject):
             # Coloured tags are few (a palette of nine): their items, for the dots in the table.
             members = {name: set(library.keys(ItemQuery(tags=[name])))
                        | set(library.keys(ItemQuery(tags=[name], trash=True))) for name in colors}
-            return library.tag_counts(scope), colors, members, topic_names(library.tagger)
+            return library.tag_counts(scope), colors, members, selector_topic_names(library.tagger)
         self.reads.run(read, self.on_tags_loaded, name="tags")
 
     def on_tags_changed(self) -> None:

@@ -17,10 +17,6 @@ from senref.core.settings import Settings, save_settings
 from senref.gui import clipboard
 from senref.gui.controllers.collections import CollectionsController
 from senref.gui.controllers.edit import EditController
-from senref.gui.dialogs.add_identifier import AddIdentifierDialog
-from senref.gui.dialogs.export_dialog import ExportDialog
-from senref.gui.dialogs.import_files import ImportFilesDialog
-from senref.gui.dialogs.style_picker import StylePickerDialog
 from senref.gui.drops import DropPayload
 from senref.gui.jobs_library import (
     FetchTexts,
@@ -37,7 +33,11 @@ from senref.gui.workers.tasks import TaskRunner
 from senref.sync.targets import Scope, Target
 
 if TYPE_CHECKING:
+    # The dialogs load when first opened (the style picker brings lxml and the style catalog).
     from senref.formats.csl_styles import StyleEntry
+    from senref.gui.dialogs.export_dialog import ExportDialog
+    from senref.gui.dialogs.import_files import ImportFilesDialog
+    from senref.gui.dialogs.style_picker import StylePickerDialog
 
 
 class TransferController(QObject):
@@ -97,6 +97,8 @@ class TransferController(QObject):
         return default if default and any(c.key == default for c in self.collections.collections) else None
 
     def on_add_identifier_triggered(self) -> None:
+        from senref.gui.dialogs.add_identifier import AddIdentifierDialog
+
         kind, key = self.collections.current_view()
         dialog = AddIdentifierDialog(self.collections.collections, key if kind == COLLECTION else None,
                                      self.dialog_parent)
@@ -150,6 +152,8 @@ class TransferController(QObject):
 
     def confirm_import(self, paths: list[Path], collection: str | None) -> ImportFilesDialog:
         """Show what the files hold and where they go; the import starts when the user confirms."""
+        from senref.gui.dialogs.import_files import ImportFilesDialog
+
         dialog = ImportFilesDialog(paths, self.collections.collections, collection, self.reads.pool,
                                    self.dialog_parent)
         dialog.import_confirmed.connect(self.on_import_confirmed)
@@ -173,6 +177,8 @@ class TransferController(QObject):
     def open_export(self, collection: str | None, label: str, *, sync_scope: Scope | None = None) -> ExportDialog:
         """The export dialog for the library (*collection* None) or a collection: what its table lists, so with
         its subcollections' items only under View > Show Items from Subcollections."""
+        from senref.gui.dialogs.export_dialog import ExportDialog
+
         query = ItemQuery(collection=collection, recursive=self.settings.show_subcollection_items)
         scope = "Library" if collection is None else f"Collection “{label}”"
         dialog = ExportDialog(scope, self.library.count(query), Path.home(), _file_name(label), self.dialog_parent,
@@ -256,6 +262,8 @@ class TransferController(QObject):
         self.styles_loaded.emit()
 
     def on_choose_style_triggered(self) -> StylePickerDialog:
+        from senref.gui.dialogs.style_picker import StylePickerDialog
+
         dialog = StylePickerDialog(self.bibliography_style, self.settings.cite_recent, self.dialog_parent)
         dialog.style_chosen.connect(self.on_bibliography_style_chosen)
         if self.style_entries is not None:

@@ -10,23 +10,27 @@ write the sync state, and the sync would put a decided conflict back.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStatusBar, QToolButton, QWidget
 
-from senref.actions import zotero as zotero_actions
 from senref.core.library import Library
 from senref.core.settings import Settings
-from senref.gui.dialogs.zotero_conflicts_dialog import ZoteroConflictsDialog, describe_field
-from senref.gui.dialogs.zotero_connect_dialog import ZoteroConnectDialog
 from senref.gui.workers import remote_jobs
 from senref.gui.workers.jobs import Job, JobManager
 from senref.gui.workers.remote import RemoteJob, remote_job, user_message
 from senref.gui.workers.tasks import TaskRunner
 from senref.zotero.account import Account, load_account, read_key
-from senref.zotero.state import Conflict
+from senref.zotero.state import Conflict, load_state
+
+if TYPE_CHECKING:
+    # senref.actions.zotero loads on the first connect, sync or decision (it brings the Web API client and
+    # requests, ~0.5 s, which the start-up's read of the conflicts never needs); the dialogs when first opened.
+    from senref.actions import zotero as zotero_actions
+    from senref.gui.dialogs.zotero_conflicts_dialog import ZoteroConflictsDialog
+    from senref.gui.dialogs.zotero_connect_dialog import ZoteroConnectDialog
 
 MESSAGE_MS = 10_000
 #: How often the interval is checked (the interval itself is whole minutes).
@@ -49,7 +53,8 @@ def _connection(library: Library) -> tuple[Account | None, list[Conflict]]:
     account = load_account(library.folder)
     if account is not None and read_key(account.key_name) is None:
         account = None
-    return account, zotero_actions.conflicts(library)
+    state = load_state(library.folder)  # what senref.actions.zotero.conflicts reads
+    return account, list(state.conflicts) if state is not None else []
 
 
 class ZoteroController(QObject):
@@ -112,6 +117,8 @@ class ZoteroController(QObject):
     # -- connecting ----------------------------------------------------------------------------
     def open_connect(self) -> ZoteroConnectDialog:
         if self.connect_dialog is None:
+            from senref.gui.dialogs.zotero_connect_dialog import ZoteroConnectDialog
+
             self.connect_dialog = ZoteroConnectDialog(self.account.describe() if self.account else "",
                                                       self.dialog_parent)
             self.connect_dialog.connect_requested.connect(self.on_connect_requested)
@@ -122,6 +129,8 @@ class ZoteroController(QObject):
         library, settings = self.library, self.settings
 
         def check() -> tuple[zotero_actions.ConnectReport | None, str]:
+            from senref.actions import zotero as zotero_actions
+
             try:
                 return zotero_actions.connect(library, settings, key, group=group), ""
             except (OSError, ValueError) as exc:  # the key file or the sync state could not be written
@@ -169,6 +178,8 @@ class ZoteroController(QObject):
         self.last_sync = time.monotonic()  # the interval counts from the end of the last sync
         self._update_actions()
         result = job.result
+        from senref.actions import zotero as zotero_actions
+
         if isinstance(result, zotero_actions.ZoteroReport) and result.result is not None:
             before = {c.id for c in self.conflicts}
             self.set_conflicts(result.conflicts)
@@ -205,6 +216,8 @@ class ZoteroController(QObject):
 
     def open_conflicts(self) -> ZoteroConflictsDialog:
         if self.conflicts_dialog is None:
+            from senref.gui.dialogs.zotero_conflicts_dialog import ZoteroConflictsDialog
+
             self.conflicts_dialog = ZoteroConflictsDialog(self.dialog_parent)
             self.conflicts_dialog.keep_requested.connect(self.on_keep_requested)
         self.conflicts_dialog.set_conflicts(self.conflicts)
@@ -220,6 +233,8 @@ class ZoteroController(QObject):
         library = self.library
 
         def decide() -> tuple[Conflict | None, str]:
+            from senref.actions import zotero as zotero_actions
+
             try:
                 return zotero_actions.resolve(library, conflict_id, keep), ""
             except KeyError:
@@ -242,6 +257,8 @@ class ZoteroController(QObject):
             self.conflicts_dialog.remove_conflict(conflict_id)
         self.set_conflicts([c for c in self.conflicts if c.id != conflict_id])
         if conflict is not None:
+            from senref.gui.dialogs.zotero_conflicts_dialog import describe_field
+
             side = "your" if keep == "local" else "Zotero's"
             self.status.showMessage(f"Kept {side} {describe_field(conflict)} of “{conflict.title or conflict.key}”; "
                                     "the next sync sends it", MESSAGE_MS)

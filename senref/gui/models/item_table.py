@@ -7,6 +7,7 @@ scrolling fetches the pages it reaches. Sorting and filtering change the ItemQue
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -71,6 +72,11 @@ MAX_PAGES = 40  # 8,000 rows cached: several screens either side of any scroll p
 PageReader = Callable[[ItemQuery, int, int], list[sqlite3.Row]]
 
 
+#: Pages starting below this row are read by OFFSET (cheap that near the top; most views never go deeper);
+#: later ones by the view's row ids (senref.storage.row_seek).
+SEEK_FROM = 2_000
+
+
 def page_reader(library: Library) -> PageReader:
     """The library's table-page read: `table_page` (senref.storage.page_reads: the first pages of a typed
     short word read in milliseconds) when the library has it, else `query`; both return the same rows."""
@@ -93,6 +99,10 @@ class ItemTableModel(QAbstractTableModel):
         self._read_page = page_reader(library)
         self._count = library.count(self._query)
         self._pages: OrderedDict[int, list[sqlite3.Row]] = OrderedDict()
+        #: the view's row ids in order, read at the first deep page: later pages are seeks, not OFFSET walks
+        self._ids: array[int] | None = None
+        #: the row data() asked for last (a cell is asked ~8 roles, a row ~80 times per repaint)
+        self._last: tuple[int, sqlite3.Row | None] = (-1, None)
         #: item type -> its icon; cleared when the palette changes (the icons follow its colours)
         self._type_icons: dict[str, QIcon] = {}
         #: coloured tag name -> colour, in palette order, and the keys of the items carrying each
@@ -132,7 +142,7 @@ class ItemTableModel(QAbstractTableModel):
         # indexes could not be mapped; the view restores its selection by item key afterwards.
         self.beginResetModel()
         self._query = replace(self._query, sort=sort_name, descending=descending)
-        self._pages.clear()
+        self._forget_rows()
         self.endResetModel()
 
     def sort_column(self) -> int:
@@ -146,12 +156,12 @@ class ItemTableModel(QAbstractTableModel):
             self._reload(count)
             self.endResetModel()
             return
-        self._pages.clear()
+        self._forget_rows()
         if count:
             self.dataChanged.emit(self.index(0, 0), self.index(count - 1, len(COLUMNS) - 1))
 
     def _reload(self, count: int | None = None) -> None:
-        self._pages.clear()
+        self._forget_rows()
         self._count = self.library.count(self._query) if count is None else count
 
     def set_tag_colors(self, colors: dict[str, str], members: dict[str, set[str]]) -> None:
@@ -190,7 +200,13 @@ class ItemTableModel(QAbstractTableModel):
         self._type_icons.clear()
 
     # -- rows ----------------------------------------------------------------------------------
+    def _forget_rows(self) -> None:
+        self._pages.clear()
+        self._ids = None
+        self._last = (-1, None)
+
     def _store(self, number: int, page: list[sqlite3.Row]) -> list[sqlite3.Row]:
+        self._last = (-1, None)
         self._pages[number] = page
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
@@ -199,14 +215,28 @@ class ItemTableModel(QAbstractTableModel):
     def _page(self, number: int) -> list[sqlite3.Row]:
         page = self._pages.get(number)
         if page is None:
-            return self._store(number, self._read_page(self._query, number * PAGE_SIZE, PAGE_SIZE))
+            return self._store(number, self._fetch(number * PAGE_SIZE))
         self._pages.move_to_end(number)
         return page
 
+    def _fetch(self, offset: int) -> list[sqlite3.Row]:
+        # A stand-in page reader (tests, a library without seeks) is never bypassed: deep pages by OFFSET then.
+        seeks = offset >= SEEK_FROM and self._read_page == page_reader(self.library) and hasattr(self.library, "view_ids")
+        if not seeks:
+            return self._read_page(self._query, offset, PAGE_SIZE)
+        if self._ids is None:
+            self._ids = self.library.view_ids(self._query)
+        return self.library.rows_by_ids(self._query, self._ids[offset:offset + PAGE_SIZE])
+
     def _row(self, row: int) -> sqlite3.Row | None:
+        last_row, last = self._last
+        if row == last_row:
+            return last
         number, offset = divmod(row, PAGE_SIZE)
         page = self._page(number)
-        return page[offset] if offset < len(page) else None
+        found = page[offset] if offset < len(page) else None
+        self._last = (row, found)
+        return found
 
     def key_at(self, row: int) -> str | None:
         found = self._row(row) if 0 <= row < self._count else None

@@ -13,8 +13,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import multiprocessing
-import multiprocessing.connection
 import os
 import pickle
 import sys
@@ -45,6 +43,10 @@ class ProgressBatch(list[Any]):
 def _context() -> Any:  # SpawnContext | ForkServerContext: BaseContext has no Process
     # A fork of the window's process would copy Qt's threads' locks in whatever state they are; the fork
     # server is a fresh interpreter that forks workers with the job code preloaded. Elsewhere: spawn.
+    # Imported here: multiprocessing is ~20 ms of the window's start, and the first job may never come.
+    import multiprocessing
+    import multiprocessing.connection
+
     if sys.platform.startswith("linux"):
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
