@@ -15,6 +15,7 @@ import sqlite3
 from senref.core.query import ItemQuery
 from senref.storage.queries import (
     ATTACHMENT_KIND,
+    EXTRA_COLUMNS,
     FTS_CLAUSE,
     ROW_COLUMNS,
     compile_query,
@@ -33,7 +34,7 @@ _PROBE_COST = 40
 
 _COLUMNS = (", ".join(f"i.{c}" for c in ROW_COLUMNS)
             + ", (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags, "
-            + f"{ATTACHMENT_KIND} AS attachment_kind, json_extract(i.extras, '$.integrity.status') AS integrity")
+            + f"{ATTACHMENT_KIND} AS attachment_kind, {EXTRA_COLUMNS}")
 _PLAIN_TOKEN = re.compile(r'"([a-z0-9]+)"\*')
 _PREFIX_OPTION = re.compile(r"prefix\s*=\s*'([0-9 ]+)'", re.IGNORECASE)
 

@@ -143,6 +143,9 @@ def collection_ids(conn: sqlite3.Connection, key: str, recursive: bool) -> list[
 
 
 #: The columns the item table shows, fetched per page.
+#: What the table shows from extras: the integrity status and OpenAlex's citation count.
+EXTRA_COLUMNS = ("json_extract(i.extras, '$.integrity.status') AS integrity, "
+                 "json_extract(i.extras, '$.cited_by_count.count') AS cited_by")
 ROW_COLUMNS = ("key", "item_type", "title", "creator_summary", "year", "publication", "date_added",
                "date_modified", "has_file")
 
@@ -185,7 +188,7 @@ def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) ->
         where = where.replace(FTS_CLAUSE, f"+{FTS_CLAUSE}")
     cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
     text = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags, "
-            f"{ATTACHMENT_KIND} AS attachment_kind, json_extract(i.extras, '$.integrity.status') AS integrity "
+            f"{ATTACHMENT_KIND} AS attachment_kind, {EXTRA_COLUMNS} "
             f"FROM items i WHERE {where} ORDER BY {sql.order} LIMIT ? OFFSET ?")
     return conn.execute(text, (*sql.params, limit, offset)).fetchall()
 

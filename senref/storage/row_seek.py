@@ -13,12 +13,12 @@ import sqlite3
 from array import array
 
 from senref.core.query import ItemQuery
-from senref.storage.queries import ATTACHMENT_KIND, ROW_COLUMNS, compile_query
+from senref.storage.queries import ATTACHMENT_KIND, EXTRA_COLUMNS, ROW_COLUMNS, compile_query
 
 #: The table's row, column for column as `queries.page` selects it.
 _COLUMNS = (", ".join(f"i.{c}" for c in ROW_COLUMNS)
             + ", (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags, "
-            + f"{ATTACHMENT_KIND} AS attachment_kind, json_extract(i.extras, '$.integrity.status') AS integrity")
+            + f"{ATTACHMENT_KIND} AS attachment_kind, {EXTRA_COLUMNS}")
 def view_ids(conn: sqlite3.Connection, query: ItemQuery) -> array[int]:
     """Every row id of *query*'s view, in its order."""
     sql = compile_query(conn, query)

@@ -72,3 +72,17 @@ def test_a_preprint_banner_updates_it_to_its_article(window: Any, qtbot: Any, gu
     wait_idle(qtbot, window)
     window.table.select_keys([key], current=key)
     qtbot.waitUntil(lambda: "Updated to its published version" in banner.text(), timeout=10_000)
+
+
+def test_the_citations_column_shows_openalex_counts(window: Any, qtbot: Any, gui_library: Library) -> None:
+    from senref.gui.models.item_table import COL_CITED, COLUMNS
+
+    key = gui_library.find_by_identifier("doi", "10.1111/acel.1")
+    gui_library.edit_items([key], lambda item: item.extras.update(
+        cited_by_count={"count": 42, "source": "openalex", "checked": "2026-12-01"}) or True)
+    wait_idle(qtbot, window)
+    model = window.item_model
+    assert COLUMNS[COL_CITED][0] == "Citations" and window.table.horizontalHeader().isSectionHidden(COL_CITED)
+    qtbot.waitUntil(lambda: "42" in [model.index(r, COL_CITED).data() for r in range(model.rowCount())],
+                    timeout=10_000)
+    assert sorted(model.index(r, COL_CITED).data() for r in range(model.rowCount())) == ["", "", "42"]

@@ -43,9 +43,11 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("File", "attachment_kind", None),
     ("Tags", "n_tags", None),
     ("Integrity", "integrity", None),
+    # OpenAlex's count of citing works, refreshed with the integrity check (with an OpenAlex key)
+    ("Citations", "cited_by", None),
 )
 (COL_TITLE, COL_CREATOR, COL_YEAR, COL_PUBLICATION, COL_TYPE, COL_ADDED, COL_MODIFIED, COL_FILE, COL_TAGS,
- COL_INTEGRITY) = range(10)
+ COL_INTEGRITY, COL_CITED) = range(11)
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -314,7 +316,7 @@ class ItemTableModel(QAbstractTableModel):
                 return ", ".join(name for name, _ in self.item_colors(str(found["key"]))) or None
             return None
         if role == _ALIGNMENT:
-            return _CENTRED if column in (COL_YEAR, COL_FILE, COL_TAGS) else None
+            return _CENTRED if column in (COL_YEAR, COL_FILE, COL_TAGS, COL_CITED) else None
         if role == _FOREGROUND:
             flagged = found["integrity"] in ("retracted", "withdrawn", "expression_of_concern")
             return _WARN_COLOUR if flagged and column in (COL_TITLE, COL_INTEGRITY) else None

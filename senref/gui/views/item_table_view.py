@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from senref.gui.drops import DropPayload, answer_drag, can_accept, read_mime
 from senref.gui.models.item_table import (
     COL_ADDED,
+    COL_CITED,
     COL_CREATOR,
     COL_FILE,
     COL_INTEGRITY,
@@ -27,7 +28,7 @@ from senref.gui.models.item_table import (
 #: Default column widths in average characters of the table's font, so they follow the user's font
 #: size: "Guerrero et al." and "Nature Medicine" fit whole, Title takes what is left.
 DEFAULT_CHARS = {COL_CREATOR: 18, COL_YEAR: 5, COL_PUBLICATION: 19, COL_TYPE: 17, COL_ADDED: 17, COL_MODIFIED: 17,
-                 COL_TAGS: 4, COL_INTEGRITY: 10}
+                 COL_TAGS: 4, COL_INTEGRITY: 10, COL_CITED: 7}
 #: Icon-only columns, in pixels: the icon and its margins.
 ICON_COLUMN_WIDTH = 30
 ICON_SIZE = 16
@@ -77,7 +78,7 @@ class ItemTableView(QTableView):
         for column, width in self.default_widths().items():
             header.resizeSection(column, width)
         # View > Columns shows them; a retracted or flagged work's title is red whatever the columns.
-        for column in (COL_TYPE, COL_ADDED, COL_MODIFIED, COL_INTEGRITY):
+        for column in (COL_TYPE, COL_ADDED, COL_MODIFIED, COL_INTEGRITY, COL_CITED):
             header.setSectionHidden(column, True)
 
     def default_widths(self) -> dict[int, int]:
