@@ -6,6 +6,7 @@ escape() with the frozen copy in _old_latex_encode.py, in both modes, output and
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,7 +73,7 @@ def test_our_own_fixture_files() -> None:
 
 
 def test_third_party_fixtures_read_only() -> None:
-    root = Path("/work/shared/fixtures/formats")
+    root = ((Path(os.environ.get("SENREF_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "fixtures") / "formats")
     if not root.is_dir():
         pytest.skip("the shared third-party fixtures are not on this machine")
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.stat().st_size < 2_000_000):

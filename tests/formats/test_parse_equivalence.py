@@ -1,7 +1,7 @@
 """The fast BibTeX reading path gives exactly what the old one gave (issue 15).
 
 The oracle is a frozen copy of the code before the speed work (tests/formats/_old/). Every .bib under
-tests/fixtures and, read-only, /work/shared/fixtures, plus a generated hostile set, goes through both:
+tests/fixtures and, read-only, the shared fixtures (../shared/fixtures), plus a generated hostile set, goes through both:
 the records (items, collections, lines), the problems (lines, messages), the raw entries and blocks
 (offsets included), and each field value through the LaTeX decoder, the rich-title reader and the name
 parser must be identical.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
 import random
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from tests.formats._old.latex_richtext import latex_to_rich as old_rich
 from tests.formats._old.names import parse_names as old_names
 
 ROOT = Path(__file__).resolve().parents[1] / "fixtures"
-SHARED = Path("/work/shared/fixtures")
+SHARED = (Path(os.environ.get("SENREF_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "fixtures")
 _VOLATILE = frozenset({"key", "date_added", "date_modified"})
 
 

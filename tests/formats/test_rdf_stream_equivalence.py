@@ -1,7 +1,7 @@
 """The streaming Zotero RDF reader gives exactly what the whole-tree reader gave (issue 15).
 
 The old reader is kept as an oracle in _old_zotero_rdf_read.py. Both read every RDF file under tests/fixtures and
-/work/shared/fixtures (when present) and generated files: references forward and backward, collections first or
+the shared fixtures (../shared/fixtures) (when present) and generated files: references forward and backward, collections first or
 last and nested, notes and attachments as children or standalone, duplicated and cyclic nodes, the same files
 with their nodes shuffled, and hostile XML. Each is read with a tiny chunk too, so nodes straddle chunk edges.
 """
@@ -9,6 +9,7 @@ with their nodes shuffled, and hostile XML. Each is read with a tiny chunk too, 
 from __future__ import annotations
 
 import dataclasses
+import os
 import random
 import re
 from pathlib import Path
@@ -22,7 +23,7 @@ from senref.formats.zotero_rdf_read import RdfReader
 from tests.formats._old_zotero_rdf_read import RdfReader as OldReader
 
 REPO_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SHARED_FIXTURES = Path("/work/shared/fixtures")
+SHARED_FIXTURES = (Path(os.environ.get("SENREF_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "fixtures")
 HEAD = """<?xml version="1.0" encoding="utf-8"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:z="http://www.zotero.org/namespaces/export#"
  xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dc="http://purl.org/dc/elements/1.1/"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import sqlite3
 from pathlib import Path
@@ -21,7 +22,7 @@ from senref.storage import items as rows
 from senref.topics.tagger import get_tagger
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-SHARED = Path("/work/shared/fixtures")
+SHARED = (Path(os.environ.get("SENREF_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "fixtures")
 
 
 def _same(a: Any, b: Any) -> bool:

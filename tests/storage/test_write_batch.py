@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from senref.storage import items as rows
 from senref.topics.tagger import get_tagger
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-SHARED = Path("/work/shared/fixtures")
+SHARED = (Path(os.environ.get("SENREF_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "fixtures")
 
 
 def _hostile() -> list[ImportRecord | ImportProblem]:

@@ -1,11 +1,12 @@
 """The faster tagger gives exactly what the frozen one (tests/topics/_old_tagger) gave.
 
-Compared on every record of tests/fixtures and, read-only, /work/shared/fixtures; on the topic
+Compared on every record of tests/fixtures and, read-only, the shared fixtures (../shared/fixtures); on the topic
 vocabulary's own terms glued, spaced, Greek-lettered and cased in hostile ways; and on random text.
 """
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from copy import deepcopy
@@ -20,7 +21,7 @@ from senref.topics.tagger import Tagger
 from senref.topics.vocabulary import load_vocabulary
 from tests.topics._old_tagger import tagger as old_tagger
 
-_ROOTS = (Path(__file__).parents[1] / "fixtures", Path("/work/shared/fixtures"))
+_ROOTS = (Path(__file__).parents[1] / "fixtures", (Path(os.environ.get("SENREF_SHARED_DIR") or Path(__file__).resolve().parents[3] / "shared") / "fixtures"))
 _SUFFIXES = {".bib", ".ris", ".json", ".rdf", ".xml", ".txt", ".nbib", ".enw", ".biblatex", ".bibtex"}
 
 
