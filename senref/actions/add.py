@@ -19,7 +19,7 @@ from senref.core.pdftext import pdf_text, pdf_title
 from senref.core.settings import Settings
 from senref.sources.add import Resolved, Resolver, make_sources
 from senref.sources.http import HttpClient, client_for
-from senref.sources.pdf import PdfOutcome, check_pdf, fetch_first_pdf
+from senref.sources.pdf import PdfOutcome, check_pdf, fetch_first_pdf, remove_stale_temps
 
 if TYPE_CHECKING:
     from senref.core.library import Library
@@ -110,6 +110,9 @@ def add_inputs(library: Library, settings: Settings, inputs: Iterable[str], *, c
     collections = [_collection_key(library, collection)] if collection else []
     workdir = (cache_dir or library.folder) / "downloads"
     want_pdf = pdf and settings.download_pdfs
+    if workdir.is_dir():
+        # A download a killed run left behind goes now, even when this run fetches nothing (its PDF was stored).
+        remove_stale_temps(workdir)
 
     jobs: list[tuple[Work, Path | None]] = []
     for text in inputs:
