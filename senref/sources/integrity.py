@@ -48,8 +48,40 @@ UPDATES_ROWS = 100
 _DOI_SAFE = "/()"
 
 
-class _Unusable(Exception):
+class _Unusable(ValueError):
     """A source answered, but with something that cannot be read."""
+
+
+def crossref_params(settings: Settings) -> dict[str, str]:
+    # The polite pool: Crossref asks for a contact address on every request.
+    return {"mailto": settings.email} if settings.email else {}
+
+
+def crossref_work(client: HttpClient, settings: Settings, doi: str) -> dict[str, Any] | None:
+    """Crossref's record of *doi*, never from the cache; None when Crossref does not know it (a DataCite or
+    mEDRA DOI: nothing to say, not a failure)."""
+    url = f"{settings.url('crossref')}/works/{urllib.parse.quote(doi, safe=_DOI_SAFE)}"
+    try:
+        data = client.get(url, params=crossref_params(settings), cache=False).json()
+    except HttpError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    message = data.get("message") if isinstance(data, dict) else None
+    if not isinstance(message, dict):
+        raise _Unusable("no work record")
+    return message
+
+
+def efetch(client: HttpClient, settings: Settings, pmids: list[str], api_key: str = "") -> bytes:
+    """PubMed's efetch XML of *pmids* (one request for all), never from the cache."""
+    params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml", "tool": "senref"}
+    if settings.email:
+        params["email"] = settings.email
+    if api_key:
+        params["api_key"] = api_key
+    return client.get(f"{settings.url('pubmed')}/efetch.fcgi", params=params, accept="application/xml",
+                      cache=False).content
 
 
 @dataclass
@@ -132,21 +164,10 @@ class IntegrityChecker:
 
     # -- requests ------------------------------------------------------------------------
     def _crossref_params(self) -> dict[str, str]:
-        # The polite pool: Crossref asks for a contact address on every request.
-        return {"mailto": self.settings.email} if self.settings.email else {}
+        return crossref_params(self.settings)
 
     def _crossref_work(self, doi: str) -> dict[str, Any] | None:
-        url = f"{self.settings.url('crossref')}/works/{urllib.parse.quote(doi, safe=_DOI_SAFE)}"
-        try:
-            data = self.client.get(url, params=self._crossref_params(), cache=False).json()
-        except HttpError as exc:
-            if exc.status == 404:  # not a Crossref DOI (DataCite, mEDRA...): nothing to say, not a failure
-                return None
-            raise
-        message = data.get("message") if isinstance(data, dict) else None
-        if not isinstance(message, dict):
-            raise _Unusable("no work record")
-        return message
+        return crossref_work(self.client, self.settings, doi)
 
     def _crossref_updates(self, doi: str) -> list[dict[str, Any]]:
         params = {**self._crossref_params(), "filter": f"updates:{doi}", "rows": str(UPDATES_ROWS),
@@ -158,11 +179,7 @@ class IntegrityChecker:
         return [i for i in items if isinstance(i, dict)]
 
     def _efetch(self, pmid: str) -> bytes:
-        params = {"db": "pubmed", "id": pmid, "retmode": "xml", "tool": "senref"}
-        if self.settings.email:
-            params["email"] = self.settings.email
-        return self.client.get(f"{self.settings.url('pubmed')}/efetch.fcgi", params=params, accept="application/xml",
-                               cache=False).content
+        return efetch(self.client, self.settings, [pmid])
 
     def _openalex_work(self, doi: str) -> dict[str, Any]:
         params = {"api_key": self.openalex_key, "select": "id,doi,type,title,is_retracted"}

@@ -18,7 +18,7 @@ from lxml import etree
 from senref.core.settings import Settings
 from senref.sources.http import HttpClient
 from senref.sources.http.pacing import HostLimiter
-from senref.sources.integrity import IntegrityChecker, IntegrityResult
+from senref.sources.integrity import IntegrityChecker, IntegrityResult, efetch
 from senref.sources.integrity_notices import (
     IntegrityNotice,
     crossref_notices,
@@ -152,13 +152,7 @@ class BatchIntegrityChecker(IntegrityChecker):
             cursor = following
 
     def _efetch_many(self, pmids: list[str]) -> dict[str, etree._Element]:
-        params = {"db": "pubmed", "id": ",".join(pmids), "retmode": "xml", "tool": "senref"}
-        if self.settings.email:
-            params["email"] = self.settings.email
-        if self.ncbi_key:
-            params["api_key"] = self.ncbi_key
-        content = self._paced("pubmed", lambda: self.client.get(
-            f"{self.settings.url('pubmed')}/efetch.fcgi", params=params, accept="application/xml", cache=False).content)
+        content = self._paced("pubmed", lambda: efetch(self.client, self.settings, pmids, self.ncbi_key))
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         root = etree.fromstring(content, parser)
         articles = [a for a in root if a.tag == "PubmedArticle"] if root.tag == "PubmedArticleSet" else [root]

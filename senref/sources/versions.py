@@ -17,6 +17,7 @@ from lxml import etree
 from senref.core.model import Item
 from senref.core.settings import Settings
 from senref.sources.http import HttpClient, HttpError
+from senref.sources.integrity import crossref_work, efetch
 from senref.sources.version_links import (
     PREPRINT_DOI_PREFIXES,
     PREPRINT_SERVERS,
@@ -31,8 +32,6 @@ from senref.sources.version_links import (
     pubmed_doi,
     pubmed_versions,
 )
-
-_DOI_SAFE = "/()"
 
 
 def is_preprint(item: Item) -> bool:
@@ -130,18 +129,7 @@ class VersionFinder:
 
     # -- requests ------------------------------------------------------------------------------
     def _crossref_work(self, doi: str) -> Mapping[str, Any] | None:
-        params = {"mailto": self.settings.email} if self.settings.email else {}
-        url = f"{self.settings.url('crossref')}/works/{urllib.parse.quote(doi, safe=_DOI_SAFE)}"
-        try:
-            data = self.client.get(url, params=params, cache=False).json()
-        except HttpError as exc:
-            if exc.status == 404:  # not a Crossref DOI: nothing to say, not a failure
-                return None
-            raise
-        message = data.get("message") if isinstance(data, dict) else None
-        if not isinstance(message, dict):
-            raise _Unusable("no work record")
-        return message
+        return crossref_work(self.client, self.settings, doi)
 
     def _biorxiv(self, server: str, doi: str) -> Mapping[str, Any]:
         url = f"{self.settings.url('biorxiv')}/pubs/{server}/{urllib.parse.quote(doi, safe='/')}/na/json"
@@ -151,11 +139,7 @@ class VersionFinder:
         return dict(data)
 
     def _efetch(self, pmid: str) -> bytes:
-        params = {"db": "pubmed", "id": pmid, "retmode": "xml", "tool": "senref"}
-        if self.settings.email:
-            params["email"] = self.settings.email
-        return self.client.get(f"{self.settings.url('pubmed')}/efetch.fcgi", params=params, accept="application/xml",
-                               cache=False).content
+        return efetch(self.client, self.settings, [pmid])
 
     def _hal(self, hal_id: str) -> list[Mapping[str, Any]]:
         params = {"q": f"halId_s:{hal_id}", "fl": "halId_s,doiId_s,docType_s,journalTitle_s", "wt": "json"}
