@@ -18,6 +18,7 @@ from senref.core.tag_sources import MESH, tag_sources
 from senref.paths import Paths
 from senref.topics.evidence_sources import name_sources
 from senref.topics.matching import SpanMapper, TermScanner, case_key, lower_same_length, normalize_text
+from senref.topics.rules import ConceptIndex, RecordConcepts
 from senref.topics.vocabulary import Topic, Vocabulary, VocabularyError, load_vocabulary, user_file
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,13 @@ log = logging.getLogger(__name__)
 FIELDS = ("title", "keywords", "mesh", "abstract", "fulltext")
 #: Short fields describe the whole record: a marker there is "near" context found anywhere.
 _WHOLE_RECORD_FIELDS = frozenset({"title", "keywords", "mesh"})
-#: Evidence = {topic: [{"field": ..., "term": ..., "weight": ...}, ...]}
+#: Kinds of evidence that are about the topic itself, wherever they stand.
+_SPECIFIC = frozenset({"term", "mesh", "pattern"})
+#: Evidence = {topic or entity tag: [{"field": ..., "term": ..., "weight": ..., "rule": ...}, ...]}
 Evidence = dict[str, list[dict[str, Any]]]
+#: What the evidence calls the rule behind each kind of occurrence (a concept rule names itself).
+RULES = {"term": "specific term", "marker": "supporting word", "generic": "generic word, counted with other evidence",
+         "mesh": "MeSH heading", "pattern": "pattern"}
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class _Entry:
     """What one compiled term means for one topic."""
 
     topic: int
-    kind: str  # term | marker | generic | exclude
+    kind: str  # term | marker | generic | exclude | mesh | pattern | rule
     weight: float
     case: str | None  # letters and digits as written, for case-sensitive acronyms
     #: Evidence for required topics inside this term ("radiation-induced senescence" contains
@@ -51,6 +57,7 @@ class _Occurrence:
     near: bool
     kind: str
     weight: float
+    rule: str = ""
 
 
 class Tagger:
@@ -73,10 +80,22 @@ class Tagger:
         for topic in self.topics:
             terms.extend(term for term, _, _ in topic.weighted_terms())
             terms.extend(topic.exclude)
+        topic_terms = len(terms)
+        self.concepts = ConceptIndex(vocabulary)
+        terms.extend(self.concepts.terms())
         patterns = [(i, p) for i, t in enumerate(self.topics) for p in t.patterns]
         self.scanner = TermScanner(terms, [p for _, p in patterns])
+        self.concepts.bind(self.scanner)
+        self._rules = [(i, rule) for i, t in enumerate(self.topics) for rule in t.rules]
+        self._compiled = [self.concepts.compile(rule) for _, rule in self._rules]
+        weights = self.settings.field_weights
+        self._field_weight = lambda name: weights.get(name, 0.0)
+        self._rule_entries = [_Entry(i, "rule", rule.weight if rule.weight is not None else self.thresholds[i], None)
+                              for i, rule in self._rules]
+        self._unless_topics = [i for i, t in enumerate(self.topics) if t.unless]
+        self._rule_vouches = [frozenset(self._index[r] for r in rule.satisfies) for _, rule in self._rules]
         # Entries built once: a frozen dataclass costs a microsecond each, and records find thousands.
-        self._pattern_entry = [_Entry(i, "term", 3.0, None) for i, _ in patterns]
+        self._pattern_entry = [_Entry(i, "pattern", 3.0, None) for i, _ in patterns]
         self._requirement_scanners: dict[str, tuple[TermScanner, Topic]] = {}
         self._entries: list[list[_Entry]] = [[] for _ in self.scanner.term_of_id]
         self._display: list[str] = list(self.scanner.term_of_id)
@@ -93,6 +112,7 @@ class Tagger:
                     continue  # the same term twice in one topic (validator warns): first listing wins
                 contains = self._contained(term, topic, kind) if kind != "exclude" else ()
                 entries.append(_Entry(index, kind, weight, case_key(term) if term in case_sensitive else None, contains))
+        self._inherit_topic_entries(terms[:topic_terms])
         self._mesh: dict[str, list[_Entry]] = {}
         for index, topic in enumerate(self.topics):
             for heading in topic.mesh:
@@ -125,6 +145,26 @@ class Tagger:
                             found.append(_Entry(required_index, inner_kind, weight, None))
                         break
         return tuple(found)
+
+    def _inherit_topic_entries(self, topic_terms: list[str]) -> None:
+        """A concept's or entity's word that holds a topic's term ("ionizing radiation exposure") counts for it.
+
+        One scanner takes every word, longest first, so such a word would otherwise hide the topic's.
+        """
+        topic_ids = {self.scanner.id_of(t) for t in topic_terms}
+        orphans = [i for i in range(len(self._entries)) if i not in topic_ids]
+        if not orphans:
+            return
+        sub = TermScanner(topic_terms)
+        for term_id in orphans:
+            lowered = lower_same_length(normalize_text(self.scanner.term_of_id[term_id]))
+            for sub_id, _, _ in sub.scan(lowered):
+                inner = self.scanner.id_of(sub.term_of_id[sub_id])
+                if inner is None:
+                    continue
+                known = {e.topic for e in self._entries[term_id]}
+                self._entries[term_id].extend(e for e in self._entries[inner]
+                                              if e.case is None and e.topic not in known and e.kind != "exclude")
 
     def _with_descendants(self, names: Iterable[str]) -> frozenset[int]:
         wanted = set(names)
@@ -194,6 +234,7 @@ class Tagger:
         positions: dict[str, dict[int, list[int]]] = {}
         # (term id or -1, entry, field, text as written, starts of its occurrences in that field)
         pending: list[tuple[int, _Entry, str, str, list[int]]] = []
+        record = RecordConcepts(self.concepts)
         for name in FIELDS:
             raw = text_fields.get(name)
             if not raw:
@@ -214,6 +255,7 @@ class Tagger:
                 else:
                     spans.append((start, end))
             mapper = SpanMapper(text)
+            record.add_field(name, norm, grouped, mapper)
             for term_id, spans in grouped.items():
                 for entry in self._entries[term_id]:
                     if entry.kind == "exclude":
@@ -237,14 +279,24 @@ class Tagger:
                 pattern_entry = self._pattern_entry[pattern_index]
                 where.setdefault(pattern_entry.topic, []).append(start)
                 pending.append((-1, pattern_entry, name, norm[start:end], [start]))
-        if not pending:
-            return {}
+        vouched: dict[int, set[int]] = {}
+        for number, (topic, rule) in enumerate(self._rules if record.mask else ()):
+            fired = record.fire(self._compiled[number], self._field_weight)
+            if fired is None:
+                continue
+            bucket = occurrences.setdefault(topic, {})
+            bucket[(f"rule {number}", fired.field)] = _Occurrence(fired.field, fired.shown, 1, True, "rule",
+                                                                 self._rule_entries[number].weight, rule.label)
+            vouched.setdefault(topic, set()).update(self._rule_vouches[number])
+        entities = record.entity_evidence(rejected)
+        if not pending and not occurrences:
+            return entities
         anywhere = {i for field_positions in positions.values() for i in field_positions}
         title = positions.get("title", {})
         near_targets = self._near
         for term_id, entry, name, shown, starts in pending:
             # The common case inline (a term, or a topic without context): the call cost more than the test.
-            near = (entry.kind in ("term", "mesh") or not near_targets[entry.topic]
+            near = (entry.kind in _SPECIFIC or not near_targets[entry.topic]
                     or self._is_near(entry, name, starts, here=positions.get(name, {}), title=title,
                                      anywhere=anywhere, proximity=settings.proximity))
             key = (self._display[term_id] if term_id >= 0 else shown.lower(), name)
@@ -263,9 +315,12 @@ class Tagger:
             seen = 0
             non_generic = False
             rows: list[dict[str, Any]] = []
+            threshold = self.thresholds[index]
             for occ in bucket.values():
                 if occ.kind == "mesh":
                     value = occ.weight
+                elif occ.kind == "rule":
+                    value = occ.weight * settings.field_weights.get(occ.field, 0.0)
                 else:
                     repeat = 1.0 + settings.repeat_bonus * min(occ.count - 1, 2)
                     value = occ.weight * settings.field_weights.get(occ.field, 0.0) * repeat
@@ -275,23 +330,31 @@ class Tagger:
                     continue
                 total += value
                 seen += occ.count
-                # A term, a MeSH heading or a marker that weighs a whole threshold on its own is specific.
-                specific = specific or occ.kind in ("term", "mesh") or (
-                    occ.kind == "marker" and occ.weight >= self.thresholds[index] - 1e-9)
+                # A term, a MeSH heading, a pattern, or a rule or marker that weighs a whole threshold
+                # on its own is specific.
+                specific = specific or occ.kind in _SPECIFIC or (
+                    occ.kind in ("marker", "rule") and occ.weight >= threshold - 1e-9)
                 non_generic = non_generic or occ.kind != "generic"
-                rows.append({"field": occ.field, "term": occ.text, "weight": round(value, 2)})
+                rows.append({"field": occ.field, "term": occ.text, "weight": round(value, 2),
+                             "rule": occ.rule or RULES[occ.kind]})
             # Generic words alone are never evidence, and markers need more than one sighting.
             if specific or (non_generic and seen >= settings.min_markers):
                 scores[index] = total
                 rows.sort(key=lambda r: -r["weight"])
                 details[index] = rows
-        supported = self._supported(scores)
-        return self._with_parents(supported, scores, details, rejected)
+        for index in self._unless_topics:
+            if any(record.found(c) for c in self.topics[index].unless):
+                scores.pop(index, None)  # the record is about something else: no evidence counts
+                for vouches in vouched.values():
+                    vouches.discard(index)  # nor can a rule establish the topic
+        supported = self._supported(scores, vouched)
+        topics = self._with_parents(supported, scores, details, rejected)
+        return {**topics, **entities} if entities else topics
 
     def _is_near(self, entry: _Entry, name: str, starts: list[int], *, here: Mapping[int, list[int]],
                  title: Mapping[int, list[int]], anywhere: set[int], proximity: int) -> bool:
         targets = self._near[entry.topic]
-        if entry.kind in ("term", "mesh") or not targets:
+        if entry.kind in _SPECIFIC or not targets:
             return True
         if name in _WHOLE_RECORD_FIELDS:
             return not targets.isdisjoint(anywhere)
@@ -304,12 +367,13 @@ class Tagger:
                         return True
         return False
 
-    def _supported(self, scores: Mapping[int, float]) -> set[int]:
+    def _supported(self, scores: Mapping[int, float], vouched: Mapping[int, set[int]]) -> set[int]:
         """Topics over their threshold whose requirements hold, to a fixpoint.
 
         A requirement holds when the required topic is supported itself or through a supported
         descendant (TIS/Radiation-induced satisfies "requires TIS"). Rejections do not matter here:
-        they are about the tag, not about what the record is about.
+        they are about the tag, not about what the record is about. A rule that fired for a topic may
+        establish some of its requirements itself (*vouched*): its concepts say so.
         """
         candidates = [i for i, score in scores.items() if score >= self.thresholds[i] - 1e-9]
         supported: set[int] = set()
@@ -319,7 +383,7 @@ class Tagger:
         while changed:
             changed = False
             for index in candidates:
-                if index in supported or not closure.issuperset(self._requires[index]):
+                if index in supported or not self._requires[index] <= closure | vouched.get(index, set()):
                     continue
                 supported.add(index)
                 node: int | None = index
@@ -338,7 +402,8 @@ class Tagger:
             final.setdefault(index, []).extend(details.get(index, []))
             child, parent = index, self._parent[index]
             while parent is not None and self.names[parent] not in rejected:
-                implied = {"field": "implied", "term": self.names[child], "weight": round(scores.get(child, 0.0), 2)}
+                implied = {"field": "implied", "term": self.names[child], "weight": round(scores.get(child, 0.0), 2),
+                           "rule": "implied by a subtopic"}
                 rows = final.get(parent)
                 if rows is None:
                     rows = final[parent] = list(details.get(parent, [])) if parent not in supported else []

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from senref.paths import Paths
+from senref.topics.concepts import ENTITY_KINDS, Concept, Entity, Rule, check_concepts, parse_concepts, parse_entities, parse_rules
 
 #: Name of the user's vocabulary file in the senref config folder.
 USER_FILE = "topics.toml"
@@ -18,9 +19,9 @@ USER_FILE = "topics.toml"
 DEFAULT_FIELD_WEIGHTS: dict[str, float] = {"title": 3.0, "keywords": 2.0, "mesh": 2.0, "abstract": 1.0, "fulltext": 0.4}
 #: Default weight of each kind of term; `weights` in a topic overrides single terms.
 KIND_WEIGHTS: dict[str, float] = {"term": 3.0, "marker": 1.0, "generic": 1.0}
-_LIST_KEYS = ("terms", "markers", "generic", "exclude", "mesh", "case_sensitive", "patterns", "requires", "near")
+_LIST_KEYS = ("terms", "markers", "generic", "exclude", "mesh", "case_sensitive", "patterns", "requires", "near", "unless")
 _SCALAR_KEYS = ("description", "threshold", "imply_parent")
-_TOPIC_KEYS = frozenset({"name", "weights", "replace", "disabled", *_LIST_KEYS, *_SCALAR_KEYS})
+_TOPIC_KEYS = frozenset({"name", "weights", "replace", "disabled", "rules", *_LIST_KEYS, *_SCALAR_KEYS})
 _SETTINGS_KEYS = frozenset({"threshold", "proximity", "far_factor", "repeat_bonus", "min_markers", "field_weights"})
 
 
@@ -55,9 +56,13 @@ class Topic:
     patterns: list[str] = field(default_factory=list)
     requires: list[str] = field(default_factory=list)
     near: list[str] = field(default_factory=list)
+    #: concepts that, found anywhere in a record, say it is about something else (plant biology)
+    unless: list[str] = field(default_factory=list)
     weights: dict[str, float] = field(default_factory=dict)
     threshold: float | None = None
     imply_parent: bool = True
+    #: combinations of concepts that are evidence for the topic (senref.topics.concepts.Rule)
+    rules: list[Rule] = field(default_factory=list)
 
     @property
     def parent(self) -> str | None:
@@ -98,6 +103,8 @@ class Vocabulary:
     #: Files the vocabulary was read from, in order (built-in first).
     sources: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    entities: list[Entity] = field(default_factory=list)
 
     def by_name(self) -> dict[str, Topic]:
         return {t.name: t for t in self.topics}
@@ -146,12 +153,15 @@ def build_vocabulary(docs: Iterable[tuple[str, Mapping[str, Any]]], problems: li
     """Merge parsed documents in order (later ones extend or override earlier ones) and validate."""
     problems = list(problems or [])
     topics: dict[str, Topic] = {}
+    concepts: dict[str, Concept] = {}
+    entities: dict[tuple[str, str], Entity] = {}
     settings = Settings()
     sources = []
     for source, doc in docs:
         sources.append(source)
         settings = _merge_settings(settings, doc.get("settings"), source, problems)
-        unknown = set(doc) - {"settings", "topics"}
+        _merge_concepts(concepts, entities, doc, source, problems)
+        unknown = set(doc) - {"settings", "topics", "concepts", "entities"}
         if unknown:
             problems.append(Problem("error", source, f"unknown top-level key(s): {', '.join(sorted(unknown))}"))
         raw_topics = doc.get("topics", [])
@@ -175,9 +185,31 @@ def build_vocabulary(docs: Iterable[tuple[str, Mapping[str, Any]]], problems: li
                 _extend(topics[topic.name], topic, raw)
             else:
                 topics[topic.name] = topic
-    vocabulary = Vocabulary(list(topics.values()), settings, sources, problems)
+    vocabulary = Vocabulary(list(topics.values()), settings, sources, problems, concepts, list(entities.values()))
     vocabulary.problems.extend(validate(vocabulary))
     return vocabulary
+
+
+def _merge_concepts(concepts: dict[str, Concept], entities: dict[tuple[str, str], Entity], doc: Mapping[str, Any],
+                    source: str, problems: list[Problem]) -> None:
+    """A later file's concept or entity of a known name adds its words to it (as topics extend)."""
+    errors: list[tuple[str, str]] = []
+    for concept in parse_concepts(doc.get("concepts"), source, errors):
+        known = concepts.get(concept.name)
+        if known is None:
+            concepts[concept.name] = concept
+        else:
+            for key in ("terms", "case_sensitive", "include", "exclude"):
+                getattr(known, key).extend(v for v in getattr(concept, key) if v not in getattr(known, key))
+            known.context = concept.context
+    for entity in parse_entities(doc.get("entities"), source, errors):
+        found = entities.get((entity.kind, entity.name))
+        if found is None:
+            entities[(entity.kind, entity.name)] = entity
+        else:
+            for key in ("terms", "case_sensitive", "classes", "exclude"):
+                getattr(found, key).extend(v for v in getattr(entity, key) if v not in getattr(found, key))
+    problems.extend(Problem("error", where, message) for where, message in errors)
 
 
 def _merge_settings(current: Settings, raw: Any, source: str, problems: list[Problem]) -> Settings:
@@ -268,6 +300,9 @@ def _parse_topic(raw: Any, where: str, problems: list[Problem]) -> Topic | None:
     for flag in ("replace", "disabled"):
         if flag in raw and not isinstance(raw[flag], bool):
             problems.append(Problem("error", where, f"{flag!r} must be true or false"))
+    errors: list[tuple[str, str]] = []
+    topic.rules = parse_rules(raw.get("rules"), where, errors)
+    problems.extend(Problem("error", here, message) for here, message in errors)
     return topic
 
 
@@ -278,6 +313,7 @@ def _extend(base: Topic, extra: Topic, raw: Mapping[str, Any]) -> None:
         merged.extend(v for v in getattr(extra, key) if v not in merged)
         setattr(base, key, merged)
     base.weights.update(extra.weights)
+    base.rules.extend(r for r in extra.rules if r not in base.rules)
     for key in _SCALAR_KEYS:
         if key in raw:
             setattr(base, key, getattr(extra, key))
@@ -296,6 +332,8 @@ def validate(vocabulary: Vocabulary) -> list[Problem]:
             children.setdefault(topic.parent, []).append(topic.name)
     for topic in vocabulary.topics:
         where = f"topic {topic.name!r}"
+        if topic.top in ENTITY_KINDS.values():
+            problems.append(Problem("error", where, f"{topic.top!r} names entity tags (genes, drugs, trials), not topics"))
         if topic.parent is not None and topic.parent not in topics:
             problems.append(Problem("error", where, f"parent topic {topic.parent!r} is not defined"))
         for key in ("requires", "near"):
@@ -327,10 +365,23 @@ def validate(vocabulary: Vocabulary) -> list[Problem]:
             if term in kinds and kinds[term] != kind:
                 problems.append(Problem("warning", where, f"{term!r} is listed both as {kinds[term]} and as {kind}"))
             kinds.setdefault(term, kind)
-        if not (topic.terms or topic.markers or topic.mesh or topic.patterns or children.get(topic.name)):
+        for name in topic.unless:
+            if name not in vocabulary.concepts:
+                problems.append(Problem("error", where, f"unless names unknown concept {name!r}"))
+        for rule in topic.rules:
+            for name in (*rule.all, *rule.also, *rule.none):
+                if name not in vocabulary.concepts:
+                    problems.append(Problem("error", where, f"rule {rule.label!r} names unknown concept {name!r}"))
+            for name in rule.satisfies:
+                if name not in topic.requires:
+                    problems.append(Problem("error", where,
+                                            f"rule {rule.label!r} satisfies {name!r}, which the topic does not require"))
+        if not (topic.terms or topic.markers or topic.mesh or topic.patterns or topic.rules or children.get(topic.name)):
             problems.append(Problem("warning", where, "has no terms, markers, MeSH headings or child topics: never tagged"))
         if topic.generic and not (topic.terms or topic.markers or topic.patterns or children.get(topic.name)):
             problems.append(Problem("warning", where, "has only generic words: never tagged (they are not evidence alone)"))
+    problems.extend(Problem(level, where, message) for level, where, message
+                    in check_concepts(vocabulary.concepts, vocabulary.entities, term_atoms))
     cycle = _find_cycle(vocabulary.topics)
     if cycle:
         problems.append(Problem("error", "topics", "requirements form a cycle: " + " -> ".join(cycle)))

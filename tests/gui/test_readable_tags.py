@@ -67,7 +67,7 @@ def test_evidence_names_hal_keywords_one_row_per_topic(empty_window: Any, qtbot:
     rows = {str(label.property("topic")): label.text() for label in win.pane.tags.evidence_labels()}
     assert set(rows) == set(evidence)
     senolytics = rows["Senotherapeutics/Senolytics"]
-    assert "(HAL keywords)" in senolytics and "mesh" not in senolytics.lower()
+    assert "(HAL keywords; <i>" in senolytics and "mesh" not in senolytics.lower()  # where, then the rule
     assert "background-color" in senolytics and ">Senolytics</span>" in senolytics
     assert all(row.count("<b>") == 1 for row in rows.values())  # each row holds exactly its own topic
     listed = [win.pane.tags.list.item(r).text() for r in range(win.pane.tags.list.count())]

@@ -3,7 +3,8 @@
 Each node carries its full tag name; nodes that are only a path prefix group their children and
 are not themselves checkable. Automatic tags (type 1) show in italics, as Zotero marks them apart.
 Automatic tags that are not topics are a source's subject keywords (HAL keywords, MeSH, ...): noise
-beside the topic tags, so they are hidden until `show_keywords` is set.
+beside the topic tags, so they are hidden until `show_keywords` is set. Entity tags (the genes, drugs
+and trials a record names: "Gene/CDKN2A") are a kind of their own, shown until `show_entities` is unset.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
+
+from senref.topics.concepts import is_entity_tag
 
 TAG_ROLE = Qt.ItemDataRole.UserRole + 1
 TAG_TYPE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -40,6 +43,7 @@ class TagTreeModel(QStandardItemModel):
         self.show_automatic = True
         self.show_manual = True
         self.show_keywords = False
+        self.show_entities = True
         #: names of the topic tags; None (not known yet) treats every automatic tag as a topic
         self.topic_names: frozenset[str] | None = None
         self._rows: list[tuple[str, int, int]] = []
@@ -60,8 +64,18 @@ class TagTreeModel(QStandardItemModel):
         self._rebuild()
 
     def is_keyword(self, name: str, tag_type: int) -> bool:
-        """An automatic tag that is no topic: a subject keyword a source gave."""
-        return bool(tag_type) and self.topic_names is not None and name not in self.topic_names
+        """An automatic tag that is no topic and no entity: a subject keyword a source gave."""
+        return (bool(tag_type) and self.topic_names is not None and name not in self.topic_names
+                and not is_entity_tag(name))
+
+    @staticmethod
+    def is_entity(name: str, tag_type: int) -> bool:
+        """An automatic gene, drug or trial tag."""
+        return bool(tag_type) and is_entity_tag(name)
+
+    def set_show_entities(self, show: bool) -> None:
+        self.show_entities = show
+        self._rebuild()
 
     def set_show_automatic(self, show: bool) -> None:
         self.show_automatic = show
@@ -80,6 +94,8 @@ class TagTreeModel(QStandardItemModel):
             if (tag_type and not self.show_automatic) or (not tag_type and not self.show_manual):
                 continue
             if not self.show_keywords and self.is_keyword(name, tag_type):
+                continue
+            if not self.show_entities and self.is_entity(name, tag_type):
                 continue
             path = tag_path(name)
             parent = top
@@ -126,6 +142,8 @@ class TagTreeModel(QStandardItemModel):
             kind = "manual"
         elif self.is_keyword(name, tag_type):
             kind = "automatic (subject keyword from a source)"
+        elif self.is_entity(name, tag_type):
+            kind = "automatic (gene, drug or trial named in the text)"
         else:
             kind = "automatic (topic tagger)"
         node.setToolTip(f"{name}: {count} item{'s' if count != 1 else ''}, {kind}")

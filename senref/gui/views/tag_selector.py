@@ -63,23 +63,32 @@ class TagSelector(QWidget):
         self.show_keywords.setObjectName("showKeywordTags")
         self.show_keywords.setChecked(False)
         self.show_keywords.setToolTip("Show the subject keywords sources gave (HAL keywords, MeSH, PubMed keywords)")
-        # Two rows: the match mode, then what to show; one row would widen the whole left pane.
+        self.show_entities = QCheckBox("Genes, drugs, trials", self)
+        self.show_entities.setObjectName("showEntityTags")
+        self.show_entities.setChecked(True)
+        self.show_entities.setToolTip("Show the genes, proteins, drugs and trial numbers found in the texts")
+        # Rows: the match mode, then what to show; one row would widen the whole left pane.
         shown = QHBoxLayout()
         shown.addWidget(self.show_automatic)
         shown.addWidget(self.show_manual)
         shown.addWidget(self.show_keywords)
         shown.addStretch(1)
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.show_entities)
+        kinds.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.filter_box)
         layout.addWidget(self.mode)
         layout.addLayout(shown)
+        layout.addLayout(kinds)
         self.filter_box.textChanged.connect(self.on_filter_text_changed)
         self.mode.currentIndexChanged.connect(self.on_choice_changed)
         self.show_automatic.toggled.connect(self.on_show_automatic_toggled)
         self.show_manual.toggled.connect(self.on_show_manual_toggled)
         self.show_keywords.toggled.connect(self.on_show_keywords_toggled)
+        self.show_entities.toggled.connect(self.on_show_entities_toggled)
         self.tree.customContextMenuRequested.connect(self.on_menu_requested)
         self.tree.pressed.connect(self.on_tag_pressed)
         self.tree.clicked.connect(self.on_tag_clicked)
@@ -115,6 +124,11 @@ class TagSelector(QWidget):
 
     def on_show_keywords_toggled(self, show: bool) -> None:
         self.model.set_show_keywords(show)
+        self.tree.expandAll()
+        self.emit_filter()
+
+    def on_show_entities_toggled(self, show: bool) -> None:
+        self.model.set_show_entities(show)
         self.tree.expandAll()
         self.emit_filter()
 

@@ -166,6 +166,8 @@ def _term(value: Any) -> str:
     if isinstance(value, dict):
         term = value.get("term") or value.get("match") or value.get("text") or ""
         where = value.get("field") or value.get("where") or ""
+        if value.get("rule") and where != "implied":
+            where = f"{where}; {value['rule']}" if where else str(value["rule"])
         return f"{term} ({where})" if where else str(term or value)
     return str(value)
 
@@ -181,6 +183,8 @@ def evidence_rows(evidence: Any) -> list[tuple[str, str]]:
 
     >>> evidence_rows({"SASP": [{"field": "keywords", "term": "SASP", "source": "hal-keywords"}]})[0][1]
     '<b>SASP</b>: <span style="background-color:#fde68a; color:#000">SASP</span> (HAL keywords)'
+    >>> evidence_rows({"TIS": [{"field": "abstract", "term": "irradiated … senescent", "rule": "r + s"}]})[0][1]
+    '<b>TIS</b>: <span style="background-color:#fde68a; color:#000">irradiated … senescent</span> (abstract; <i>r + s</i>)'
     """
     if not isinstance(evidence, dict):
         return []
@@ -201,4 +205,7 @@ def _match_html(value: Any) -> str:
         return f"implied by <i>{term}</i>"
     where = source_label(str(value["source"])) if value.get("source") else _WHERE.get(field, field)
     marked = f'<span style="background-color:{HIGHLIGHT}; color:#000">{term}</span>'
-    return f"{marked} ({html.escape(where)})" if where else marked
+    said = [html.escape(where)] if where else []
+    if value.get("rule"):
+        said.append(f'<i>{html.escape(str(value["rule"]))}</i>')
+    return f"{marked} ({'; '.join(said)})" if said else marked
