@@ -191,6 +191,10 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
         _safe_print(f"  {scheme}: {value}")
     if item.tags:
         _safe_print("  tags: " + "; ".join(t.tag + (" (auto)" if t.type else "") for t in item.tags))
+    from senref.topics.evidence_text import evidence_lines
+
+    for line in evidence_lines(item.extras.get("topicEvidence")):
+        _safe_print(f"  why {line}")
     if item.collections:
         _safe_print("  collections: " + "; ".join("/".join(lib.collection_path(c)) for c in item.collections))
     for att in item.attachments:

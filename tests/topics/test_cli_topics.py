@@ -54,3 +54,27 @@ def test_apply_unknown_collection(tmp_path: Path, senref_home: Path, capsys: pyt
     Library.open(tmp_path / "lib").close()
     assert main(["--library", str(tmp_path / "lib"), "topics", "apply", "--collection", "Nope"]) == 1
     assert "no collection" in capsys.readouterr().err
+
+
+def test_a_user_file_adds_concepts_rules_and_entities(tmp_path: Path, senref_home: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    config = get_paths().config
+    config.mkdir(parents=True)
+    (config / "topics.toml").write_text(
+        '[[concepts]]\nname = "zorbicin"\nterms = ["zorbicin", "ZRB-7"]\n\n'
+        '[[concepts]]\nname = "senescence"\nterms = ["senescence-ish"]\n\n'  # extends the built-in concept
+        '[[entities]]\nkind = "drug"\nname = "zorbicin"\nterms = ["ZRB-7"]\nsource = "our lab"\n\n'
+        '[[topics]]\nname = "Model drugs"\nrules = [{ all = ["zorbicin", "senescence"] }]\n', encoding="utf-8")
+    assert main(["topics", "check"]) == 0
+    assert "0 error(s)" in capsys.readouterr().out
+    folder = tmp_path / "lib"
+    Library.open(folder).close()
+    with Library.open(folder, autotag=False) as lib:
+        key = lib.save_item(Item(fields={"title": "ZRB-7 makes fibroblasts senescence-ish"})).key
+    assert main(["--library", str(folder), "topics", "apply", "--all"]) == 0
+    capsys.readouterr()
+    assert main(["--library", str(folder), "show", key]) == 0
+    out = capsys.readouterr().out
+    assert "why Model drugs: ZRB-7 … senescence-ish (title; zorbicin + senescence in one sentence)" in out
+    assert "why Drug/zorbicin: ZRB-7 (title; drug name (our lab))" in out
+    assert "Drug/zorbicin (auto)" in out

@@ -140,38 +140,6 @@ class TagsEditor(QWidget):
             self.tag_removed.emit(selected[0])
 
 
-def evidence_text(evidence: Any) -> str:
-    """Topic evidence as lines "Topic: matched words (where)"; tolerant of the tagger's shapes.
-
-    >>> evidence_text({"SASP": ["IL-6 (abstract)", "secretory phenotype (title)"]})
-    'SASP: IL-6 (abstract), secretory phenotype (title)'
-    """
-    if not evidence:
-        return ""
-    if isinstance(evidence, dict):
-        lines = []
-        for topic, found in evidence.items():
-            if isinstance(found, list | tuple):
-                shown = ", ".join(_term(x) for x in found)
-            else:
-                shown = _term(found)
-            lines.append(f"{topic}: {shown}")
-        return "\n".join(lines)
-    if isinstance(evidence, list):
-        return "\n".join(_term(x) for x in evidence)
-    return str(evidence)
-
-
-def _term(value: Any) -> str:
-    if isinstance(value, dict):
-        term = value.get("term") or value.get("match") or value.get("text") or ""
-        where = value.get("field") or value.get("where") or ""
-        if value.get("rule") and where != "implied":
-            where = f"{where}; {value['rule']}" if where else str(value["rule"])
-        return f"{term} ({where})" if where else str(term or value)
-    return str(value)
-
-
 #: The highlight behind matched words (a soft yellow, readable in light and dark themes' text colour).
 HIGHLIGHT = "#fde68a"
 _WHERE = {"title": "title", "abstract": "abstract", "fulltext": "full text", "keywords": "keywords",
