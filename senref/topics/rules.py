@@ -188,6 +188,7 @@ class RecordConcepts:
         self._places: list[tuple[str, int]] | None = None
         self._by_weight: list[str] | None = None
         self._ranked: dict[int, list[Hit]] = {}
+        self._lists: dict[tuple[tuple[str, int], int], list[Hit]] = {}
         self.mappers: dict[str, SpanMapper] = {}
         self._texts: dict[str, str] = {}
         self._bounds: dict[str, list[int]] = {}
@@ -267,6 +268,7 @@ class RecordConcepts:
         self.mask = mask
         self._places = self._by_weight = None
         self._ranked.clear()
+        self._lists.clear()
 
     def found(self, concept: str) -> bool:
         concept_id = self.index.concept_id.get(concept)
@@ -297,8 +299,7 @@ class RecordConcepts:
                 continue
             if allowed is not None and place[0] not in allowed:
                 continue
-            here = self.in_sentence[place]
-            lists = [[h for h, bits in here if bits >> c & 1] for c in compiled.all]
+            lists = [self._in_place(place, c) for c in compiled.all]
             if sum(map(len, lists)) < rule.min_count:
                 continue
             picked = _within(lists, rule.span or _ANY_SPAN)
@@ -331,6 +332,14 @@ class RecordConcepts:
             return None
         weakest = min(chosen, key=lambda h: field_weight(h[_FIELD]))
         return Fired(compiled.rule, weakest[_FIELD], self._shown(chosen))
+
+    def _in_place(self, place: tuple[str, int], concept: int) -> list[Hit]:
+        """The hits of *concept* in the sentence *place* (rules share concepts: computed once)."""
+        key = (place, concept)
+        found = self._lists.get(key)
+        if found is None:
+            found = self._lists[key] = [h for h, bits in self.in_sentence[place] if bits >> concept & 1]
+        return found
 
     def _fields_mask(self, fields: frozenset[str]) -> int:
         mask = 0
@@ -402,6 +411,9 @@ def _distinct(candidates: list[list[Hit]]) -> list[Hit] | None:
     One word can stand for two concepts ("imaging" is a probe and a way of detecting); a rule that
     combines two concepts needs two words.
     """
+    firsts = [found[0] for found in candidates]
+    if len({(h[_FIELD], h[_START]) for h in firsts}) == len(firsts):
+        return firsts  # the common case: each concept's first word is a different word
     picked: list[Hit] = []
     used: set[tuple[str, int]] = set()
 
