@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 
 from senref.core import checkpoints
 from senref.core.confine import safe_filename
@@ -14,11 +15,15 @@ from senref.core.merge import RELATED, add_relation, merge_into, same_identity
 from senref.core.model import Item, is_key, new_key, now_iso
 from senref.core.records import ImportProblem, ImportRecord
 from senref.core.sanitize import clean_item
+from senref.core.tag_pool import Tagged, TagPool, take
 from senref.storage import collections as collection_rows
 from senref.storage import duplicates as dup_rows
 from senref.storage import dupstore, versions
 from senref.storage import items as rows
 from senref.storage.duplicates import find_duplicate, meet
+
+#: Batches at least this big are worth a tagging worker (its start costs about a batch of tagging).
+_POOL_BATCH = 200
 
 
 class LibraryWrites(LibraryBase):
@@ -34,7 +39,7 @@ class LibraryWrites(LibraryBase):
         return result
 
     def _save(self, conn: sqlite3.Connection, item: Item, collections: list[str], source: str,
-              tag: bool) -> SaveResult:
+              tag: bool, *, tagged: Tagged | None = None) -> SaveResult:
         # Every path into the database passes here or update_item: clean text once, in the core.
         cut = clean_item(item)
         self._own_child_keys(conn, item, set())
@@ -69,7 +74,9 @@ class LibraryWrites(LibraryBase):
             # Keys are random; a clash with another work, or with a key merged away (which names its
             # master for good, even once purged from the Trash), gets a fresh one.
             item.key = new_key()
-        if tag:
+        if tag and tagged is not None:
+            take(item, tagged)  # tagged in the worker, exactly as _autotag would
+        elif tag:
             self._autotag(item)
         item.version = self._next_version(conn)
         item.deleted = False
@@ -213,26 +220,31 @@ class LibraryWrites(LibraryBase):
         report = ImportReport()
         pending: list[ImportRecord] = []
         filed = False  # whether any record named collections (their tree then changed)
+        # From the second full batch on, a worker process tags batch k+1 while this one writes batch k.
+        pool = TagPool(self.tagger) if self.tagger is not None and batch >= _POOL_BATCH else None
+        waiting: list[tuple[list[ImportRecord], Future[list[Tagged]] | None]] = []
 
-        def flush() -> None:
-            if not pending:
+        def flush(records: list[ImportRecord], future: Future[list[Tagged]] | None = None) -> None:
+            if not records:
                 return
+            tagged = pool.result(future, len(records)) if pool is not None else None
             keys: list[str] = []
             marked: list[str] = []
             try:
                 with self.db.transaction() as conn:
                     self._settle_files(conn)
                     taken: set[str] = set()
-                    for record in pending:
+                    for record in records:
                         self._own_child_keys(conn, record.item, taken)
                         report.warnings.extend((record.line, message) for message in
                                                self._take_files(record.item, file_roots, copy_files, marked))
                     with rows.write_batch(conn):
-                        for record in pending:
+                        for index, record in enumerate(records):
                             targets = [collection] if collection else []
                             for path in record.collections:
                                 targets.append(self._ensure_path(conn, list(path), collection))
-                            result = self._save(conn, record.item, targets, source, True)
+                            result = self._save(conn, record.item, targets, source, True,
+                                                tagged=tagged[index] if tagged is not None else None)
                             report.warnings.extend((record.line, message) for message in result.cut)
                             keys.append(result.key)
                             if result.created:
@@ -252,22 +264,37 @@ class LibraryWrites(LibraryBase):
                 raise
             self.files.unmark(marked)
             report.keys.extend(keys)
-            pending.clear()
             self.events.emit("items_changed", keys)
             if progress:
                 progress(report.created + report.merged)
 
-        for record in records:
-            if should_stop and should_stop():
-                break
-            if isinstance(record, ImportProblem):
-                report.problems.append((record.line, record.message))
-                continue
-            filed = filed or bool(record.collections)
-            pending.append(record)
-            if len(pending) >= batch:
-                flush()
-        flush()
+        def full() -> None:
+            records = list(pending)
+            pending.clear()
+            if pool is None or (not report.keys and not waiting):
+                flush(records)  # the first batch is written here: a small import never starts a worker
+                return
+            waiting.append((records, pool.submit([record.item for record in records])))
+            if len(waiting) > 1:
+                flush(*waiting.pop(0))
+
+        try:
+            for record in records:
+                if should_stop and should_stop():
+                    break
+                if isinstance(record, ImportProblem):
+                    report.problems.append((record.line, record.message))
+                    continue
+                filed = filed or bool(record.collections)
+                pending.append(record)
+                if len(pending) >= batch:
+                    full()
+            while waiting:
+                flush(*waiting.pop(0))
+            flush(list(pending))
+        finally:
+            if pool is not None:
+                pool.close()
         if filed or report.created:
             self.events.emit("collections_changed")
         return report

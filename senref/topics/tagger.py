@@ -171,6 +171,11 @@ class Tagger:
         return frozenset(i for i, name in enumerate(self.names)
                          if name in wanted or any(name.startswith(w + "/") for w in wanted))
 
+    def __reduce__(self) -> tuple[type[Tagger], tuple[Vocabulary]]:
+        # To a worker process it travels as its vocabulary: compiled there (its scanners and lambdas
+        # are not worth pickling).
+        return (Tagger, (self.vocabulary,))
+
     # -- public API --------------------------------------------------------------------------------
     def suggest(self, text_fields: Mapping[str, str | Iterable[str]]) -> Evidence:
         """Topics supported by the given texts, with their evidence (pure: changes nothing).

@@ -1,0 +1,92 @@
+"""Topic tagging of a large import's batches in a second process, while this one parses and writes.
+
+Tagging a record costs about as much as parsing, checking and writing it; on two cores the two halves
+run side by side. The worker tags a cleaned copy of each record exactly as the library would and sends
+back its tags and extras; the library uses them only for a record it files as new (a record merged into
+an existing item is tagged after the merge, here, as always). Any failure of the worker (it died, it
+could not start, a record would not pickle) falls back to tagging in this process: the pool only ever
+saves time.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from senref.core.model import Item, Tag
+from senref.core.sanitize import clean_item
+
+log = logging.getLogger(__name__)
+
+#: What the worker sends back per record: its tags and its topic evidence (None: none) after tagging;
+#: tagging changes nothing else.
+Tagged = tuple[list[Tag], Any]
+EVIDENCE = "topicEvidence"
+
+_worker_tagger: Any = None
+
+
+def _start(tagger: Any) -> None:
+    global _worker_tagger  # noqa: PLW0603 - one tagger per worker process, set once when it starts
+    _worker_tagger = tagger
+
+
+def _tag(items: list[Item]) -> list[Tagged]:
+    out = []
+    for item in items:
+        clean_item(item)
+        _worker_tagger.apply(item)
+        out.append((item.tags, item.extras.get(EVIDENCE)))
+    return out
+
+
+def take(item: Item, tagged: Tagged) -> None:
+    """Give *item* the tags the worker found for it."""
+    item.tags, evidence = tagged
+    if evidence:
+        item.extras[EVIDENCE] = evidence
+    else:
+        item.extras.pop(EVIDENCE, None)
+
+
+class TagPool:
+    """One worker process tagging whole batches; started on first use, shut down by `close`."""
+
+    def __init__(self, tagger: Any) -> None:
+        self._tagger = tagger
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def submit(self, items: list[Item]) -> Future[list[Tagged]] | None:
+        """The batch's tags to come, or None when this process must tag it itself."""
+        if self._broken:
+            return None
+        try:
+            if self._pool is None:
+                # Spawned, not forked: the parent holds SQLite connections and may run threads.
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_start, initargs=(self._tagger,))
+            return self._pool.submit(_tag, items)
+        except Exception as exc:
+            log.warning("tagging in this process: the tagging worker could not take the batch (%s)", exc)
+            self._broken = True
+            return None
+
+    def result(self, future: Future[list[Tagged]] | None, size: int) -> list[Tagged] | None:
+        """The tags of a submitted batch, or None (tag in this process) when the worker failed."""
+        if future is None:
+            return None
+        try:
+            tagged = future.result()
+        except Exception as exc:
+            log.warning("tagging in this process: the tagging worker failed (%s)", exc)
+            self._broken = True
+            return None
+        return tagged if len(tagged) == size else None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

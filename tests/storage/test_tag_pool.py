@@ -1,0 +1,79 @@
+"""A large import tags its batches in a worker process: the library it builds is the one in-process
+tagging builds, and a worker that cannot help leaves the import to tag by itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from senref.core import tag_pool
+from senref.core.library import Library
+from senref.core.model import MANUAL, Item
+from senref.core.query import ItemQuery
+from senref.core.records import ImportRecord
+from senref.topics.tagger import get_tagger
+
+_TEXTS = [
+    ("Irradiated fibroblasts became senescent", "IMR-90 cells irradiated with 10 Gy became senescent and their IL-6 secretion rose."),
+    ("Navitoclax after docetaxel", "Docetaxel-induced senescent prostate cancer cells were then eliminated by ABT-263."),
+    ("Leaf senescence in wheat", "Chlorophyll loss marks leaf senescence (NCT01234567 is unrelated)."),
+    ("p16INK4a and lamin B1", "Senescent cells lose LMNB1 and gain p16; SA-β-gal staining quantified them."),
+    ("A paper about nothing", "Weather."),
+]
+
+
+def _records(n: int) -> list[ImportRecord]:
+    out = []
+    for i in range(n):
+        title, abstract = _TEXTS[i % len(_TEXTS)]
+        item = Item(fields={"title": f"{title} ({i})", "abstractNote": abstract, "date": str(1990 + i % 30)})
+        if i % 7 == 0:
+            item.add_tag("mine", MANUAL)
+        if i % 11 == 0:
+            item.extras["rejectedTopics"] = ["SASP"]
+        out.append(ImportRecord(item=item, line=i + 1))
+    return out
+
+
+def _state(folder: Path) -> list[tuple[str, list[tuple[str, int]], Any]]:
+    with Library.open(folder, autotag=False) as library:
+        items = [library.get_item(k) for k in library.keys(ItemQuery())]
+    return sorted((i.title, sorted((t.tag, t.type) for t in i.tags), i.extras.get("topicEvidence")) for i in items)
+
+
+def test_pooled_import_tags_as_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    submitted: list[int] = []
+    real = tag_pool.TagPool.submit
+
+    def counting(self: tag_pool.TagPool, items: list[Item]) -> Any:
+        future = real(self, items)
+        submitted.append(len(items) if future is not None else -1)
+        return future
+
+    monkeypatch.setattr(tag_pool.TagPool, "submit", counting)
+    with Library.open(tmp_path / "pooled", tagger=get_tagger()) as library:
+        report = library.import_records(_records(1130), batch=250)
+    assert report.created == 1130
+    assert submitted == [250, 250, 250]  # the first and the last (partial) batches are tagged here
+    with Library.open(tmp_path / "here", tagger=get_tagger()) as library:
+        library.import_records(_records(1130), batch=100_000)
+    pooled, here = _state(tmp_path / "pooled"), _state(tmp_path / "here")
+    assert pooled == here
+    assert any("Drug/navitoclax" in dict(tags) for _, tags, _ in pooled)
+    assert any("SASP" in dict(tags) for _, tags, _ in pooled)
+
+
+def test_a_worker_that_fails_leaves_the_tagging_to_the_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(items: list[Item]) -> list[tag_pool.Tagged]:
+        raise RuntimeError("worker died")
+
+    monkeypatch.setattr(tag_pool, "_tag", broken)  # a spawned worker would not see the patch: fail in submit
+    monkeypatch.setattr(tag_pool.ProcessPoolExecutor, "submit", lambda self, fn, *a: (_ for _ in ()).throw(OSError("no")))
+    with Library.open(tmp_path / "lib", tagger=get_tagger()) as library:
+        report = library.import_records(_records(900), batch=200)
+    assert report.created == 900
+    with Library.open(tmp_path / "ref", tagger=get_tagger()) as library:
+        library.import_records(_records(900), batch=100_000)
+    assert _state(tmp_path / "lib") == _state(tmp_path / "ref")
