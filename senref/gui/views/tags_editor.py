@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -57,7 +58,12 @@ class TagsEditor(QWidget):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addWidget(QLabel("Why these topics:", self))
-        layout.addWidget(self.evidence)
+        # Scrolled, so that each row keeps the height its wrapped text needs (squeezed, rows lost lines).
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.evidence)
+        layout.addWidget(scroll, 2)
         self.entry.returnPressed.connect(self.on_entry_return_pressed)
         self.accept_button.clicked.connect(self.on_accept_clicked)
         self.remove_button.clicked.connect(self.on_remove_clicked)
@@ -108,6 +114,7 @@ class TagsEditor(QWidget):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.evidence_rows.addWidget(label)
+        self.evidence_rows.addStretch(1)
 
     def evidence_labels(self) -> list[QLabel]:
         return self.evidence.findChildren(QLabel, "topicEvidenceRow")
@@ -140,6 +147,8 @@ class TagsEditor(QWidget):
             self.tag_removed.emit(selected[0])
 
 
+#: Evidence rows shown per tag, strongest first (the tagger sorts them); the rest are counted.
+SHOWN_PER_TAG = 4
 #: The highlight behind matched words (a soft yellow, readable in light and dark themes' text colour).
 HIGHLIGHT = "#fde68a"
 _WHERE = {"title": "title", "abstract": "abstract", "fulltext": "full text", "keywords": "keywords",
@@ -158,8 +167,10 @@ def evidence_rows(evidence: Any) -> list[tuple[str, str]]:
         return []
     rows = []
     for topic, found in evidence.items():
-        items = found if isinstance(found, list | tuple) else [found]
-        shown = ", ".join(_match_html(x) for x in items)
+        items = list(found) if isinstance(found, list | tuple) else [found]
+        shown = ", ".join(_match_html(x) for x in items[:SHOWN_PER_TAG])
+        if len(items) > SHOWN_PER_TAG:
+            shown += f", <i>and {len(items) - SHOWN_PER_TAG} more</i>"
         rows.append((str(topic), f"<b>{html.escape(str(topic))}</b>: {shown}"))
     return rows
 
