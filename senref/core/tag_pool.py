@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -28,9 +31,20 @@ EVIDENCE = "topicEvidence"
 _worker_tagger: Any = None
 
 
-def _start(tagger: Any) -> None:
+def _start(tagger: Any, parent: int) -> None:
     global _worker_tagger  # noqa: PLW0603 - one tagger per worker process, set once when it starts
     _worker_tagger = tagger
+    # A worker holds its own end of the queue it reads, so it never sees its parent die: a killed
+    # import would leave it waiting for good. It watches its parent instead.
+    if os.getppid() != parent:
+        os._exit(0)
+    threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def _tag(items: list[Item]) -> list[Tagged]:
@@ -67,7 +81,7 @@ class TagPool:
             if self._pool is None:
                 # Spawned, not forked: the parent holds SQLite connections and may run threads.
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start, initargs=(self._tagger,))
+                                                 initializer=_start, initargs=(self._tagger, os.getpid()))
             return self._pool.submit(_tag, items)
         except Exception as exc:
             log.warning("tagging in this process: the tagging worker could not take the batch (%s)", exc)

@@ -77,3 +77,48 @@ def test_a_worker_that_fails_leaves_the_tagging_to_the_import(tmp_path: Path, mo
     with Library.open(tmp_path / "ref", tagger=get_tagger()) as library:
         library.import_records(_records(900), batch=100_000)
     assert _state(tmp_path / "lib") == _state(tmp_path / "ref")
+
+
+def test_a_worker_goes_when_its_import_is_killed(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import sys, time\n"
+        "from senref.core.tag_pool import TagPool\n"
+        "from senref.core.model import Item\n"
+        "from senref.topics.tagger import get_tagger\n"
+        "pool = TagPool(get_tagger())\n"
+        "print(pool.result(pool.submit([Item(fields={'title': 'x'})]), 1) is not None, flush=True)\n"
+        "import multiprocessing\n"
+        "print(' '.join(str(p.pid) for p in multiprocessing.active_children()), flush=True)\n"
+        "time.sleep(60)\n")
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "True"
+    workers = [int(p) for p in child.stdout.readline().split()]
+    assert workers
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    deadline = time.monotonic() + 20
+    alive = workers
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in alive if _alive(p)]
+    assert not alive, f"tagging workers outlived their killed import: {alive}"
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is gone for our purpose (its parent, the killed import, is no more)
+        return Path(f"/proc/{pid}/stat").read_text(encoding="ascii").split()[2] != "Z"
+    except OSError:
+        return False
