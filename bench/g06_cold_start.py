@@ -6,16 +6,23 @@ N-record library vs a bare QMainWindow with an empty QTableView (offscreen), in 
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 
 from bench.bench_library import goal_row, library_folder, parser, ratio_of_pairs, spawn_until
+from bench.harness import child_env
 
 MUST, GOAL = 3.0, 1.5
 
 
 def main() -> int:
     args = parser(__doc__, runs=5).parse_args()
+    # Both sides start as every other benchmark's children do (harness.child_env; run_all already ran this
+    # script so): from compiled bytecode. Started from a shell with PYTHONDONTWRITEBYTECODE set, senref
+    # compiled its ~200 modules afresh on every start while the bare window's were all compiled.
+    os.environ.clear()
+    os.environ.update(child_env())
     folder = str(library_folder(args.n))
     # One unmeasured start of each warms the page cache and Python's bytecode cache for both alike.
     for kind in () if args.no_warmup else ("senref", "bare"):

@@ -45,6 +45,7 @@ from senref.gui.dialogs.about import show_about
 from senref.gui.dialogs.error import error_box
 from senref.gui.dialogs.settings_dialog import SettingsDialog
 from senref.gui.drops import DropPayload
+from senref.gui.first_paint import AfterFirstPaint
 from senref.gui.gui_settings import restore_window_state, save_window_state
 from senref.gui.library_signals import LibrarySignals
 from senref.gui.models.collection_tree import CollectionTreeModel
@@ -97,14 +98,15 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_controllers()
         self._build_actions()
-        icons.set_action_icons(self)
+        icons.set_action_icons(self, icons.TOOLBAR_ACTIONS)  # the menus' icons after the first paint
         self._build_menus()
         self._connect()
         restore_window_state(self, (self.splitter, self.left), self.table.horizontalHeader())
-        self.collection_controller.refresh()
-        self.tag_controller.refresh()
-        self.duplicates_controller.refresh()
         self.browse_controller.start()
+        # The side panes' reads, the item pane's first item and the menus' icons wait for the table's first paint.
+        self.after_first_paint = AfterFirstPaint(self.table.viewport(), [
+            self.collection_controller.refresh, self.tag_controller.refresh, self.duplicates_controller.refresh,
+            self.browse_controller.select_first_row, lambda: icons.set_action_icons(self)], reads=self.reads, parent=self)
 
     # -- construction --------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -447,6 +449,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.after_first_paint.cancel()
         gc_policy.uninstall_check(self.jobs.busy)
         self.browse_controller.stop()
         self.duplicates_controller.stop()
@@ -460,7 +463,7 @@ class MainWindow(QMainWindow):
         for pool in (self.reads.pool, self.writes.pool):
             pool.waitForDone(timeout_ms)
         self.signals.disconnect_library()
-        self.pane.preview.document.close()
+        self.pane.preview.close_document()
         QApplication.processEvents()  # deliver the last queued results before the library goes
         self.library.close()
 

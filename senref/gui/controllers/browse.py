@@ -72,10 +72,10 @@ class BrowseController(QObject):
         self.refresh_timer.timeout.connect(self.on_refresh_timeout)
 
     def start(self) -> None:
-        """The first screen: welcome or table, the count, and (once the first page is in) an item in the pane."""
+        """The first screen: welcome or table and the count. The window shows an item in the pane (select_first_row)
+        once the table has painted."""
         self.update_welcome()
         self.update_count()
-        QTimer.singleShot(0, self.select_first_row)
 
     def stop(self) -> None:
         """No more debounced queries or refreshes (the window is closing)."""

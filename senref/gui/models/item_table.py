@@ -60,14 +60,41 @@ _INTEGRITY_TEXT = {"retracted": "Retracted", "withdrawn": "Withdrawn", "expressi
                    "corrected": "Corrected", "updated": "Updated"}
 _WARN_COLOUR = QColor("#c62828")
 _CENTRED = int(Qt.AlignmentFlag.AlignCenter)
+_CENTRED_COLUMNS = frozenset({COL_YEAR, COL_FILE, COL_TAGS, COL_CITED})
+_FLAGGED = frozenset({"retracted", "withdrawn", "expression_of_concern"})
 #: Asked per cell per repaint; combining enum flags in Python each time was a third of the table's paint.
 _ROW_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
               | Qt.ItemFlag.ItemNeverHasChildren)
 ITEM_KEYS_MIME = "application/x-senref-item-keys"
+#: The row columns data() reads, by position: each COLUMNS row column, then item type, integrity, key.
+_READ = (*(c[1] for c in COLUMNS), "item_type", "integrity", "key")
+_P_TYPE, _P_INTEGRITY, _P_KEY = len(COLUMNS), len(COLUMNS) + 1, len(COLUMNS) + 2
+#: A page's column names -> the positions of _READ in its rows (a Row's lookup by name scans its names).
+_positions_of: dict[tuple[str, ...], tuple[int, ...]] = {}
+_NO_POSITIONS: tuple[int, ...] = ()
+#: (rows, positions of _READ in them, rows asked for: fewer came only at the view's end)
+_Page = tuple[list[sqlite3.Row], tuple[int, ...], int]
+
+
+def _positions(rows: list[sqlite3.Row]) -> tuple[int, ...]:
+    if not rows:
+        return _NO_POSITIONS
+    names = tuple(rows[0].keys())
+    found = _positions_of.get(names)
+    if found is None:
+        found = _positions_of[names] = tuple(names.index(name) for name in _READ)
+    return found
 
 PAGE_SIZE = 200
 KEY_SCAN_LIMIT = 20_000  # largest view in which a key off the cached pages is looked up
-MAX_PAGES = 40  # 8,000 rows cached: several screens either side of any scroll position
+MAX_PAGES = 40
+#: Rows cached (40 top pages): several screens either side of any scroll position.
+MAX_ROWS = MAX_PAGES * PAGE_SIZE
+#: A page read by row ids (from SEEK_FROM on) holds this many rows and starts on a multiple of SEEK_STEP:
+#: a jump shows ~35 rows and reads one page from the first of them. Pages of 200 read 2.5 times the rows
+#: shown (the read is linear in its rows, ~12 us each at 100k).
+SEEK_PAGE = 50
+SEEK_STEP = 10
 
 
 #: (query, offset, limit) -> rows, the table's page read
@@ -100,13 +127,16 @@ class ItemTableModel(QAbstractTableModel):
         self._query = ItemQuery()
         self._read_page = page_reader(library)
         self._count = library.count(self._query)
-        self._pages: OrderedDict[int, list[sqlite3.Row]] = OrderedDict()
+        #: first row -> (its rows, the positions of _READ in them, rows asked for)
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._cached_rows = 0
         #: the view's row ids in order, read at the first deep page: later pages are seeks, not OFFSET walks
         self._ids: array[int] | None = None
         #: the row data() asked for last (a cell is asked ~8 roles, a row ~80 times per repaint)
-        self._last: tuple[int, sqlite3.Row | None] = (-1, None)
+        self._last: tuple[int, sqlite3.Row | None, tuple[int, ...]] = (-1, None, _NO_POSITIONS)
         #: item type -> its icon; cleared when the palette changes (the icons follow its colours)
         self._type_icons: dict[str, QIcon] = {}
+        self._file_icons: dict[int, QIcon | None] = {}
         #: coloured tag name -> colour, in palette order, and the keys of the items carrying each
         self._tag_colors: dict[str, str] = {}
         self._colored_keys: dict[str, set[str]] = {}
@@ -200,45 +230,75 @@ class ItemTableModel(QAbstractTableModel):
     def palette_changed(self) -> None:
         """The view's palette changed: icons are drawn again in its colours."""
         self._type_icons.clear()
+        self._file_icons.clear()
 
     # -- rows ----------------------------------------------------------------------------------
     def _forget_rows(self) -> None:
         self._pages.clear()
+        self._cached_rows = 0
         self._ids = None
-        self._last = (-1, None)
+        self._last = (-1, None, _NO_POSITIONS)
 
-    def _store(self, number: int, page: list[sqlite3.Row]) -> list[sqlite3.Row]:
-        self._last = (-1, None)
-        self._pages[number] = page
-        while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
+    def _store(self, start: int, rows: list[sqlite3.Row], size: int = PAGE_SIZE) -> _Page:
+        """Cache the rows from *start* on; the least recently read pages go past MAX_ROWS rows."""
+        self._last = (-1, None, _NO_POSITIONS)
+        old = self._pages.pop(start, None)
+        if old is not None:
+            self._cached_rows -= len(old[0])
+        page = (rows, _positions(rows), size)
+        self._pages[start] = page
+        self._cached_rows += len(rows)
+        while self._cached_rows > MAX_ROWS and len(self._pages) > 1:
+            self._cached_rows -= len(self._pages.popitem(last=False)[1][0])
         return page
 
-    def _page(self, number: int) -> list[sqlite3.Row]:
-        page = self._pages.get(number)
-        if page is None:
-            return self._store(number, self._fetch(number * PAGE_SIZE))
-        self._pages.move_to_end(number)
-        return page
-
-    def _fetch(self, offset: int) -> list[sqlite3.Row]:
+    def _seeks(self) -> bool:
         # A stand-in page reader (tests, a library without seeks) is never bypassed: deep pages by OFFSET then.
-        seeks = offset >= SEEK_FROM and self._read_page == page_reader(self.library) and hasattr(self.library, "view_ids")
-        if not seeks:
-            return self._read_page(self._query, offset, PAGE_SIZE)
+        return self._read_page == page_reader(self.library) and hasattr(self.library, "view_ids")
+
+    def _page(self, row: int) -> tuple[int, _Page]:
+        """(first row, page) of the cached or fetched page holding *row*."""
+        if row < SEEK_FROM or not self._seeks():
+            start = row - row % PAGE_SIZE
+            page = self._pages.get(start)
+            if page is None:
+                return start, self._store(start, self._fetch(start, PAGE_SIZE), PAGE_SIZE)
+            self._pages.move_to_end(start)
+            return start, page
+        # Deep pages start on any SEEK_STEP row: a jump reads one page, from the first row it shows on.
+        base = row - row % SEEK_STEP
+        for start in range(base, base - SEEK_PAGE, -SEEK_STEP):
+            page = self._pages.get(start)
+            # (a page shorter than asked ends the view: the rows past it are none)
+            if page is not None and (row - start < len(page[0]) or len(page[0]) < page[2]):
+                self._pages.move_to_end(start)
+                return start, page
+        start = base
+        for after in range(base + SEEK_STEP, base + SEEK_PAGE + 1, SEEK_STEP):
+            if after in self._pages:  # scrolling up: the new page ends where the one below it begins
+                start = max(after - SEEK_PAGE, SEEK_FROM - SEEK_FROM % SEEK_STEP)
+                break
+        return start, self._store(start, self._fetch(start, SEEK_PAGE), SEEK_PAGE)
+
+    def _fetch(self, offset: int, size: int = PAGE_SIZE) -> list[sqlite3.Row]:
+        if offset < SEEK_FROM or not self._seeks():
+            return self._read_page(self._query, offset, size)
         if self._ids is None:
             self._ids = self.library.view_ids(self._query)
-        return self.library.rows_by_ids(self._query, self._ids[offset:offset + PAGE_SIZE])
+        return self.library.rows_by_ids(self._query, self._ids[offset:offset + size])
 
     def _row(self, row: int) -> sqlite3.Row | None:
-        last_row, last = self._last
+        return self._row_at(row)[0]
+
+    def _row_at(self, row: int) -> tuple[sqlite3.Row | None, tuple[int, ...]]:
+        """The row and the positions of _READ in it (data() reads by position)."""
+        last_row, last, positions = self._last
         if row == last_row:
-            return last
-        number, offset = divmod(row, PAGE_SIZE)
-        page = self._page(number)
-        found = page[offset] if offset < len(page) else None
-        self._last = (row, found)
-        return found
+            return last, positions
+        start, (rows, positions, _) = self._page(row)
+        found = rows[row - start] if row - start < len(rows) else None
+        self._last = (row, found, positions)
+        return found, positions
 
     def key_at(self, row: int) -> str | None:
         found = self._row(row) if 0 <= row < self._count else None
@@ -251,10 +311,10 @@ class ItemTableModel(QAbstractTableModel):
     def rows_of(self, keys: list[str]) -> dict[str, int]:
         """The rows showing *keys* (those shown): cached pages first, then at most one keys query."""
         wanted, rows = set(keys), {}
-        for number, page in self._pages.items():
+        for start, (page, _, _) in self._pages.items():
             for offset, found in enumerate(page):
                 if found["key"] in wanted:
-                    rows[found["key"]] = number * PAGE_SIZE + offset
+                    rows[found["key"]] = start + offset
         if len(rows) == len(wanted) or self._count > KEY_SCAN_LIMIT:
             return rows  # reading every key of a huge view would stall the GUI; those rows stay unselected
         for row, key in enumerate(self.library.keys(self._query)):
@@ -289,40 +349,49 @@ class ItemTableModel(QAbstractTableModel):
         if role not in _ANSWERED or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        found = self._row(row) if row < self._count else None
+        if row >= self._count:
+            return None
+        found, at = self._row_at(row)
         if found is None:
             return None
-        value = found[COLUMNS[column][1]]
+        value = found[at[column]]
         if role == _DISPLAY:
             return self._display(column, value)
         if role == _DECORATION:
             if column == COL_TITLE:
-                return self._type_icon(str(found["item_type"]))
+                return self._type_icon(str(found[at[_P_TYPE]]))
             if column == COL_FILE:
-                return icons.attachment_icon(int(value or 0))
+                return self._attachment_icon(int(value or 0))
             if column == COL_TAGS:
-                colored = self.item_colors(str(found["key"])) if self._tag_colors else []
+                colored = self.item_colors(str(found[at[_P_KEY]])) if self._tag_colors else []
                 return self._dots(tuple(color for _, color in colored)) if colored else None
             return None
         if role == _TOOLTIP:
-            if column == COL_TITLE and found["integrity"] in _INTEGRITY_TEXT:
-                return f"{_INTEGRITY_TEXT[found['integrity']]}: {value or ''}"
+            integrity = found[at[_P_INTEGRITY]]
+            if column == COL_TITLE and integrity in _INTEGRITY_TEXT:
+                return f"{_INTEGRITY_TEXT[integrity]}: {value or ''}"
             if column in (COL_TITLE, COL_PUBLICATION):
                 return str(value or "")
             if column == COL_FILE:
                 kind = int(value or 0)
                 return icons.attachment_tooltip(kind) if kind else None
             if column == COL_TAGS and self._tag_colors:
-                return ", ".join(name for name, _ in self.item_colors(str(found["key"]))) or None
+                return ", ".join(name for name, _ in self.item_colors(str(found[at[_P_KEY]]))) or None
             return None
         if role == _ALIGNMENT:
-            return _CENTRED if column in (COL_YEAR, COL_FILE, COL_TAGS, COL_CITED) else None
+            return _CENTRED if column in _CENTRED_COLUMNS else None
         if role == _FOREGROUND:
-            flagged = found["integrity"] in ("retracted", "withdrawn", "expression_of_concern")
-            return _WARN_COLOUR if flagged and column in (COL_TITLE, COL_INTEGRITY) else None
+            if column not in (COL_TITLE, COL_INTEGRITY):
+                return None
+            return _WARN_COLOUR if found[at[_P_INTEGRITY]] in _FLAGGED else None
         if role == SORT_ROLE:
             return value
-        return str(found["key"])  # KEY_ROLE
+        return str(found[at[_P_KEY]])  # KEY_ROLE
+
+    def _attachment_icon(self, kind: int) -> QIcon | None:
+        if kind not in self._file_icons:
+            self._file_icons[kind] = icons.attachment_icon(kind)
+        return self._file_icons[kind]
 
     def _type_icon(self, item_type: str) -> QIcon:
         found = self._type_icons.get(item_type)

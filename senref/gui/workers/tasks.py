@@ -28,6 +28,8 @@ class TaskRunner(QObject):
         self._latest: dict[str, int] = {}
         self._running: dict[int, _TaskRelay] = {}
         self._ids = itertools.count(1)
+        #: reads promised but not started yet (see hold): the runner is not idle while any are
+        self._holds = 0
 
     def run(self, fn: Callable[[], Any], on_result: Callable[[Any], None] | None = None,
             name: str | None = None) -> None:
@@ -45,11 +47,20 @@ class TaskRunner(QObject):
 
     def _done(self, task_id: int) -> None:
         self._running.pop(task_id, None)
-        if not self._running:
+        if self.is_idle():
+            self.idle.emit()
+
+    def hold(self) -> None:
+        """Reads are on their way (queued behind the first paint): not idle until `release`."""
+        self._holds += 1
+
+    def release(self) -> None:
+        self._holds = max(0, self._holds - 1)
+        if self.is_idle():
             self.idle.emit()
 
     def is_idle(self) -> bool:
-        return not self._running
+        return not self._running and not self._holds
 
     def wait_for_done(self, msecs: int = -1) -> bool:
         return self.pool.waitForDone(msecs)
