@@ -24,9 +24,9 @@ BLIND_SETS = ("unseen_set.toml", "holdout_set.toml")
 #: The topics the bar below is set for, and the floors each blind set holds today (precision, recall).
 #: The issue asks 0.95 / 0.9 of every one; where a floor is lower, the README says why.
 BLIND_FLOORS: dict[str, dict[str, tuple[float, float]]] = {
-    "unseen_set.toml": {"TIS": (0.95, 0.9), "SASP": (0.95, 0.9), "Senotherapeutics": (0.9, 0.9),
-                        "Senotherapeutics/One-two punch": (0.9, 0.9), "Biomarkers": (0.7, 0.9)},
-    "holdout_set.toml": {"TIS": (0.95, 0.9), "SASP": (0.8, 0.9), "Senotherapeutics": (0.9, 0.9),
+    "unseen_set.toml": {"TIS": (0.95, 0.9), "SASP": (0.95, 0.9), "Senotherapeutics": (0.95, 0.9),
+                        "Senotherapeutics/One-two punch": (0.95, 0.9), "Biomarkers": (0.7, 0.9)},
+    "holdout_set.toml": {"TIS": (0.95, 0.9), "SASP": (0.8, 0.9), "Senotherapeutics": (0.95, 0.9),
                          "Senotherapeutics/One-two punch": (0.9, 0.85), "Biomarkers": (0.55, 0.9)},
 }
 MIN_PRECISION = 0.9
