@@ -10,6 +10,8 @@ from senref.cli.context import Context
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="check the library's database, search index and files")
     p.add_argument("--hashes", action="store_true", help="also re-hash every stored file (slow)")
+    p.add_argument("--full", action="store_true",
+                   help="SQLite's full integrity_check: every index read back against its table (slower)")
     p.add_argument("--repair", action="store_true",
                    help="move files no item points to into lost+found/ (never deleting) and mend the search index")
     p.set_defaults(func=run)
@@ -23,10 +25,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         done, findings = repair_library(lib)
         for line in done:
             print(f"repaired: {line}")
-        if args.hashes:
-            findings = inspect_library(lib, verify_hashes=True)
+        if args.hashes or args.full:
+            findings = inspect_library(lib, verify_hashes=args.hashes, full=args.full)
     else:
-        findings = inspect_library(lib, verify_hashes=args.hashes)
+        findings = inspect_library(lib, verify_hashes=args.hashes, full=args.full)
     items = lib.count()
     if findings:
         for finding in findings:

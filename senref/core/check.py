@@ -29,14 +29,16 @@ class Finding:
     orphan: str = ""
 
 
-def check_library(lib: Library, *, verify_hashes: bool = False) -> list[str]:
+def check_library(lib: Library, *, verify_hashes: bool = False, full: bool = False) -> list[str]:
     """Problems found, one line each; an empty list means the library is healthy."""
-    return [finding.message for finding in inspect_library(lib, verify_hashes=verify_hashes)]
+    return [finding.message for finding in inspect_library(lib, verify_hashes=verify_hashes, full=full)]
 
 
-def inspect_library(lib: Library, *, verify_hashes: bool = False) -> list[Finding]:
+def inspect_library(lib: Library, *, verify_hashes: bool = False, full: bool = False) -> list[Finding]:
+    """Every problem found. The database is checked with SQLite's quick_check (every page, every b-tree's
+    structure), or with *full* its integrity_check (each index read back against its table too)."""
     conn = lib._conn
-    findings = _database(conn)
+    findings = _database(conn, full=full)
     findings += _search_index(conn)
     findings += _stored_files(lib, verify_hashes)
     findings += _orphans(lib)
@@ -65,9 +67,9 @@ def repair_library(lib: Library) -> tuple[list[str], list[Finding]]:
     return done, inspect_library(lib)
 
 
-def _database(conn: sqlite3.Connection) -> list[Finding]:
+def _database(conn: sqlite3.Connection, *, full: bool) -> list[Finding]:
     findings: list[Finding] = []
-    result = checks.integrity(conn)
+    result = checks.integrity(conn, full=full)
     if result != ["ok"]:
         findings += [Finding("integrity", f"integrity: {line}") for line in result[:20]]
     for table, rowid, parent in checks.foreign_key_problems(conn):

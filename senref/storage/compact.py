@@ -1,4 +1,4 @@
-"""Compact stored forms of the two bulkiest JSON values: an item's topic evidence and its duplicate profile.
+"""Compact stored forms of the bulkiest JSON values: an item's topic evidence, its abstract, its duplicate profile.
 
 Both are encoded as they are written and decoded as they are read, losslessly: what a reader gets back
 equals what the writer gave, down to the order of keys and the type of every number. Rows written before
@@ -7,7 +7,9 @@ equals what the writer gave, down to the order of keys and the type of every num
 
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from typing import Any
 
 #: extras key of the evidence, as the tagger writes it and the window and CLI read it
@@ -15,17 +17,59 @@ EVIDENCE = "topicEvidence"
 #: the stored evidence is a two-element list: a marker and the payload. The tagger only ever writes a
 #: dict, and any list is wrapped raw, so a stored list always carries one of these two markers.
 _COMPACT, _RAW = "c", "r"
+#: ... or a third: the compact payload's JSON, deflated and in base64 (evidence repeats its words and rule
+#: names; 36 MB of it deflate to 12 MB at 10k items). Short payloads stay readable: deflating them gains little.
+_DEFLATED = "z"
+_DEFLATE_OVER = 160
+#: Item fields stored deflated when long: free text no query reads inside (`json_extract` reads other fields).
+_DEFLATED_FIELDS = ("abstractNote",)
+_FIELD_DEFLATE_OVER = 400
 #: evidence field -> one-letter code. An entry whose field is not here stays a dict, as written.
 _FIELD_CODES = {"title": "t", "abstract": "a", "keywords": "k", "mesh": "m", "fulltext": "x", "implied": "i"}
 _FIELDS = {code: name for name, code in _FIELD_CODES.items()}
 #: an implied entry whose term is a subtopic of its own topic keeps only the part after "topic/"
 _SUBTOPIC = "I"
 _ENTRY_HEAD = ("field", "term", "weight")
+#: the key naming what triggered a tag ("term", "marker", "rule: radiation + senescence in one sentence")
+_RULE = "rule"
 
 
 def dumps(value: object) -> str:
     # No spaces after separators: a tenth of a large JSON column is padding otherwise.
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _deflate(text: str) -> str:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)  # raw deflate: no header or checksum in every row
+    return base64.b64encode(packer.compress(text.encode()) + packer.flush()).decode("ascii")
+
+
+def _inflate(text: str) -> str:
+    return zlib.decompress(base64.b64decode(text), -15).decode()
+
+
+# -- fields (the abstract) -----------------------------------------------------------------------
+def encode_fields(fields: dict[str, Any]) -> str:
+    """The fields column: JSON, a long abstract as [marker, its deflated text]. Fields are strings, so a
+    list there is always this form."""
+    stored = fields
+    for name in _DEFLATED_FIELDS:
+        value = fields.get(name)
+        if isinstance(value, str) and len(value) > _FIELD_DEFLATE_OVER:
+            packed = _deflate(value)
+            if len(packed) < len(value.encode()):
+                stored = dict(stored) if stored is fields else stored
+                stored[name] = [_DEFLATED, packed]
+    return dumps(stored)
+
+
+def decode_fields(text: str) -> dict[str, Any]:
+    fields: dict[str, Any] = json.loads(text)
+    for name in _DEFLATED_FIELDS:
+        value = fields.get(name)
+        if isinstance(value, list) and len(value) == 2 and value[0] == _DEFLATED:
+            fields[name] = _inflate(value[1])
+    return fields
 
 
 # -- extras (topic evidence) ---------------------------------------------------------------------
@@ -34,15 +78,26 @@ def encode_extras(extras: dict[str, Any]) -> str:
     if EVIDENCE not in extras:
         return dumps(extras)
     stored = dict(extras)
-    stored[EVIDENCE] = _encode_evidence(extras[EVIDENCE])
+    evidence = _encode_evidence(extras[EVIDENCE])
+    if isinstance(evidence, list) and evidence[0] == _COMPACT:
+        payload = dumps(evidence[1])
+        if len(payload) > _DEFLATE_OVER:
+            packed = _deflate(payload)
+            if len(packed) < len(payload.encode()):
+                evidence = [_DEFLATED, packed]
+    stored[EVIDENCE] = evidence
     return dumps(stored)
 
 
 def decode_extras(text: str) -> dict[str, Any]:
     extras: dict[str, Any] = json.loads(text)
     stored = extras.get(EVIDENCE)
-    if isinstance(stored, list) and len(stored) == 2 and stored[0] in (_COMPACT, _RAW):
-        extras[EVIDENCE] = _decode_evidence(stored[1]) if stored[0] == _COMPACT else stored[1]
+    if isinstance(stored, list) and len(stored) == 2 and stored[0] in (_COMPACT, _RAW, _DEFLATED):
+        if stored[0] == _RAW:
+            extras[EVIDENCE] = stored[1]
+        else:
+            payload = json.loads(_inflate(stored[1])) if stored[0] == _DEFLATED else stored[1]
+            extras[EVIDENCE] = _decode_evidence(payload)
     return extras
 
 
@@ -57,7 +112,8 @@ def _encode_evidence(evidence: Any) -> Any:
 
 
 def _encode_entry(topic: str, entry: Any) -> Any:
-    """[code, term, weight] (+ a dict of any further keys, in order); anything else stays as written."""
+    """[code, term, weight] (+ the rule when it is a string and the fourth key, + a dict of any further keys,
+    in order); anything else stays as written."""
     if not isinstance(entry, dict) or tuple(entry)[:3] != _ENTRY_HEAD:
         return entry
     field, term = entry["field"], entry["term"]
@@ -67,8 +123,12 @@ def _encode_entry(topic: str, entry: Any) -> Any:
     if code == "i" and term.startswith(topic + "/"):
         code, term = _SUBTOPIC, term[len(topic) + 1:]
     out: list[Any] = [code, term, entry["weight"]]
-    if len(entry) > 3:
-        out.append({k: v for k, v in entry.items() if k not in _ENTRY_HEAD})
+    rest = {k: v for k, v in entry.items() if k not in _ENTRY_HEAD}
+    if tuple(rest)[:1] == (_RULE,) and isinstance(rest[_RULE], str):
+        # A string fourth element is the rule: rows written before it carry a dict there, or nothing.
+        out.append(rest.pop(_RULE))
+    if rest:
+        out.append(rest)
     return out
 
 
@@ -85,8 +145,11 @@ def _decode_entry(topic: str, entry: Any) -> Any:
     else:
         field = _FIELDS[code]
     out: dict[str, Any] = {"field": field, "term": term, "weight": weight}
-    if len(entry) > 3:
-        out.update(entry[3])
+    for extra in entry[3:]:
+        if isinstance(extra, str):
+            out[_RULE] = extra
+        else:
+            out.update(extra)
     return out
 
 

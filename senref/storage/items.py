@@ -6,7 +6,7 @@ import contextlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,14 +17,19 @@ from senref.storage import compact
 
 _TAGS = re.compile(r"<[^>]{0,500}>")
 _FTS_COLUMNS = "rowid, title, creators, abstract, tags, notes, identifiers, publication"
+_FTS_INSERT = f"INSERT INTO items_fts ({_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)"
+#: The search index keeps no copy of its text (schema 7): a row is removed by giving FTS5 the words it was
+#: made from, which are the stored item's. Every change to what a row is made from goes through write_item,
+#: reindex or purge_trashed, which take the old words from the stored rows before they change.
+_FTS_DELETE = f"INSERT INTO items_fts (items_fts, {_FTS_COLUMNS}) VALUES ('delete',?,?,?,?,?,?,?,?)"
 
 
 @dataclass
 class _Batch:
     """What a write batch holds back until its end: search rows by item row id, and tag ids by name."""
 
-    #: row id -> (whether an older search row may exist, the row's values)
-    fts: dict[int, tuple[bool, tuple[Any, ...]]] = field(default_factory=dict)
+    #: row id -> (the values its search row in the index was made from, or None for none; the new values)
+    fts: dict[int, tuple[tuple[Any, ...] | None, tuple[Any, ...]]] = field(default_factory=dict)
     tag_ids: dict[str, int] = field(default_factory=dict)
 
 
@@ -59,9 +64,8 @@ def flush_search_rows(conn: sqlite3.Connection) -> None:
     if batch is None or not batch.fts:
         return
     pending, batch.fts = batch.fts, {}
-    conn.executemany("DELETE FROM items_fts WHERE rowid = ?", [(rid,) for rid, (old, _) in pending.items() if old])
-    conn.executemany(f"INSERT INTO items_fts ({_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
-                     [values for _old, values in pending.values()])
+    conn.executemany(_FTS_DELETE, [old for old, _new in pending.values() if old is not None])
+    conn.executemany(_FTS_INSERT, [values for _old, values in pending.values()])
 
 
 _dumps = compact.dumps
@@ -94,19 +98,21 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
         "title_key": title_key(item.title) if "<" in item.title else sort_title,
         "first_author": first_author_key(item.creators),
         "hal_version": item.hal_version,
-        "fields": _dumps(item.fields),
+        "fields": compact.encode_fields(item.fields),
         "provenance": _dumps(item.provenance),
         "extras": compact.encode_extras(item.extras),
         "relations": _dumps(item.relations),
         "has_file": 1 if any(a.link_mode != "linked_url" for a in item.attachments) else 0,
     }
     rid = item_id(conn, item.key)
+    indexed: tuple[Any, ...] | None = None
     if rid is None:
         names = ", ".join(columns)
         marks = ", ".join("?" for _ in columns)
         cur = conn.execute(f"INSERT INTO items ({names}) VALUES ({marks})", tuple(columns.values()))
         rid = int(cur.lastrowid or 0)
     else:
+        indexed = indexed_values(conn, rid)  # before the rows it is made from change
         sets = ", ".join(f"{name} = ?" for name in columns)
         conn.execute(f"UPDATE items SET {sets} WHERE id = ?", (*columns.values(), rid))
         for table in ("creators", "identifiers", "item_tags", "collection_items", "notes", "attachments"):
@@ -147,7 +153,7 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
         [(a.key, rid, a.title, a.link_mode, a.path, a.url, a.content_type, a.size, a.sha256, a.source,
           a.date_added) for a in item.attachments],
     )
-    index_fts(conn, rid, item)
+    index_fts(conn, rid, item, indexed)
     return rid
 
 
@@ -161,22 +167,61 @@ def _tag_id(conn: sqlite3.Connection, batch: _Batch, name: str) -> int:
     return found
 
 
-def index_fts(conn: sqlite3.Connection, rid: int, item: Item) -> None:
-    """Replace the item's full-text row (same rowid as the item); held back to the end of a batch."""
+def index_fts(conn: sqlite3.Connection, rid: int, item: Item, indexed: tuple[Any, ...] | None) -> None:
+    """Replace the item's full-text row (same rowid as the item); held back to the end of a batch.
+
+    *indexed*: `indexed_values` of the row as it was before this write (None: it had no search row).
+    """
     values = _fts_values(rid, item)
     batch = _BATCHES.get(id(conn))
     if batch is not None:
         older = batch.fts.get(rid)
-        # A row written earlier in the batch may replace one from before it: keep the delete.
-        batch.fts[rid] = (True if older is not None and older[0] else _may_be_indexed(conn, rid), values)
+        # A row written earlier in the batch is not in the index yet: what is there is what that write replaced.
+        batch.fts[rid] = (older[0] if older is not None else indexed, values)
         return
-    conn.execute("DELETE FROM items_fts WHERE rowid = ?", (rid,))
-    conn.execute(f"INSERT INTO items_fts ({_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", values)
+    if indexed is not None:
+        conn.execute(_FTS_DELETE, indexed)
+    conn.execute(_FTS_INSERT, values)
 
 
-def _may_be_indexed(conn: sqlite3.Connection, rid: int) -> bool:
-    """Whether *rid* may already have a search row. Only asked inside a batch, whose own rows are held back."""
-    return conn.execute("SELECT 1 FROM items_fts WHERE rowid = ?", (rid,)).fetchone() is not None
+def indexed_values(conn: sqlite3.Connection, rid: int) -> tuple[Any, ...] | None:
+    """The values the search index holds for item *rid*, made again from its stored rows (None: no row).
+
+    Inside a batch, a row written earlier in it is not yet in the index: index_fts keeps the older values.
+    """
+    batch = _BATCHES.get(id(conn))
+    if batch is not None and rid in batch.fts:
+        return batch.fts[rid][0]
+    if conn.execute("SELECT 1 FROM items_fts WHERE rowid = ?", (rid,)).fetchone() is None:
+        return None
+    stored = read_items_by_ids(conn, [rid])
+    return _fts_values(rid, stored[0]) if stored else None
+
+
+def reindex(conn: sqlite3.Connection, ids: list[int], change: Callable[[], None]) -> None:
+    """Run *change* (SQL that alters what the search rows of items *ids* are made from, e.g. a cascade) and
+    bring those rows in step: their old words are read before it runs."""
+    flush_search_rows(conn)
+    old = {rid: indexed_values(conn, rid) for rid in ids}
+    change()
+    for item_row in _chunks(ids):
+        for rid, item in zip(item_row, read_items_by_ids(conn, item_row), strict=True):
+            index_fts(conn, rid, item, old[rid])
+
+
+def rebuild_search_index(conn: sqlite3.Connection) -> None:
+    """Make the whole search index again from the stored items (it may hold rows whose words are unknown)."""
+    flush_search_rows(conn)
+    conn.execute("INSERT INTO items_fts (items_fts) VALUES ('delete-all')")
+    ids = [int(r[0]) for r in conn.execute("SELECT id FROM items ORDER BY id")]
+    for chunk in _chunks(ids):
+        conn.executemany(_FTS_INSERT, [_fts_values(rid, item) for rid, item in
+                                       zip(chunk, read_items_by_ids(conn, chunk), strict=True)])
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 def _fts_values(rid: int, item: Item) -> tuple[Any, ...]:
@@ -237,7 +282,7 @@ def _from_row(conn: sqlite3.Connection, row: sqlite3.Row,
         children = _children(conn, [rid])
     item = Item(
         item_type=row["item_type"],
-        fields=json.loads(row["fields"]),
+        fields=compact.decode_fields(row["fields"]),
         key=row["key"],
         version=row["version"],
         date_added=row["date_added"],
@@ -320,7 +365,7 @@ def trashed_stored_files(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 def purge_trashed(conn: sqlite3.Connection, ids: list[int]) -> None:
     """Delete the trashed items for good (children by cascade, search rows explicitly)."""
     flush_search_rows(conn)
-    conn.executemany("DELETE FROM items_fts WHERE rowid = ?", [(rid,) for rid in ids])
+    conn.executemany(_FTS_DELETE, [old for old in (indexed_values(conn, rid) for rid in ids) if old is not None])
     conn.execute("DELETE FROM items WHERE deleted = 1")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from senref.storage import items
+
 
 def forget_if_unused(conn: sqlite3.Connection, name: str) -> None:
     conn.execute("DELETE FROM tags WHERE name = ? AND id NOT IN (SELECT tag_id FROM item_tags)", (name,))
@@ -14,7 +16,13 @@ def forget_unused(conn: sqlite3.Connection) -> None:
 
 
 def forget(conn: sqlite3.Connection, name: str) -> None:
-    conn.execute("DELETE FROM tags WHERE name = ?", (name,))
+    """Drop the tag, from every item still carrying it too (their search rows made again without it)."""
+    carrying = [int(r[0]) for r in conn.execute(
+        "SELECT it.item_id FROM item_tags it JOIN tags t ON t.id = it.tag_id WHERE t.name = ? ORDER BY 1", (name,))]
+
+    def drop() -> None:
+        conn.execute("DELETE FROM tags WHERE name = ?", (name,))
+    items.reindex(conn, carrying, drop)
     conn.execute("DELETE FROM tag_colors WHERE name = ?", (name,))
 
 

@@ -24,7 +24,7 @@ def test_storage_uses_wal_foreign_keys_and_latest_schema(library: Library) -> No
     conn = library.db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
     assert (library.folder / "files").is_dir()
 
 
@@ -222,7 +222,7 @@ def test_check_reports_a_missing_file_and_broken_index(library: Library) -> None
     key = library.save_item(_item("Paper whose file goes missing")).key
     att = library.store_file(key, b"%PDF-1.4", filename="x.pdf")
     (library.folder / att.path).unlink()
-    library.db.conn.execute("DELETE FROM items_fts")
+    library.db.conn.execute("INSERT INTO items_fts (items_fts) VALUES ('delete-all')")
     problems = library.check()
     assert any("file missing" in p for p in problems)
     assert any("not indexed" in p for p in problems)

@@ -35,7 +35,8 @@ def test_a_write_from_this_or_another_connection_is_counted(tmp_path: Path) -> N
         assert lib.count(query) == 3
         assert [r["title"] for r in lib.query(query, 0, 10)] == ["Fisetin one", "Fisetin three", "Fisetin two"]
         with lib.db.transaction() as conn:
-            conn.execute("DELETE FROM items_fts WHERE rowid = (SELECT id FROM items WHERE title = 'Fisetin two')")
+            rid = conn.execute("SELECT id FROM items WHERE title = 'Fisetin two'").fetchone()[0]
+            conn.execute(rows._FTS_DELETE, rows.indexed_values(conn, rid))
         assert lib.count(query) == 2
 
 

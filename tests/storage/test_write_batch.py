@@ -76,8 +76,8 @@ def _state(lib: Library) -> dict[str, list[tuple[object, ...]]]:
     queries = {
         "items": "SELECT id, item_type, title, sort_title, creator_summary, year, publication, title_key, "
                  "first_author, deleted, fields, provenance, extras, relations, has_file FROM items ORDER BY id",
-        "fts": "SELECT rowid, title, creators, abstract, tags, notes, identifiers, publication FROM items_fts "
-               "ORDER BY rowid",
+        # every word the search index holds, where (the index keeps no copy of its text since schema 7)
+        "fts": "SELECT doc, col, offset, term FROM temp.fts_words ORDER BY doc, col, offset, term",
         "tags": "SELECT it.item_id, t.name, it.type FROM item_tags it JOIN tags t ON t.id = it.tag_id "
                 "ORDER BY it.item_id, t.name",
         "creators": "SELECT * FROM creators ORDER BY item_id, pos",
@@ -90,6 +90,7 @@ def _state(lib: Library) -> dict[str, list[tuple[object, ...]]]:
         "profiles": "SELECT item_id, version IS NOT NULL, json_remove(profile, '$.k') FROM dup_profiles ORDER BY item_id",
         "blocking": "SELECT item_id, key FROM dup_keys ORDER BY item_id, key",
     }
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_words USING fts5vocab(main, items_fts, instance)")
     state = {name: [tuple(r) for r in conn.execute(sql)] for name, sql in queries.items()}
     state["search"] = [(q, lib.count(ItemQuery(search=q)), tuple(r["title"] for r in lib.query(
         ItemQuery(search=q), 0, 20))) for q in ("s", "se", "senolytic", "review", "müller", "10.1234", "x")]
