@@ -108,23 +108,15 @@ class ConceptIndex:
         return [*(t for t, _, _ in self._concept_terms), *(t for t, _, _ in self._entity_terms), *sorted(self.excluded)]
 
     def bind(self, scanner: TermScanner) -> None:
-        """Work out, for each term of *scanner*, the concepts and entities it stands for."""
+        """Work out, for each term of *scanner* (and of the context scanner), what it stands for."""
         excluded_ids = {scanner.id_of(t) for t in self.excluded}
         for listed, attribute in ((self._concept_terms, "concepts_of"), (self._entity_terms, "entities_of")):
             sub = TermScanner([t for t, _, _ in listed])
-            meaning: dict[int, list[tuple[int, bool, str]]] = {}
-            for word, target, cased in listed:
-                sub_id = sub.id_of(word)
-                if sub_id is not None:
-                    meaning.setdefault(sub_id, []).append((target, cased, word))
+            meaning = _meanings(listed, sub)
             setattr(self, attribute, [self._inside(term, term_id in excluded_ids, sub, meaning)
                                       for term_id, term in enumerate(scanner.term_of_id)])
         context = self.context_scanner
-        meaning = {}
-        for word, target, cased in self._context_terms:
-            context_id = context.id_of(word)
-            if context_id is not None:
-                meaning.setdefault(context_id, []).append((target, cased, word))
+        meaning = _meanings(self._context_terms, context)
         excluded_context = {context.id_of(t) for t in self._context_excluded}
         self.context_of = [self._inside(term, term_id in excluded_context, context, meaning)
                            for term_id, term in enumerate(context.term_of_id)]
@@ -379,6 +371,16 @@ class RecordConcepts:
             rows.sort(key=lambda r: -float(str(r["weight"])))
             out[tag] = rows
         return dict(sorted(out.items()))
+
+
+def _meanings(listed: list[tuple[str, int, bool]], scanner: TermScanner) -> dict[int, list[tuple[int, bool, str]]]:
+    """Scanner term id -> (target, case-sensitive, word as listed) for each listed word."""
+    meaning: dict[int, list[tuple[int, bool, str]]] = {}
+    for word, target, cased in listed:
+        term_id = scanner.id_of(word)
+        if term_id is not None:
+            meaning.setdefault(term_id, []).append((target, cased, word))
+    return meaning
 
 
 def _sentence_ends(text: str) -> list[int]:
