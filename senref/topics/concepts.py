@@ -258,7 +258,7 @@ def check_concepts(concepts: Mapping[str, Concept], entities: list[Entity],
                 found.append(("error", where, f"includes unknown concept {name!r}"))
         if not concept.terms and not concept.include and not any(concept.name in e.classes for e in entities):
             found.append(("warning", where, "has no terms, included concepts or entities: never found"))
-    cycle = _include_cycle(concepts)
+    cycle = find_cycle({name: list(c.include) for name, c in concepts.items()})
     if cycle:
         found.append(("error", "concepts", "includes form a cycle: " + " -> ".join(cycle)))
     for entity in entities:
@@ -270,15 +270,20 @@ def check_concepts(concepts: Mapping[str, Concept], entities: list[Entity],
     return found
 
 
-def _include_cycle(concepts: Mapping[str, Concept]) -> list[str]:
+def find_cycle(graph: Mapping[str, list[str]]) -> list[str]:
+    """A chain of edges in *graph* that comes back to its start ([] when there is none).
+
+    >>> find_cycle({"a": ["b"], "b": ["a"]}), find_cycle({"a": ["b"], "b": []})
+    (['a', 'b', 'a'], [])
+    """
     state: dict[str, int] = {}
     stack: list[str] = []
 
     def visit(name: str) -> list[str]:
         state[name] = 1
         stack.append(name)
-        for other in concepts[name].include:
-            if other not in concepts:
+        for other in graph[name]:
+            if other not in graph or other == name:
                 continue
             if state.get(other) == 1:
                 return [*stack[stack.index(other):], other]
@@ -288,7 +293,7 @@ def _include_cycle(concepts: Mapping[str, Concept]) -> list[str]:
         state[name] = 2
         return []
 
-    for name in concepts:
+    for name in graph:
         if name not in state and (cycle := visit(name)):
             return cycle
     return []

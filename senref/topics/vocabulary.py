@@ -11,7 +11,17 @@ from pathlib import Path
 from typing import Any
 
 from senref.paths import Paths
-from senref.topics.concepts import ENTITY_KINDS, Concept, Entity, Rule, check_concepts, parse_concepts, parse_entities, parse_rules
+from senref.topics.concepts import (
+    ENTITY_KINDS,
+    Concept,
+    Entity,
+    Rule,
+    check_concepts,
+    find_cycle,
+    parse_concepts,
+    parse_entities,
+    parse_rules,
+)
 
 #: Name of the user's vocabulary file in the senref config folder.
 USER_FILE = "topics.toml"
@@ -382,37 +392,7 @@ def validate(vocabulary: Vocabulary) -> list[Problem]:
             problems.append(Problem("warning", where, "has only generic words: never tagged (they are not evidence alone)"))
     problems.extend(Problem(level, where, message) for level, where, message
                     in check_concepts(vocabulary.concepts, vocabulary.entities, term_atoms))
-    cycle = _find_cycle(vocabulary.topics)
+    cycle = find_cycle({t.name: list(t.requires) for t in vocabulary.topics})
     if cycle:
         problems.append(Problem("error", "topics", "requirements form a cycle: " + " -> ".join(cycle)))
     return problems
-
-
-def _find_cycle(topics: list[Topic]) -> list[str]:
-    """A chain of `requires` that comes back to its start (such topics could never be tagged)."""
-    graph = {t.name: [d for d in t.requires if d != t.name] for t in topics}
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(name: str) -> list[str]:
-        state[name] = 1
-        stack.append(name)
-        for dep in graph.get(name, []):
-            if dep not in graph:
-                continue
-            if state.get(dep) == 1:
-                return [*stack[stack.index(dep):], dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[name] = 2
-        return []
-
-    for name in graph:
-        if name not in state:
-            found = visit(name)
-            if found:
-                return found
-    return []
