@@ -260,16 +260,23 @@ def _creators(a: list[str], b: list[str]) -> tuple[float, bool]:
     return found / len(short), first
 
 
-def score(a: Profile, b: Profile) -> tuple[float, list[str]]:
-    """Sum of evidence that *a* and *b* are one work (>= LIKELY: offer them), and why, in words."""
-    total, reasons = 0.0, []
-    same, differ = shared_identifiers(a, b)
-    if same:
-        total += 4.0
-        reasons += [f"same {s.upper() if s != 'arxiv' else 'arXiv id'}" for s in same]
-    if differ:
-        total -= 3.0
-        reasons += [f"different {s.upper() if s != 'arxiv' else 'arXiv id'}" for s in differ]
+#: The most the titles, the creators and the container can add to a pair's evidence (3.5 + 2.0 + 0.5).
+_MOST_FROM_TEXT = 6.0
+
+
+def score(a: Profile, b: Profile, *, reach: float | None = None) -> tuple[float, list[str]]:
+    """Sum of evidence that *a* and *b* are one work (>= LIKELY: offer them), and why, in words.
+
+    With *reach*: a pair whose identifiers, dates, pages, numbers and types leave it short of *reach*
+    whatever its titles, creators and container say is given up before those (the costly part) are
+    compared; its total is then that upper bound, below *reach*, and it has no reasons.
+    """
+    ids, after_names, kinds = _identifier_evidence(a, b), _place_evidence(a, b), _type_evidence(a, b)
+    if reach is not None:
+        bound = ids[0] + after_names[0] + kinds[0] + _MOST_FROM_TEXT
+        if bound < reach:
+            return bound, []
+    total, reasons = ids[0], list(ids[1])
     sim = title_similarity(a, b)
     share, first = _creators(a.families, b.families) if a.families and b.families else (0.0, False)
     if a.title and b.title:
@@ -297,6 +304,29 @@ def score(a: Profile, b: Profile) -> tuple[float, list[str]]:
         else:
             total -= 3.0
             reasons.append("different creators")
+    total += after_names[0]
+    reasons += after_names[1]
+    if a.container and b.container and fuzz.token_set_ratio(a.container, b.container) >= 90:
+        total += 0.5
+        reasons.append("same container")
+    return total + kinds[0], reasons + kinds[1]
+
+
+def _identifier_evidence(a: Profile, b: Profile) -> tuple[float, list[str]]:
+    total, reasons = 0.0, []
+    same, differ = shared_identifiers(a, b)
+    if same:
+        total += 4.0
+        reasons += [f"same {s.upper() if s != 'arxiv' else 'arXiv id'}" for s in same]
+    if differ:
+        total -= 3.0
+        reasons += [f"different {s.upper() if s != 'arxiv' else 'arXiv id'}" for s in differ]
+    return total, reasons
+
+
+def _place_evidence(a: Profile, b: Profile) -> tuple[float, list[str]]:
+    """Years, pages, dates, volume/issue numbers and ISBNs."""
+    total, reasons = 0.0, []
     if a.year is not None and b.year is not None:
         gap = abs(a.year - b.year)
         if gap == 0:
@@ -321,14 +351,14 @@ def score(a: Profile, b: Profile) -> tuple[float, list[str]]:
     if a.isbn and b.isbn and a.isbn != b.isbn:
         total -= 2.0
         reasons.append("different ISBN")
-    if a.container and b.container and fuzz.token_set_ratio(a.container, b.container) >= 90:
-        total += 0.5
-        reasons.append("same container")
-    if not compatible_types(a.item_type, b.item_type):
-        kinds = {a.item_type, b.item_type}
-        total -= 7.0 if kinds & _NEVER else 4.0 if kinds & _APART else 1.5
-        reasons.append(f"{a.item_type} vs {b.item_type}")
     return total, reasons
+
+
+def _type_evidence(a: Profile, b: Profile) -> tuple[float, list[str]]:
+    if compatible_types(a.item_type, b.item_type):
+        return 0.0, []
+    kinds = {a.item_type, b.item_type}
+    return -(7.0 if kinds & _NEVER else 4.0 if kinds & _APART else 1.5), [f"{a.item_type} vs {b.item_type}"]
 
 
 def probability(total: float) -> float:

@@ -24,6 +24,8 @@ from senref.storage.duplicates import find_duplicate, meet
 
 #: Batches at least this big are worth a tagging worker (its start costs about a batch of tagging).
 _POOL_BATCH = 200
+#: How many duplicate profiles an import keeps decoded (about 1.5 kB each); 0 reads every one afresh.
+_PROFILE_CACHE = 10_000
 
 
 class LibraryWrites(LibraryBase):
@@ -39,7 +41,8 @@ class LibraryWrites(LibraryBase):
         return result
 
     def _save(self, conn: sqlite3.Connection, item: Item, collections: list[str], source: str,
-              tag: bool, *, tagged: Tagged | None = None) -> SaveResult:
+              tag: bool, *, tagged: Tagged | None = None, profiles: dupstore.ProfileCache | None = None
+              ) -> SaveResult:
         # Every path into the database passes here or update_item: clean text once, in the core.
         cut = clean_item(item)
         self._own_child_keys(conn, item, set())
@@ -67,7 +70,7 @@ class LibraryWrites(LibraryBase):
                     existing.version = self._next_version(conn)
                     existing.date_modified = now_iso()
                     rows.write_item(conn, existing)
-                    self._meet(conn, existing)
+                    self._meet(conn, existing, profiles=profiles)
                 return SaveResult(existing.key, created=False, merged=True, changes=changes,
                                   matched_by=matched_by, cut=cut)
         if rows.item_id(conn, item.key) is not None or dupstore.redirect_of(conn, item.key):
@@ -81,13 +84,14 @@ class LibraryWrites(LibraryBase):
         item.version = self._next_version(conn)
         item.deleted = False
         rows.write_item(conn, item)
-        self._meet(conn, item, ours)
+        self._meet(conn, item, ours, profiles=profiles)
         return SaveResult(item.key, created=True, cut=cut)
 
-    def _meet(self, conn: sqlite3.Connection, item: Item, known: Profile | None = None) -> int:
+    def _meet(self, conn: sqlite3.Connection, item: Item, known: Profile | None = None, *,
+              profiles: dupstore.ProfileCache | None = None) -> int:
         """Store the likely duplicates of the just-written *item*; link its preprint/published versions
         both ways (Zotero's `dc:relation`); returns how many likely pairs are new."""
-        meeting = meet(conn, item, known)
+        meeting = meet(conn, item, known, profiles)
         if meeting.links:
             version = item.version
             linked = [add_relation(item, RELATED, key) for key in meeting.links]  # every one, not the first
@@ -223,6 +227,7 @@ class LibraryWrites(LibraryBase):
         # From the second full batch on, a worker process tags batch k+1 while this one writes batch k.
         pool = TagPool(self.tagger) if self.tagger is not None and batch >= _POOL_BATCH else None
         waiting: list[tuple[list[ImportRecord], Future[list[Tagged]] | None]] = []
+        profiles = dupstore.ProfileCache(_PROFILE_CACHE)
 
         def flush(records: list[ImportRecord], future: Future[list[Tagged]] | None = None) -> None:
             if not records:
@@ -232,6 +237,7 @@ class LibraryWrites(LibraryBase):
             marked: list[str] = []
             try:
                 with self.db.transaction() as conn:
+                    profiles.sync(conn)
                     self._settle_files(conn)
                     taken: set[str] = set()
                     for record in records:
@@ -244,7 +250,8 @@ class LibraryWrites(LibraryBase):
                             for path in record.collections:
                                 targets.append(self._ensure_path(conn, list(path), collection))
                             result = self._save(conn, record.item, targets, source, True,
-                                                tagged=tagged[index] if tagged is not None else None)
+                                                tagged=tagged[index] if tagged is not None else None,
+                                                profiles=profiles)
                             report.warnings.extend((record.line, message) for message in result.cut)
                             keys.append(result.key)
                             if result.created:
@@ -258,6 +265,7 @@ class LibraryWrites(LibraryBase):
                     checkpoints.reached("import_before_commit")
                 checkpoints.reached("import_after_commit")
             except BaseException:
+                profiles.sync_lost()
                 for key in marked:
                     self.files.delete_folder(key)
                 self.files.unmark(marked)

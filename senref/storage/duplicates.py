@@ -71,22 +71,24 @@ def rows_with_identifier(conn: sqlite3.Connection, scheme: str, value: str, excl
         f"WHERE d.scheme = ? AND {match} AND i.deleted = 0 AND i.key != ? ORDER BY i.id", (scheme, value, exclude_key))]
 
 
-def meet(conn: sqlite3.Connection, item: Item, known: Profile | None = None) -> Meeting:
+def meet(conn: sqlite3.Connection, item: Item, known: Profile | None = None,
+         cache: dupstore.ProfileCache | None = None) -> Meeting:
     """Index the stored *item* and store the likely duplicates its blocking keys bring up.
 
-    *known*: *item*'s profile made before it was stored (whatever its key and rank then were).
+    *known*: *item*'s profile made before it was stored (whatever its key and rank then were);
+    *cache*: the profiles of the run of writes this is part of (see `dupstore.ProfileCache`).
     """
     rid = rows.item_id(conn, item.key)
     meeting = Meeting()
     if rid is None:
         return meeting
-    ours = dupstore.index_item(conn, rid, item, known)
+    ours = dupstore.index_item(conn, rid, item, known, cache)
     mates = {r for r, _key, _size in dupstore.block_mates(conn, dupscore.blocking_keys(ours), rid, dupscore.MAX_BLOCK)}
-    for theirs in dupstore.profiles_by_ids(conn, mates):
+    for theirs in dupstore.profiles_by_ids(conn, mates, cache):
         if dupscore.linkable(theirs, ours):
             meeting.links.append(theirs.key)
             continue
-        total, reasons = dupscore.score(theirs, ours)
+        total, reasons = dupscore.score(theirs, ours, reach=dupscore.LIKELY)
         if total < dupscore.LIKELY:
             continue
         meeting.likely.append((theirs.key, total, reasons))
@@ -131,7 +133,7 @@ def scan(conn: sqlite3.Connection, should_stop: Callable[[], bool] | None = None
         a, b = profiles[first], profiles[second]
         if dupscore.linkable(a, b):
             continue
-        total, reasons = dupscore.score(a, b)
+        total, reasons = dupscore.score(a, b, reach=dupscore.LIKELY)
         if total >= dupscore.LIKELY:
             dupstore.store_candidate(conn, a.key, b.key, score=dupscore.probability(total), reasons=reasons,
                                      proof=dupscore.proof(a, b))

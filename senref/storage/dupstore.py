@@ -15,12 +15,50 @@ from senref.storage import compact
 _CHUNK = 900
 
 
+class ProfileCache:
+    """The profiles one run of writes (an import) has stored or read, by row id, so that the mates a
+    record meets are not read and decoded again for every record that meets them.
+
+    It only ever answers what the database would: `sync` at the start of each transaction forgets
+    everything when another connection has committed since (SQLite's data_version), and `index_item`
+    replaces what it rewrites. The writes that use it trash nothing, so a cached profile is live.
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._profiles: dict[int, Profile] = {}
+        self._seen: int | None = None
+
+    def sync(self, conn: sqlite3.Connection) -> None:
+        version = int(conn.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._seen:
+            self._profiles.clear()
+            self._seen = version
+
+    def sync_lost(self) -> None:
+        """Forget everything: a transaction that stored some of these rolled back."""
+        self._profiles.clear()
+        self._seen = None
+
+    def put(self, rid: int, prof: Profile) -> None:
+        if self.limit <= 0:
+            return
+        self._profiles.pop(rid, None)
+        if len(self._profiles) >= self.limit:
+            del self._profiles[next(iter(self._profiles))]  # the oldest: an import meets recent records most
+        self._profiles[rid] = prof
+
+    def get(self, rid: int) -> Profile | None:
+        return self._profiles.get(rid)
+
+
 def pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
 
 # -- profiles and blocking keys ------------------------------------------------------------------
-def index_item(conn: sqlite3.Connection, rid: int, item: Item, known: Profile | None = None) -> Profile:
+def index_item(conn: sqlite3.Connection, rid: int, item: Item, known: Profile | None = None,
+               cache: ProfileCache | None = None) -> Profile:
     """Store *item*'s profile and blocking keys (replacing older ones); returns the profile.
 
     *known*: the profile of *item* as it is, made before it had its row (only key and rank change).
@@ -31,6 +69,8 @@ def index_item(conn: sqlite3.Connection, rid: int, item: Item, known: Profile | 
     conn.execute("DELETE FROM dup_keys WHERE item_id = ?", (rid,))
     conn.executemany("INSERT OR IGNORE INTO dup_keys (key, item_id) VALUES (?, ?)",
                      [(key, rid) for key in blocking_keys(prof)])
+    if cache is not None:
+        cache.put(rid, prof)
     return prof
 
 
@@ -74,16 +114,27 @@ def block_mates(conn: sqlite3.Connection, keys: list[str], rid: int, limit: int)
     return found
 
 
-def profiles_by_ids(conn: sqlite3.Connection, ids: Iterable[int]) -> list[Profile]:
+def profiles_by_ids(conn: sqlite3.Connection, ids: Iterable[int], cache: ProfileCache | None = None) -> list[Profile]:
+    """The stored profiles of the live items among *ids*, in row-id order."""
     wanted = sorted(set(ids))
-    found: list[Profile] = []
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start:start + _CHUNK]
+    found: dict[int, Profile] = {}
+    if cache is not None:
+        for rid in wanted:
+            hit = cache.get(rid)
+            if hit is not None:
+                found[rid] = hit
+        missing = [rid for rid in wanted if rid not in found]
+    else:
+        missing = wanted
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start:start + _CHUNK]
         marks = ",".join("?" for _ in chunk)
-        found.extend(Profile.from_json(compact.decode_profile(text), rank=int(rid)) for rid, text in conn.execute(
-            f"SELECT p.item_id, p.profile FROM dup_profiles p JOIN items i ON i.id = p.item_id "
-            f"WHERE i.deleted = 0 AND p.item_id IN ({marks})", chunk))
-    return found
+        for rid, text in conn.execute(f"SELECT p.item_id, p.profile FROM dup_profiles p JOIN items i ON i.id = p.item_id "
+                                      f"WHERE i.deleted = 0 AND p.item_id IN ({marks})", chunk):
+            found[int(rid)] = prof = Profile.from_json(compact.decode_profile(text), rank=int(rid))
+            if cache is not None:
+                cache.put(int(rid), prof)
+    return [found[rid] for rid in sorted(found)]
 
 
 # -- likely pairs and dismissals -----------------------------------------------------------------
