@@ -18,15 +18,16 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from senref.core import stored_evidence
 from senref.core.model import Item, Tag
 from senref.core.sanitize import clean_item
 
 log = logging.getLogger(__name__)
 
-#: What the worker sends back per record: its tags and its topic evidence (None: none) after tagging;
-#: tagging changes nothing else.
-Tagged = tuple[list[Tag], Any]
-EVIDENCE = "topicEvidence"
+#: What the worker sends back per record: its tags and its topic evidence (None: none) after tagging
+#: (tagging changes nothing else), and the evidence's stored form, made here rather than in the import.
+Tagged = tuple[list[Tag], Any, stored_evidence.Packed | None]
+EVIDENCE = stored_evidence.EVIDENCE
 
 _worker_tagger: Any = None
 
@@ -52,15 +53,18 @@ def _tag(items: list[Item]) -> list[Tagged]:
     for item in items:
         clean_item(item)
         _worker_tagger.apply(item)
-        out.append((item.tags, item.extras.get(EVIDENCE)))
+        evidence = item.extras.get(EVIDENCE)
+        out.append((item.tags, evidence, stored_evidence.pack(evidence) if evidence else None))
     return out
 
 
 def take(item: Item, tagged: Tagged) -> None:
     """Give *item* the tags the worker found for it."""
-    item.tags, evidence = tagged
+    item.tags, evidence, packed = tagged
     if evidence:
         item.extras[EVIDENCE] = evidence
+        if packed is not None:
+            stored_evidence.hand_over(evidence, packed)  # the write stores it as it is
     else:
         item.extras.pop(EVIDENCE, None)
 

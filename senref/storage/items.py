@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from senref.core import identifiers as ids
-from senref.core.matching import first_author_key, fold, title_key
+from senref.core.matching import fold
 from senref.core.model import Attachment, Creator, Item, Note, Tag, creator_summary
 from senref.storage import compact
 
@@ -80,6 +80,7 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
     """Insert or replace *item* and all its child rows; returns the row id. Caller holds a transaction."""
     summary = creator_summary(item.creators)
     sort_title = fold(item.title)
+    fields, abstract, extras, evidence, provenance = compact.pack_row(item.fields, item.extras, item.provenance)
     columns: dict[str, Any] = {
         "key": item.key,
         "item_type": item.item_type,
@@ -94,13 +95,13 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
         "date_modified": item.date_modified,
         "version": item.version,
         "deleted": 1 if item.deleted else 0,
-        # title_key only differs from the folded title by dropping markup first
-        "title_key": title_key(item.title) if "<" in item.title else sort_title,
-        "first_author": first_author_key(item.creators),
+        # (title_key and first_author stay empty: nothing reads them since schema 8)
         "hal_version": item.hal_version,
-        "fields": compact.encode_fields(item.fields),
-        "provenance": _dumps(item.provenance),
-        "extras": compact.encode_extras(item.extras),
+        "fields": fields,
+        "packed_abstract": abstract,
+        "provenance": provenance,
+        "extras": extras,
+        "packed_evidence": evidence,
         "relations": _dumps(item.relations),
         "has_file": 1 if any(a.link_mode != "linked_url" for a in item.attachments) else 0,
     }
@@ -280,17 +281,18 @@ def _from_row(conn: sqlite3.Connection, row: sqlite3.Row,
     rid = int(row["id"])
     if children is None:
         children = _children(conn, [rid])
+    fields = compact.unpack_fields(row["fields"], row["packed_abstract"])
     item = Item(
         item_type=row["item_type"],
-        fields=compact.decode_fields(row["fields"]),
+        fields=fields,
         key=row["key"],
         version=row["version"],
         date_added=row["date_added"],
         date_modified=row["date_modified"],
         deleted=bool(row["deleted"]),
         hal_version=row["hal_version"],
-        provenance=json.loads(row["provenance"]),
-        extras=compact.decode_extras(row["extras"]),
+        provenance=compact.unpack_provenance(row["provenance"], fields),
+        extras=compact.unpack_extras(row["extras"], row["packed_evidence"]),
         relations=json.loads(row["relations"]),
     )
     item.creators = [Creator(r["creator_type"], r["first_name"], r["last_name"], r["name"])

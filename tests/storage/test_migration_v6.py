@@ -15,6 +15,7 @@ from senref.core.model import Creator, Item, Note
 from senref.core.query import ItemQuery
 from senref.storage import items as rows
 from senref.storage import migrations
+from tests.storage.old_rows import write_old
 
 QUERIES = ("s", "se", "sen", "senolytic", "m", "müller", "10.1", "x", "one-two", "q z")
 FTS_ROWS = "SELECT rowid, title, creators, abstract, tags, notes, identifiers, publication FROM items_fts ORDER BY rowid"
@@ -37,7 +38,7 @@ def _make_v5_library(folder: Path, n: int = 60) -> None:
         if k % 5 == 0:
             item.notes.append(Note(html=f"<p>note {k}</p>"))
         item.deleted = k % 11 == 0
-        rows.write_item(conn, item)
+        write_old(conn, [item])
     conn.execute("DELETE FROM items WHERE id = 7")  # an orphan search row: the rebuild keeps what was there
     conn.execute("COMMIT")
     conn.close()

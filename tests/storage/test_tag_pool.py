@@ -3,12 +3,13 @@ tagging builds, and a worker that cannot help leaves the import to tag by itself
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from senref.core import tag_pool
+from senref.core import stored_evidence, tag_pool
 from senref.core.library import Library
 from senref.core.model import MANUAL, Item
 from senref.core.query import ItemQuery
@@ -43,9 +44,28 @@ def _state(folder: Path) -> list[tuple[str, list[tuple[str, int]], Any]]:
     return sorted((i.title, sorted((t.tag, t.type) for t in i.tags), i.extras.get("topicEvidence")) for i in items)
 
 
+def _columns(folder: Path) -> list[tuple[Any, ...]]:
+    """Every column of every item row but those random or of the clock (key, dates), in title order."""
+    conn = sqlite3.connect(folder / "library.sqlite")
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = [{k: r[k] for k in r.keys() if k not in ("id", "key", "date_added", "date_modified")}  # noqa: SIM118
+                for r in conn.execute("SELECT * FROM items")]
+    finally:
+        conn.close()
+    return sorted(tuple(r.items()) for r in rows)
+
+
 def test_pooled_import_tags_as_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     submitted: list[int] = []
     real = tag_pool.TagPool.submit
+    packed_here: list[int] = []
+    real_pack = stored_evidence.pack
+
+    def counted_pack(evidence: Any) -> Any:
+        packed_here.append(1)
+        return real_pack(evidence)
+    monkeypatch.setattr(stored_evidence, "pack", counted_pack)
 
     def counting(self: tag_pool.TagPool, items: list[Item]) -> Any:
         future = real(self, items)
@@ -57,10 +77,20 @@ def test_pooled_import_tags_as_in_process(tmp_path: Path, monkeypatch: pytest.Mo
         report = library.import_records(_records(1130), batch=250)
     assert report.created == 1130
     assert submitted == [250, 250, 250]  # the first and the last (partial) batches are tagged here
+    pooled_packs = len(packed_here)
     with Library.open(tmp_path / "here", tagger=get_tagger()) as library:
         library.import_records(_records(1130), batch=100_000)
     pooled, here = _state(tmp_path / "pooled"), _state(tmp_path / "here")
     assert pooled == here
+    # The worker's stored evidence is what this process would have stored, byte for byte, and it was used:
+    # this process packed the evidence of the batches it tagged itself, not of the worker's.
+    assert _columns(tmp_path / "pooled") == _columns(tmp_path / "here")
+    assert pooled_packs < len(packed_here) - pooled_packs
+    conn = sqlite3.connect(tmp_path / "pooled" / "library.sqlite")
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM items WHERE packed_evidence IS NOT NULL").fetchone()[0] > 0
+    finally:
+        conn.close()
     assert any("Drug/navitoclax" in dict(tags) for _, tags, _ in pooled)
     assert any("SASP" in dict(tags) for _, tags, _ in pooled)
 

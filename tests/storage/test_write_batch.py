@@ -114,7 +114,7 @@ def test_batched_import_ends_as_item_by_item(tmp_path: Path, monkeypatch: pytest
     with monkeypatch.context() as patch:
         patch.setattr(rows, "write_batch", _no_batch)
         # and each profile made afresh from the stored item, as before it was made once per record
-        patch.setattr(dupstore, "index_item", lambda conn, rid, item, known=None: _index_item(conn, rid, item))
+        patch.setattr(dupstore, "index_item", lambda conn, rid, item, known=None, cache=None: _index_item(conn, rid, item))
         one_by_one = _import_twice(tmp_path / "plain", records)
     assert batched["items"], name
     for table in one_by_one:
