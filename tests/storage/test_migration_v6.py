@@ -15,6 +15,7 @@ from senref.core.model import Creator, Item, Note
 from senref.core.query import ItemQuery
 from senref.storage import items as rows
 from senref.storage import migrations
+from tests.storage.migration_helpers import fail_midway, fts_words
 from tests.storage.old_rows import write_old
 
 QUERIES = ("s", "se", "sen", "senolytic", "m", "müller", "10.1", "x", "one-two", "q z")
@@ -51,17 +52,6 @@ def _answers(folder: Path) -> list[tuple[str, int, list[int | None]]]:
             ItemQuery(search=q), 0, 100)]) for q in QUERIES]
 
 
-def _fts_words(path: Path) -> list[tuple[object, ...]]:
-    """Every word the search index holds and where: the same for an index with or without its own copy of
-    the text (version 7 keeps none)."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, items_fts, instance)")
-        return [tuple(r) for r in conn.execute("SELECT doc, col, offset, term FROM temp.words ORDER BY 1, 2, 3, 4")]
-    finally:
-        conn.close()
-
-
 def _fts_rows(path: Path) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(path)
     try:
@@ -74,7 +64,7 @@ def test_version_5_library_gets_the_same_search_rows_and_answers(tmp_path: Path)
     folder = tmp_path / "lib"
     _make_v5_library(folder)
     before = _fts_rows(folder / "library.sqlite")
-    words = _fts_words(folder / "library.sqlite")
+    words = fts_words(folder / "library.sqlite")
     with Library.open(folder, autotag=False) as lib:
         conn = lib.db.conn
         assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
@@ -83,7 +73,7 @@ def test_version_5_library_gets_the_same_search_rows_and_answers(tmp_path: Path)
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0  # the old index's pages were given back
         assert lib.count(ItemQuery(search="s")) == lib.count(ItemQuery(search="senolytic")) > 0
         assert lib.count(ItemQuery(search="z")) == lib.count(ItemQuery(search="zebra")) > 0
-    assert _fts_words(folder / "library.sqlite") == words
+    assert fts_words(folder / "library.sqlite") == words
     # Answers of the rebuilt index are those of a library made at version 6 from the same writes.
     fresh = tmp_path / "fresh"
     _make_v5_library(fresh)
@@ -101,12 +91,7 @@ def test_a_failed_rebuild_leaves_version_5_whole(tmp_path: Path, monkeypatch: py
     folder = tmp_path / "lib"
     _make_v5_library(folder)
     before = _fts_rows(folder / "library.sqlite")
-    step = migrations.MIGRATIONS[6]
-
-    def dies_halfway(conn: sqlite3.Connection) -> None:
-        step(conn)
-        raise sqlite3.OperationalError("disk I/O error")
-    monkeypatch.setitem(migrations.MIGRATIONS, 6, dies_halfway)
+    fail_midway(monkeypatch, 6)
     with pytest.raises(sqlite3.OperationalError):
         Library.open(folder, autotag=False)
     conn = sqlite3.connect(folder / "library.sqlite")
@@ -122,7 +107,7 @@ def test_a_process_killed_during_the_rebuild_leaves_version_5_whole(tmp_path: Pa
     folder = tmp_path / "lib"
     _make_v5_library(folder, n=400)
     before = _fts_rows(folder / "library.sqlite")
-    words = _fts_words(folder / "library.sqlite")
+    words = fts_words(folder / "library.sqlite")
     # The child kills itself from inside the rebuild, after the new index is filled and before COMMIT.
     code = (
         "import os, signal, sys\n"
@@ -144,4 +129,4 @@ def test_a_process_killed_during_the_rebuild_leaves_version_5_whole(tmp_path: Pa
     assert _answers(folder) == _answers(folder)  # and it migrates cleanly on the next open
     with Library.open(folder, autotag=False) as lib:
         assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
-    assert _fts_words(folder / "library.sqlite") == words
+    assert fts_words(folder / "library.sqlite") == words

@@ -21,6 +21,7 @@ from senref.core.query import ItemQuery
 from senref.storage import items as rows
 from senref.storage import migrations
 from senref.storage import tags as tag_rows
+from tests.storage.migration_helpers import fail_midway, fts_words
 from tests.storage.old_rows import write_old
 
 QUERIES = ("s", "se", "sen", "senolytic", "m", "müller", "mull", "10.1", "x", "one-two", "q z", "ß", "zebra",
@@ -67,17 +68,8 @@ def _make_library(folder: Path, *, target: int | None = None, n: int = 120, seed
     conn.close()
 
 
-def _words(path: Path) -> list[tuple[object, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, items_fts, instance)")
-        return [tuple(r) for r in conn.execute("SELECT doc, col, offset, term FROM temp.words ORDER BY 1, 2, 3, 4")]
-    finally:
-        conn.close()
-
-
 def _unplaced(folder: Path) -> list[tuple[object, ...]]:
-    return sorted((doc, col, term) for doc, col, _offset, term in _words(folder / "library.sqlite"))
+    return sorted((doc, col, term) for doc, col, _offset, term in fts_words(folder / "library.sqlite"))
 
 
 def _answers(folder: Path) -> list[tuple[object, ...]]:
@@ -110,7 +102,7 @@ def _built_afresh(folder: Path, copy: Path) -> None:
 def test_version_6_library_keeps_its_words_and_answers_and_shrinks(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     _make_library(folder, target=6, n=300)
-    words = _words(folder / "library.sqlite")
+    words = fts_words(folder / "library.sqlite")
     plain = tmp_path / "plain"
     shutil.copytree(folder, plain)
     conn = sqlite3.connect(plain / "library.sqlite")
@@ -127,20 +119,15 @@ def test_version_6_library_keeps_its_words_and_answers_and_shrinks(tmp_path: Pat
                             ).fetchone()[0] == 0
         assert conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
     assert (folder / "library.sqlite").stat().st_size < size
-    assert _words(folder / "library.sqlite") == words
+    assert fts_words(folder / "library.sqlite") == words
     assert _answers(folder) == answers
 
 
 def test_a_failed_upgrade_leaves_version_6_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "lib"
     _make_library(folder, target=6)
-    words = _words(folder / "library.sqlite")
-    step = migrations.MIGRATIONS[7]
-
-    def dies_halfway(conn: sqlite3.Connection) -> None:
-        step(conn)
-        raise sqlite3.OperationalError("disk I/O error")
-    monkeypatch.setitem(migrations.MIGRATIONS, 7, dies_halfway)
+    words = fts_words(folder / "library.sqlite")
+    fail_midway(monkeypatch, 7)
     with pytest.raises(sqlite3.OperationalError):
         Library.open(folder, autotag=False)
     conn = sqlite3.connect(folder / "library.sqlite")
@@ -149,14 +136,14 @@ def test_a_failed_upgrade_leaves_version_6_whole(tmp_path: Path, monkeypatch: py
     assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name LIKE 'items_fts_v7%' OR name = 'items_title_key'"
                         ).fetchone()[0] == 1
     conn.close()
-    assert _words(folder / "library.sqlite") == words
+    assert fts_words(folder / "library.sqlite") == words
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_process_killed_during_the_upgrade_leaves_version_6_whole(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     _make_library(folder, target=6, n=400)
-    words = _words(folder / "library.sqlite")
+    words = fts_words(folder / "library.sqlite")
     code = (
         "import os, signal\n"
         "from senref.storage import migrations\n"
@@ -173,10 +160,10 @@ def test_a_process_killed_during_the_upgrade_leaves_version_6_whole(tmp_path: Pa
     conn = sqlite3.connect(folder / "library.sqlite")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
     conn.close()
-    assert _words(folder / "library.sqlite") == words
+    assert fts_words(folder / "library.sqlite") == words
     with Library.open(folder, autotag=False) as lib:
         assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
-    assert _words(folder / "library.sqlite") == words
+    assert fts_words(folder / "library.sqlite") == words
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -229,4 +216,4 @@ def test_mending_an_index_with_rows_of_gone_items_builds_it_again(tmp_path: Path
         assert any("search index" in line for line in done) and left == []
     oracle = tmp_path / "oracle"
     _built_afresh(folder, oracle)
-    assert _words(folder / "library.sqlite") == _words(oracle / "library.sqlite")
+    assert fts_words(folder / "library.sqlite") == fts_words(oracle / "library.sqlite")

@@ -22,6 +22,7 @@ from senref.core.model import Creator, Item
 from senref.core.query import ItemQuery
 from senref.storage import compact, migrations
 from senref.storage import items as rows
+from tests.storage.migration_helpers import fail_midway, fts_words
 from tests.storage.old_rows import write_old
 
 _WORDS = ["senescence", "p16INK4a", "NF-κB", "Müller", "\x00", "𝔘𝔫𝔦", "🧬", "<b>bold</b>", "e\u0301", "日本語",
@@ -136,26 +137,17 @@ def _raw(path: Path, sql: str = "SELECT * FROM items ORDER BY id") -> list[tuple
         conn.close()
 
 
-def _words(path: Path) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, items_fts, instance)")
-        return [tuple(r) for r in conn.execute("SELECT doc, col, offset, term FROM temp.words ORDER BY 1, 2, 3, 4")]
-    finally:
-        conn.close()
-
-
 def test_version_7_library_reads_the_same_and_shrinks(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     made = _v7_library(folder, n=300)
     path = folder / "library.sqlite"
-    before, answers, words, size = _as_v7_read_them(path), _raw(path, _QUERIES), _words(path), path.stat().st_size
+    before, answers, words, size = _as_v7_read_them(path), _raw(path, _QUERIES), fts_words(path), path.stat().st_size
     assert before == [_exact([i.fields, i.extras, i.provenance]) for i in made]  # the v7 writer kept all
     after = _read_now(folder)  # opening migrates
     assert _raw(path, "PRAGMA user_version") == [(migrations.LATEST,)] and migrations.LATEST == 8
     assert after == before
     assert _raw(path, _QUERIES) == answers
-    assert _words(path) == words
+    assert fts_words(path) == words
     assert _raw(path, "SELECT COUNT(*) FROM items WHERE title_key != '' OR first_author != ''") == [(0,)]
     assert _raw(path, "SELECT COUNT(*) FROM items WHERE packed_abstract IS NOT NULL")[0][0] > 0
     assert _raw(path, "SELECT COUNT(*) FROM items WHERE packed_evidence IS NOT NULL")[0][0] > 0
@@ -191,12 +183,7 @@ def test_a_failed_upgrade_leaves_version_7_whole(tmp_path: Path, monkeypatch: py
     _v7_library(folder)
     path = folder / "library.sqlite"
     stored = _raw(path)
-    step = migrations.MIGRATIONS[8]
-
-    def dies_halfway(conn: sqlite3.Connection) -> None:
-        step(conn)
-        raise sqlite3.OperationalError("disk I/O error")
-    monkeypatch.setitem(migrations.MIGRATIONS, 8, dies_halfway)
+    fail_midway(monkeypatch, 8)
     with pytest.raises(sqlite3.OperationalError):
         Library.open(folder, autotag=False)
     assert _raw(path, "PRAGMA user_version") == [(7,)]
