@@ -14,11 +14,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from senref.core import identifiers as ids
 from senref.core.matching import family_key, fold, title_key
 from senref.core.model import Item
+
+
+class _LoadedOnUse:
+    """rapidfuzz's `fuzz`, imported at its first use: its compiled code is 4 MB of a window that may never
+    compare two records. The first use puts the module itself in this one's place."""
+
+    def __getattr__(self, name: str) -> Any:
+        from rapidfuzz import fuzz as module
+
+        globals()["fuzz"] = module
+        return getattr(module, name)
+
+
+fuzz: Any = _LoadedOnUse()
 
 #: Identifiers that name exactly one work (an ISBN is shared by a book's chapters, so it is not here).
 STRONG_SCHEMES = ("doi", "hal", "pmid", "pmcid", "arxiv")

@@ -11,16 +11,18 @@ saves time.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 from senref.core import stored_evidence
 from senref.core.model import Item, Tag
 from senref.core.sanitize import clean_item
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +85,10 @@ class TagPool:
             return None
         try:
             if self._pool is None:
+                # Imported here: process pools weigh 2.6 MB in a window that may never import a file.
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
                 # Spawned, not forked: the parent holds SQLite connections and may run threads.
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
                                                  initializer=_start, initargs=(self._tagger, os.getpid()))

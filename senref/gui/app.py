@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import senref.gui.source_scan  # noqa: F401 - first: the modules below are read without caching their source
 from senref.core.library import Library, LibraryError
 from senref.core.maintenance import backup_if_due
 from senref.gui import clipboard

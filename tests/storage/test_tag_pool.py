@@ -97,7 +97,9 @@ def test_pooled_import_tags_as_in_process(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_a_worker_that_fails_leaves_the_tagging_to_the_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A spawned worker would not see a patched _tag: the hand-over itself fails instead.
-    monkeypatch.setattr(tag_pool.ProcessPoolExecutor, "submit", lambda self, fn, *a: (_ for _ in ()).throw(OSError("no")))
+    from concurrent.futures import ProcessPoolExecutor
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", lambda self, fn, *a: (_ for _ in ()).throw(OSError("no")))
     with Library.open(tmp_path / "lib", tagger=get_tagger()) as library:
         report = library.import_records(_records(900), batch=200)
     assert report.created == 900
