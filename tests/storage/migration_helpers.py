@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,3 +31,21 @@ def fail_midway(monkeypatch: pytest.MonkeyPatch, version: int) -> None:
         step(conn)
         raise sqlite3.OperationalError("disk I/O error")
     monkeypatch.setitem(migrations.MIGRATIONS, version, dies_halfway)
+
+
+def open_killed_midway(folder: Path, version: int) -> None:
+    """Open the library at *folder* in a child process that SIGKILLs itself once the step to *version* has
+    done its work, before it commits, as a power cut would."""
+    code = (
+        "import os, signal\n"
+        "from senref.storage import migrations\n"
+        f"step = migrations.MIGRATIONS[{version}]\n"
+        "def killed(conn):\n"
+        "    step(conn)\n"
+        "    os.kill(os.getpid(), signal.SIGKILL)\n"
+        f"migrations.MIGRATIONS[{version}] = killed\n"
+        "from senref.core.library import Library\n"
+        f"Library.open({str(folder)!r}, autotag=False)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=False)
+    assert done.returncode == -signal.SIGKILL, done.stderr

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,7 @@ from senref.core.model import Creator, Item, Note
 from senref.core.query import ItemQuery
 from senref.storage import items as rows
 from senref.storage import migrations
-from tests.storage.migration_helpers import fail_midway, fts_words
+from tests.storage.migration_helpers import fail_midway, fts_words, open_killed_midway
 from tests.storage.old_rows import write_old
 
 QUERIES = ("s", "se", "sen", "senolytic", "m", "müller", "10.1", "x", "one-two", "q z")
@@ -109,19 +107,7 @@ def test_a_process_killed_during_the_rebuild_leaves_version_5_whole(tmp_path: Pa
     before = _fts_rows(folder / "library.sqlite")
     words = fts_words(folder / "library.sqlite")
     # The child kills itself from inside the rebuild, after the new index is filled and before COMMIT.
-    code = (
-        "import os, signal, sys\n"
-        "from senref.storage import migrations\n"
-        "step = migrations.MIGRATIONS[6]\n"
-        "def killed(conn):\n"
-        "    step(conn)\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "migrations.MIGRATIONS[6] = killed\n"
-        "from senref.core.library import Library\n"
-        f"Library.open({str(folder)!r}, autotag=False)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=False)
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    open_killed_midway(folder, 6)
     conn = sqlite3.connect(folder / "library.sqlite")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     conn.close()

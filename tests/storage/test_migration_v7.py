@@ -8,8 +8,6 @@ import random
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from senref.core.query import ItemQuery
 from senref.storage import items as rows
 from senref.storage import migrations
 from senref.storage import tags as tag_rows
-from tests.storage.migration_helpers import fail_midway, fts_words
+from tests.storage.migration_helpers import fail_midway, fts_words, open_killed_midway
 from tests.storage.old_rows import write_old
 
 QUERIES = ("s", "se", "sen", "senolytic", "m", "müller", "mull", "10.1", "x", "one-two", "q z", "ß", "zebra",
@@ -144,19 +142,7 @@ def test_a_process_killed_during_the_upgrade_leaves_version_6_whole(tmp_path: Pa
     folder = tmp_path / "lib"
     _make_library(folder, target=6, n=400)
     words = fts_words(folder / "library.sqlite")
-    code = (
-        "import os, signal\n"
-        "from senref.storage import migrations\n"
-        "step = migrations.MIGRATIONS[7]\n"
-        "def killed(conn):\n"
-        "    step(conn)\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "migrations.MIGRATIONS[7] = killed\n"
-        "from senref.core.library import Library\n"
-        f"Library.open({str(folder)!r}, autotag=False)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=False)
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    open_killed_midway(folder, 7)
     conn = sqlite3.connect(folder / "library.sqlite")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
     conn.close()

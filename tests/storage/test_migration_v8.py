@@ -10,8 +10,6 @@ import random
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ from senref.core.model import Creator, Item
 from senref.core.query import ItemQuery
 from senref.storage import compact, migrations
 from senref.storage import items as rows
-from tests.storage.migration_helpers import fail_midway, fts_words
+from tests.storage.migration_helpers import fail_midway, fts_words, open_killed_midway
 from tests.storage.old_rows import write_old
 
 _WORDS = ["senescence", "p16INK4a", "NF-κB", "Müller", "\x00", "𝔘𝔫𝔦", "🧬", "<b>bold</b>", "e\u0301", "日本語",
@@ -196,19 +194,7 @@ def test_a_process_killed_during_the_upgrade_leaves_version_7_whole(tmp_path: Pa
     _v7_library(folder, n=400)
     path = folder / "library.sqlite"
     stored, before = _raw(path), _as_v7_read_them(path)
-    code = (
-        "import os, signal\n"
-        "from senref.storage import migrations\n"
-        "step = migrations.MIGRATIONS[8]\n"
-        "def killed(conn):\n"
-        "    step(conn)\n"
-        "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "migrations.MIGRATIONS[8] = killed\n"
-        "from senref.core.library import Library\n"
-        f"Library.open({str(folder)!r}, autotag=False)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120, check=False)
-    assert done.returncode == -signal.SIGKILL, done.stderr
+    open_killed_midway(folder, 8)
     assert _raw(path, "PRAGMA user_version") == [(7,)]
     assert _raw(path) == stored
     assert _read_now(folder) == before
