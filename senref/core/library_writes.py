@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
 
 from senref.core import checkpoints
 from senref.core.confine import safe_filename
@@ -15,7 +14,7 @@ from senref.core.merge import RELATED, add_relation, merge_into, same_identity
 from senref.core.model import Item, is_key, new_key, now_iso
 from senref.core.records import ImportProblem, ImportRecord
 from senref.core.sanitize import clean_item
-from senref.core.tag_pool import Tagged, TagPool, take
+from senref.core.tag_pool import Submitted, Tagged, TagPool, take
 from senref.storage import collections as collection_rows
 from senref.storage import duplicates as dup_rows
 from senref.storage import dupstore, versions
@@ -226,13 +225,13 @@ class LibraryWrites(LibraryBase):
         filed = False  # whether any record named collections (their tree then changed)
         # From the second full batch on, a worker process tags batch k+1 while this one writes batch k.
         pool = TagPool(self.tagger) if self.tagger is not None and batch >= _POOL_BATCH else None
-        waiting: list[tuple[list[ImportRecord], Future[list[Tagged]] | None]] = []
+        waiting: list[tuple[list[ImportRecord], Submitted | None]] = []
         profiles = dupstore.ProfileCache(_PROFILE_CACHE)
 
-        def flush(records: list[ImportRecord], future: Future[list[Tagged]] | None = None) -> None:
+        def flush(records: list[ImportRecord], submitted: Submitted | None = None) -> None:
             if not records:
                 return
-            tagged = pool.result(future, len(records)) if pool is not None else None
+            tagged = pool.result(submitted, len(records)) if pool is not None else None
             keys: list[str] = []
             marked: list[str] = []
             try:

@@ -4,6 +4,8 @@ tagging builds, and a worker that cannot help leaves the import to tag by itself
 from __future__ import annotations
 
 import sqlite3
+import threading
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +85,10 @@ def test_pooled_import_tags_as_in_process(tmp_path: Path, monkeypatch: pytest.Mo
     pooled, here = _state(tmp_path / "pooled"), _state(tmp_path / "here")
     assert pooled == here
     # The worker's stored evidence is what this process would have stored, byte for byte, and it was used:
-    # this process packed the evidence of the batches it tagged itself, not of the worker's.
+    # this process packed the evidence of the records it tagged itself, not of the worker's (the worker
+    # always tags the chunks it has started, so some are its own however far behind it is).
     assert _columns(tmp_path / "pooled") == _columns(tmp_path / "here")
-    assert pooled_packs < len(packed_here) - pooled_packs
+    assert pooled_packs < len(packed_here) - pooled_packs - tag_pool.CHUNK
     conn = sqlite3.connect(tmp_path / "pooled" / "library.sqlite")
     try:
         assert conn.execute("SELECT COUNT(*) FROM items WHERE packed_evidence IS NOT NULL").fetchone()[0] > 0
@@ -93,6 +96,67 @@ def test_pooled_import_tags_as_in_process(tmp_path: Path, monkeypatch: pytest.Mo
         conn.close()
     assert any("Drug/navitoclax" in dict(tags) for _, tags, _ in pooled)
     assert any("SASP" in dict(tags) for _, tags, _ in pooled)
+
+
+class _Executor:
+    """Stands for the worker: hands out futures the test finishes, starts or leaves pending."""
+
+    def __init__(self) -> None:
+        self.futures: list[Future[Any]] = []
+        self.chunks: list[list[Item]] = []
+
+    def submit(self, fn: Any, chunk: list[Item]) -> Future[Any]:
+        future: Future[Any] = Future()
+        self.futures.append(future)
+        self.chunks.append(chunk)
+        return future
+
+    def shutdown(self, **_: Any) -> None:
+        pass
+
+
+def _tagged_here(items: list[Item]) -> list[Any]:
+    tag_pool._worker_tagger = get_tagger()
+    try:
+        return tag_pool._tag(items)
+    finally:
+        tag_pool._worker_tagger = None
+
+
+def test_the_import_takes_back_the_chunks_the_worker_has_not_started() -> None:
+    pool = tag_pool.TagPool(get_tagger())
+    executor = _Executor()
+    pool._pool = executor  # type: ignore[assignment]
+    items = [record.item for record in _records(tag_pool.CHUNK * 4 + 7)]
+    submitted = pool.submit(items)
+    assert submitted is not None and len(executor.futures) == 5
+    done, running, *pending = executor.futures
+    done.set_running_or_notify_cancel()
+    done.set_result(_tagged_here(executor.chunks[0]))
+    running.set_running_or_notify_cancel()
+    threading.Timer(0.05, lambda: running.set_result(_tagged_here(executor.chunks[1]))).start()
+    tagged = pool.result(submitted, len(items))
+    assert tagged is not None and len(tagged) == len(items)
+    first = 2 * tag_pool.CHUNK
+    assert all(t is not None for t in tagged[:first])
+    assert tagged[first:] == [None] * (len(items) - first)  # this process tags those
+    assert all(f.cancelled() for f in pending)
+    assert pool.taken_back == len(items) - first
+    assert [(sorted(tags), packed) for tags, _, packed in tagged[:first]] == \
+        [(sorted(tags), packed) for tags, _, packed in _tagged_here(items[:first])]
+
+
+def test_a_chunk_the_worker_fails_fails_the_batch_over_to_this_process() -> None:
+    pool = tag_pool.TagPool(get_tagger())
+    executor = _Executor()
+    pool._pool = executor  # type: ignore[assignment]
+    submitted = pool.submit([record.item for record in _records(tag_pool.CHUNK + 1)])
+    for future in executor.futures:
+        future.set_running_or_notify_cancel()
+    executor.futures[0].set_result([])  # a short answer is no answer
+    executor.futures[1].set_result(_tagged_here(executor.chunks[1]))
+    assert pool.result(submitted, tag_pool.CHUNK + 1) is None
+    assert pool.submit([Item(fields={"title": "x"})]) is None  # and the worker is not asked again
 
 
 def test_a_worker_that_fails_leaves_the_tagging_to_the_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
