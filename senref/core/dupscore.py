@@ -285,9 +285,9 @@ def score(a: Profile, b: Profile, *, reach: float | None = None) -> tuple[float,
     """
     ids, after_names, kinds = _identifier_evidence(a, b), _place_evidence(a, b), _type_evidence(a, b)
     if reach is not None:
-        bound = ids[0] + after_names[0] + kinds[0] + _MOST_FROM_TEXT
-        if bound < reach:
-            return bound, []
+        most = ids[0] + after_names[0] + kinds[0] + _MOST_FROM_TEXT
+        if most < reach:
+            return most, []
     total, reasons = ids[0], list(ids[1])
     sim = title_similarity(a, b)
     share, first = _creators(a.families, b.families) if a.families and b.families else (0.0, False)
@@ -322,6 +322,15 @@ def score(a: Profile, b: Profile, *, reach: float | None = None) -> tuple[float,
         total += 0.5
         reasons.append("same container")
     return total + kinds[0], reasons + kinds[1]
+
+
+def may_reach(a: Profile, b: Profile, reach: float) -> bool:
+    """Whether `score(a, b)` can reach *reach* or `linkable(a, b)` hold, judged without the titles,
+    creators and container (a profile without them answers as the whole one): False means neither can."""
+    if shared_identifiers(a, b)[0]:
+        return True
+    ids, after_names, kinds = _identifier_evidence(a, b), _place_evidence(a, b), _type_evidence(a, b)
+    return ids[0] + after_names[0] + kinds[0] + _MOST_FROM_TEXT >= reach
 
 
 def _identifier_evidence(a: Profile, b: Profile) -> tuple[float, list[str]]:

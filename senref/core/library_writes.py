@@ -226,7 +226,7 @@ class LibraryWrites(LibraryBase):
         # From the second full batch on, a worker process tags batch k+1 while this one writes batch k.
         pool = TagPool(self.tagger) if self.tagger is not None and batch >= _POOL_BATCH else None
         waiting: list[tuple[list[ImportRecord], Submitted | None]] = []
-        profiles = dupstore.ProfileCache(_PROFILE_CACHE)
+        profiles = dup_rows.ImportProfiles(_PROFILE_CACHE)
 
         def flush(records: list[ImportRecord], submitted: Submitted | None = None) -> None:
             if not records:

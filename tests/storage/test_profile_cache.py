@@ -14,10 +14,11 @@ import pytest
 
 from senref.core import checkpoints
 from senref.core import library_writes as writes
-from senref.core.dupscore import LIKELY, Profile, profile, score
+from senref.core.dupscore import LIKELY, Profile, linkable, may_reach, profile, score
 from senref.core.library import Library
 from senref.core.model import Creator, Item
 from senref.core.records import ImportRecord
+from senref.storage import duplicates as dup_rows
 from tests.unit.test_dupscore_eval import eval_records, record_item
 
 
@@ -46,16 +47,51 @@ def _relations(lib: Library, key: str) -> list[str]:
 def test_the_profile_cache_finds_what_reading_every_profile_finds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
     cached, cached_keys = _import_eval_set(tmp_path / "cached", batch)
+    # No profile kept whole: every mate met again is judged by its light profile first.
     monkeypatch.setattr(writes, "_PROFILE_CACHE", 0)
+    light, light_keys = _import_eval_set(tmp_path / "light", batch)
+    # Nothing kept at all: every mate's profile is read and scored.
+    monkeypatch.setattr(dup_rows.ImportProfiles, "light", lambda self, rid: None)
     plain, plain_keys = _import_eval_set(tmp_path / "plain", batch)
     try:
         assert len(set(cached_keys)) < len(cached_keys), "the set has records merged on proof"
         found = _findings(cached, cached_keys)
         assert found["pairs"], "the set has likely pairs to find"
         assert found == _findings(plain, plain_keys)
+        assert _findings(light, light_keys) == found
     finally:
         cached.close()
+        light.close()
         plain.close()
+
+
+def test_light_profiles_turn_away_only_pairs_that_can_be_neither_likely_nor_linked() -> None:
+    rng = random.Random(11)
+    cache = dup_rows.ImportProfiles(0)
+    turned_away = 0
+    for n in range(20_000):
+        a, b = _varied(rng, n), _varied(rng, n + 1)
+        cache.keep_light(a)
+        light = cache.light(a.rank)
+        assert light is not None
+        if not may_reach(light, b, LIKELY):
+            turned_away += 1
+            assert not linkable(a, b)
+            assert score(a, b)[0] < LIKELY
+        assert may_reach(light, b, LIKELY) == may_reach(a, b, LIKELY)  # the light profile judges as the whole
+    assert 1000 < turned_away < 19_000, turned_away
+
+
+def _varied(rng: random.Random, rank: int) -> Profile:
+    """Profiles alike enough, often enough, for every kind of evidence to show up."""
+    title = rng.choice(["senescence after irradiation", "senescence after irradiation of fibroblasts",
+                        "senolytics in lung cancer", "sasp and relapse"])
+    return Profile(key=f"K{rank}", item_type=rng.choice(["journalArticle", "preprint", "book", "magazineArticle"]),
+                   title=title, main=title.split(" of ")[0], families=rng.sample(["smith", "wang", "li"], 2),
+                   year=rng.choice([None, 2019, 2020, 2021, 2023]), container=rng.choice(["", "radiother oncol"]),
+                   page=rng.choice(["", "12", "13"]), numbers=rng.choice([{}, {"volume": "3"}, {"volume": "4"}]),
+                   strong=rng.choice([{}, {"doi": "10.1/a"}, {"doi": "10.1/b"}, {"pmid": "1"}]),
+                   isbn=rng.choice(["", "", "9780000000001"]), rank=rank, day=rng.choice([None, 7000, 7400]))
 
 
 def _paper(title: str) -> Item:
