@@ -10,7 +10,6 @@ file whose row is gone. Journal entries are written and settled under the librar
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -89,6 +88,8 @@ class FileStore:
         target = folder / name
         if target.is_symlink() or (os.path.lexists(target) and not target.is_file()):
             raise FileStoreError(f"refusing to overwrite {target}")
+        import hashlib  # here, not at the top: see senref.core.digest
+
         digest = hashlib.sha256()
         with atomic_write(target, "wb") as out:
             if isinstance(src, bytes):

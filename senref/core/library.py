@@ -6,13 +6,12 @@ import), library_organising (tags, collections) and, here, trash, notes, stored 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from senref.core import checkpoints
 from senref.core.confine import own_folder_path, safe_filename
-from senref.core.digest import file_sha256
+from senref.core.digest import bytes_sha256, file_sha256
 from senref.core.library_base import (
     DB_NAME,
     FILES_DIR,
@@ -93,7 +92,7 @@ class Library(LibraryOrganising):
 
         The same content (sha256) already attached to the item is not stored twice.
         """
-        sha = file_sha256(src) if isinstance(src, Path) else hashlib.sha256(src).hexdigest()
+        sha = file_sha256(src) if isinstance(src, Path) else bytes_sha256(src)
         for att in self.get_item(item_key).attachments:
             if att.sha256 == sha:
                 return att

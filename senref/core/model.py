@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
+import random
 import re
-import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +26,9 @@ from senref.core.schema import (
 KEY_ALPHABET = "23456789ABCDEFGHIJKLMNPQRSTUVWXYZ"
 _KEY_RE = re.compile(rf"^[{KEY_ALPHABET}]{{8}}$")
 MANUAL, AUTOMATIC = 0, 1
+#: os.urandom behind `random`'s interface: what `secrets` uses, without `secrets`, which loads hmac and OpenSSL's
+#: libcrypto (~3.5 MB resident) into a window that makes one key (the item pane's blank item) at start.
+_OS_RANDOM = random.SystemRandom()
 
 #: Keys other programs' item JSON carries that are bookkeeping, not bibliographic fields
 #: (Better BibTeX's `itemID`/`uri`/`citekey`, the Web API's `parentItem`...).
@@ -35,7 +38,7 @@ BOOKKEEPING = frozenset({"itemID", "uri", "libraryID", "itemKey", "citekey", "mu
 
 def new_key() -> str:
     """A random 8-character Zotero-style key (one draw from the OS's random source, not eight)."""
-    n = secrets.randbelow(len(KEY_ALPHABET) ** 8)
+    n = _OS_RANDOM.randrange(len(KEY_ALPHABET) ** 8)
     out = []
     for _ in range(8):
         n, digit = divmod(n, len(KEY_ALPHABET))

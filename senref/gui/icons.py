@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 #: Sizes (device-independent px) rendered into each icon: table rows, menus, toolbars, the pane header.
@@ -136,27 +136,103 @@ def _device_ratio() -> float:
     return float(screen.devicePixelRatio()) if screen is not None else 1.0
 
 
+def _key(name: str, color: QColor | str | None) -> tuple[str, str, str, float]:
+    """What `icon(name, color)` is drawn from now: the name, both colours, the screen's pixel ratio."""
+    normal = QColor(color) if color is not None else _palette_color(QPalette.ColorRole.WindowText)
+    selected = _palette_color(QPalette.ColorRole.HighlightedText)
+    return name, normal.name(QColor.NameFormat.HexArgb), selected.name(QColor.NameFormat.HexArgb), _device_ratio()
+
+
+def _build(key: tuple[str, str, str, float]) -> QIcon:
+    name, normal, selected, ratio = key
+    svg = svg_source(name)
+    if svg is None:
+        return QIcon.fromTheme(name)
+    built = QIcon()
+    for size in SIZES:
+        for ratio_n in {1.0, ratio}:
+            built.addPixmap(_render(svg, QColor(normal).name(), size, ratio_n), QIcon.Mode.Normal)
+            built.addPixmap(_render(svg, QColor(selected).name(), size, ratio_n), QIcon.Mode.Selected)
+    return built
+
+
 def icon(name: str, color: QColor | str | None = None) -> QIcon:
     """Lucide icon *name* in *color* (default: the palette's text colour); selected rows get the
     highlighted-text colour so the icon stays visible on the selection."""
-    normal = QColor(color) if color is not None else _palette_color(QPalette.ColorRole.WindowText)
-    selected = _palette_color(QPalette.ColorRole.HighlightedText)
-    ratio = _device_ratio()
-    key = (name, normal.name(QColor.NameFormat.HexArgb), selected.name(QColor.NameFormat.HexArgb), ratio)
+    key = _key(name, color)
     found = _icon_cache.get(key)
-    if found is not None:
-        return found
-    svg = svg_source(name)
-    if svg is None:
-        found = QIcon.fromTheme(name)
-    else:
-        found = QIcon()
-        for size in SIZES:
-            for ratio_n in {1.0, ratio}:
-                found.addPixmap(_render(svg, normal.name(), size, ratio_n), QIcon.Mode.Normal)
-                found.addPixmap(_render(svg, selected.name(), size, ratio_n), QIcon.Mode.Selected)
-    _icon_cache[key] = found
+    if found is None:
+        found = _icon_cache[key] = _build(key)
     return found
+
+
+class _DeferredIconEngine(QIconEngine):
+    """`icon(name)` as it is at creation, rendered the first time Qt asks for a pixmap, its size or a paint.
+
+    A menu's icons are drawn only when it opens: rendered with the window, the menus' 17 icons (8 pixmaps
+    each, with the SVG renderers' and painters' allocations around them) held 1.6 MB of an idle window.
+    Every request goes to the very icon `icon()` would have given, so what is drawn is the same.
+    """
+
+    def __init__(self, key: tuple[str, str, str, float]) -> None:
+        super().__init__()
+        self._key = key
+        self._icon: QIcon | None = None
+
+    def real(self) -> QIcon:
+        if self._icon is None:
+            found = _icon_cache.get(self._key)
+            if found is None:
+                found = _icon_cache[self._key] = _build(self._key)
+            self._icon = found
+        return self._icon
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        # As Qt's pixmap engine paints: the pixmap for the rect at the device's ratio (the rect is aligned already).
+        device = painter.device()
+        ratio = device.devicePixelRatio() if device is not None else _device_ratio()
+        painter.drawPixmap(rect, self.real().pixmap(rect.size(), ratio, mode, state))
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.real().pixmap(size, mode, state)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        return self.real().pixmap(size, scale, mode, state)  # Qt 6 asks with the logical size, as QIcon.pixmap takes it
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        """As Qt's pixmap engine answers, in device-independent pixels: the smallest of SIZES that covers
+        *size* (else the largest), shrunk to fit it. (QIcon.actualSize would convert for the screen's ratio
+        a second time.) Answered without rendering: Qt asks before it lays a menu out."""
+        if not svg_source(self._key[0]):
+            return self.real().actualSize(size, mode, state)
+        area = size.width() * size.height()
+        side = min((s for s in SIZES if s * s >= area), default=max(SIZES))
+        found = QSize(side, side)
+        if side > size.width() or side > size.height():
+            found = found.scaled(size, Qt.AspectRatioMode.KeepAspectRatio)
+        return found
+
+    def availableSizes(self, mode: QIcon.Mode = QIcon.Mode.Normal, state: QIcon.State = QIcon.State.Off) -> list[QSize]:
+        return list(self.real().availableSizes(mode, state))
+
+    def isNull(self) -> bool:
+        # Qt asks before it lays a menu out: answered without rendering (a shipped SVG always draws).
+        return svg_source(self._key[0]) is None and self.real().isNull()
+
+    def key(self) -> str:
+        return "senref-deferred"
+
+    def clone(self) -> QIconEngine:
+        twin = _DeferredIconEngine(self._key)
+        twin._icon = self._icon
+        return twin
+
+
+def deferred_icon(name: str, color: QColor | str | None = None) -> QIcon:
+    """`icon(name, color)`, its pixmaps rendered when first drawn (already rendered ones are reused)."""
+    key = _key(name, color)
+    found = _icon_cache.get(key)
+    return found if found is not None else QIcon(_DeferredIconEngine(key))
 
 
 def item_type_icon(item_type: str) -> QIcon:
@@ -182,14 +258,14 @@ def set_action_icons(owner: Any, only: Iterable[str] | None = None) -> None:
 
     With *only*, just those attributes (the window draws its toolbar's as it is built, the rest once
     its table has painted: 22 icons of 8 pixmaps each were a quarter of building the window); without,
-    every action that has no icon yet.
+    every action that has no icon yet, each rendered when first drawn (a menu's, when it first opens).
     """
     for attribute, name in ACTION_ICONS.items():
         if only is not None and attribute not in only:
             continue
         action = getattr(owner, attribute, None)
         if action is not None and hasattr(action, "setIcon") and (only is not None or action.icon().isNull()):
-            action.setIcon(icon(name))
+            action.setIcon(icon(name) if only is not None else deferred_icon(name))
 
 
 def clear_cache() -> None:

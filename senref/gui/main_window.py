@@ -47,6 +47,7 @@ from senref.gui.dialogs.settings_dialog import SettingsDialog
 from senref.gui.drops import DropPayload
 from senref.gui.first_paint import AfterFirstPaint
 from senref.gui.gui_settings import restore_window_state, save_window_state
+from senref.gui.idle_memory import StartupMemoryRelease
 from senref.gui.library_signals import LibrarySignals
 from senref.gui.models.collection_tree import CollectionTreeModel
 from senref.gui.models.item_table import ItemTableModel
@@ -107,6 +108,9 @@ class MainWindow(QMainWindow):
         self.after_first_paint = AfterFirstPaint(self.table.viewport(), [
             self.collection_controller.refresh, self.tag_controller.refresh, self.duplicates_controller.refresh,
             self.browse_controller.select_first_row, lambda: icons.set_action_icons(self)], reads=self.reads, parent=self)
+        # Then the page caches those reads filled go back to the system.
+        self.startup_memory = StartupMemoryRelease(
+            library, self.reads, busy=lambda: not self.writes.is_idle() or self.jobs.busy(), parent=self)
 
     # -- construction --------------------------------------------------------------------------
     def _build_widgets(self) -> None:
@@ -450,6 +454,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self.after_first_paint.cancel()
+        self.startup_memory.cancel()
         gc_policy.uninstall_check(self.jobs.busy)
         self.browse_controller.stop()
         self.duplicates_controller.stop()

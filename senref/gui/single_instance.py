@@ -11,8 +11,9 @@ A launch that forwards uses only QtCore and QtNetwork and never creates a QAppli
 
 from __future__ import annotations
 
+import contextlib
 import getpass
-import hashlib
+import importlib
 import json
 import logging
 import re
@@ -39,6 +40,17 @@ WINDOWLESS_PLATFORMS = ("offscreen", "minimal", "minimalegl")
 DEFAULT_TIMEOUT_MS = 3000
 
 
+def _sha256_hex(data: bytes) -> str:
+    """sha256 from CPython's built-in module where there is one (`_sha256` to 3.11, `_sha2` after): hashlib
+    would load OpenSSL's libcrypto (~3.5 MB resident) into every window for this one short name."""
+    for name in ("_sha256", "_sha2"):
+        with contextlib.suppress(ImportError):
+            return str(importlib.import_module(name).sha256(data).hexdigest())
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def instance_name(library_folder: Path | str) -> str:
     """The server name for this user and library: `senref-<user>-<16 hex of the resolved path>`.
 
@@ -50,7 +62,7 @@ def instance_name(library_folder: Path | str) -> str:
     key = str(resolved)
     if sys.platform.startswith("win") or sys.platform == "darwin":
         key = key.casefold()  # case-insensitive file systems: C:\Lib and c:\lib are one library
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    digest = _sha256_hex(key.encode("utf-8"))[:16]
     try:
         user = getpass.getuser()
     except (KeyError, OSError):  # no passwd entry and no USER variable (some containers)

@@ -10,11 +10,16 @@ are interleaved with the modules' own objects, and the blocks they free stay map
 
 from __future__ import annotations
 
-import inspect
 import sys
-import tokenize
+from importlib import import_module
 from pathlib import Path
 from types import ModuleType
+
+# The hook is live here (PySide6 is imported first) and reads the source of each module an import statement
+# names, once a name: the modules this one needs come past it (import_module is not `__import__`), so
+# inspect's 3,300 lines and tokenize's never reach linecache before the hook is replaced.
+inspect = import_module("inspect")
+tokenize = import_module("tokenize")
 
 
 def uses_pyside(module: ModuleType) -> bool:

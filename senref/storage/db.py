@@ -231,6 +231,20 @@ class Database:
         finally:
             self.lock.release()
 
+    def release_memory(self) -> None:
+        """Empty the page cache of every connection this process holds (`PRAGMA shrink_memory`).
+
+        For a long-lived reader, the window, once its start-up reads have landed: the first page of the
+        table and the tag counts leave several MB of pages that an idle window never reads again, and a
+        later read takes what it needs from the OS's cache. Safe from any thread: SQLite serialises the
+        calls on one connection, and a page in use by another thread's statement is not released.
+        """
+        with self._all_mutex:
+            conns = list(self._all)
+        for conn in conns:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA shrink_memory")
+
     # -- backups -------------------------------------------------------------------------------
     def create_backup(self, label: str = "") -> tuple[BackupInfo, Verified]:
         """A backup now, whatever the interval (`senref backup create`)."""

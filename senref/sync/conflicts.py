@@ -3,7 +3,6 @@ senref did not write. Kept with their resolutions in `sync/<id>.conflicts.json` 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +36,8 @@ class Conflict:
         >>> Conflict.make_id("t", "field", "ABCD2345", "title") == Conflict.make_id("t", "field", "ABCD2345", "title")
         True
         """
+        import hashlib  # here, not at the top: see senref.core.digest
+
         text = f"{target_id}\x00{kind}\x00{item_key}\x00{field}"
         return hashlib.blake2b(text.encode(), digest_size=4).hexdigest()
 
