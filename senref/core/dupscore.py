@@ -285,7 +285,7 @@ def score(a: Profile, b: Profile, *, reach: float | None = None) -> tuple[float,
     """
     ids, after_names, kinds = _identifier_evidence(a, b), _place_evidence(a, b), _type_evidence(a, b)
     if reach is not None:
-        most = ids[0] + after_names[0] + kinds[0] + _MOST_FROM_TEXT
+        most = _most(ids, after_names, kinds)
         if most < reach:
             return most, []
     total, reasons = ids[0], list(ids[1])
@@ -329,8 +329,15 @@ def may_reach(a: Profile, b: Profile, reach: float) -> bool:
     creators and container (a profile without them answers as the whole one): False means neither can."""
     if shared_identifiers(a, b)[0]:
         return True
-    ids, after_names, kinds = _identifier_evidence(a, b), _place_evidence(a, b), _type_evidence(a, b)
-    return ids[0] + after_names[0] + kinds[0] + _MOST_FROM_TEXT >= reach
+    return _most(_identifier_evidence(a, b), _place_evidence(a, b), _type_evidence(a, b)) >= reach
+
+
+Evidence = tuple[float, list[str]]
+
+
+def _most(ids: Evidence, after_names: Evidence, kinds: Evidence) -> float:
+    """The most a pair can score with this evidence, whatever its titles, creators and container add."""
+    return ids[0] + after_names[0] + kinds[0] + _MOST_FROM_TEXT
 
 
 def _identifier_evidence(a: Profile, b: Profile) -> tuple[float, list[str]]:
