@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from senref.storage import migrations
-from senref.storage.health import StorageProblem, first_finding
+from senref.storage.health import StorageProblem, check_lines, first_finding
 
 BACKUP_DIR = "backups"
 #: Tables every restorable backup has (an interrupted copy or a foreign file has not).
@@ -116,7 +116,7 @@ def verify(path: Path) -> Verified:
 
 
 def verify_connection(conn: sqlite3.Connection, name: str) -> Verified:
-    rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(5)")]
+    rows = check_lines(conn, "integrity_check(5)")
     if rows != ["ok"]:
         raise BackupError(f"{name} failed its integrity check ({first_finding(rows)})")
     version = migrations.current_version(conn)

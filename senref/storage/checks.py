@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from senref.storage import health
 from senref.storage import items as rows
 
 
@@ -15,29 +16,39 @@ def integrity(conn: sqlite3.Connection, *, full: bool = False) -> list[str]:
     (and UNIQUE and NOT NULL over every row), most of the time of a check at 100k items.
     """
     pragma = "integrity_check" if full else "quick_check"
-    return [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
+    return health.check_lines(conn, pragma)
 
 
 def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tuple[str, int, str]]:
-    return [(str(r[0]), int(r[1]), str(r[2])) for r in conn.execute("PRAGMA foreign_key_check").fetchall()[:limit]]
+    try:
+        found = conn.execute("PRAGMA foreign_key_check").fetchall()[:limit]
+    except UnicodeDecodeError as exc:  # the error message of a damaged file, which Python decodes strictly
+        raise sqlite3.DatabaseError("database disk image is malformed (its error message is not text)") from exc
+    return [(str(r[0]), int(r[1]), str(r[2])) for r in found]
 
 
 def search_index_gaps(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(items not indexed, index rows of items that are gone)."""
+    """(items not indexed, index rows of items that are gone), over both search tables."""
     rows.flush_search_rows(conn)
-    missing = conn.execute("SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)").fetchone()[0]
-    orphan = conn.execute("SELECT COUNT(*) FROM items_fts WHERE rowid NOT IN (SELECT id FROM items)").fetchone()[0]
+    gaps = [_gaps(conn, table) for table in rows.SEARCH_TABLES]
+    return sum(m for m, _o in gaps), sum(o for _m, o in gaps)
+
+
+def _gaps(conn: sqlite3.Connection, table: str) -> tuple[int, int]:
+    missing = conn.execute(f"SELECT COUNT(*) FROM items WHERE id NOT IN (SELECT rowid FROM {table})").fetchone()[0]
+    orphan = conn.execute(f"SELECT COUNT(*) FROM {table} WHERE rowid NOT IN (SELECT id FROM items)").fetchone()[0]
     return int(missing), int(orphan)
 
 
 def search_index_error(conn: sqlite3.Connection) -> str:
-    """FTS5's own integrity check ("" when it passes or cannot run on a read-only library)."""
+    """FTS5's own integrity check of each search table ("" when they pass or cannot run on a read-only library)."""
     rows.flush_search_rows(conn)
-    try:
-        conn.execute("INSERT INTO items_fts(items_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.Error as exc:  # FTS5 reports corruption as an SQL error
-        if "readonly" not in str(exc):  # the check is an INSERT in form
-            return str(exc)
+    for table in rows.SEARCH_TABLES:
+        try:
+            conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.Error as exc:  # FTS5 reports corruption as an SQL error
+            if "readonly" not in str(exc):  # the check is an INSERT in form
+                return f"{table}: {exc}"
     return ""
 
 
@@ -49,10 +60,7 @@ def mend_search_index(conn: sqlite3.Connection) -> int:
         # from: those of an item that is gone are unknown, so the index is made again whole.
         rows.rebuild_search_index(conn)
         return gone + missing_count
-    missing = [str(r[0]) for r in conn.execute("SELECT key FROM items WHERE id NOT IN (SELECT rowid FROM items_fts)")]
-    for key in missing:
-        item = rows.read_item(conn, key)
-        rid = rows.item_id(conn, key)
-        if item is not None and rid is not None:
-            rows.index_fts(conn, rid, item, None)
-    return len(missing)
+    for table in rows.SEARCH_TABLES:  # each table apart: an item may lack its row in one of them only
+        missing = [int(r[0]) for r in conn.execute(f"SELECT id FROM items WHERE id NOT IN (SELECT rowid FROM {table})")]
+        rows.add_search_rows(conn, table, missing)
+    return missing_count

@@ -119,10 +119,23 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return version
 
 
+def check_lines(conn: sqlite3.Connection, pragma: str) -> list[str]:
+    """The lines of an integrity pragma ("quick_check(5)", "integrity_check"). Damage can put bytes that are
+    not UTF-8 into them (a name read from a bad page): those read as U+FFFD. In an error message, which
+    Python's sqlite3 decodes strictly, they leave only the fact that the report was unreadable."""
+    factory, conn.text_factory = conn.text_factory, lambda b: b.decode("utf-8", "replace")
+    try:
+        return [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
+    except UnicodeDecodeError:
+        return ["the file is damaged: SQLite's report of the damage is not readable text"]
+    finally:
+        conn.text_factory = factory
+
+
 def quick_check(conn: sqlite3.Connection) -> None:
     """SQLite's quick_check (b-tree structure, no index cross-checks): O(pages), read-only."""
     try:
-        rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+        rows = check_lines(conn, "quick_check(5)")
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             raise DamagedDatabase(f"is damaged ({exc})") from exc

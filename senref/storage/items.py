@@ -17,11 +17,17 @@ from senref.storage import compact
 
 _TAGS = re.compile(r"<[^>]{0,500}>")
 _FTS_COLUMNS = "rowid, title, creators, abstract, tags, notes, identifiers, publication"
-_FTS_INSERT = f"INSERT INTO items_fts ({_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)"
-#: The search index keeps no copy of its text (schema 7): a row is removed by giving FTS5 the words it was
-#: made from, which are the stored item's. Every change to what a row is made from goes through write_item,
-#: reindex or purge_trashed, which take the old words from the stored rows before they change.
-_FTS_DELETE = f"INSERT INTO items_fts (items_fts, {_FTS_COLUMNS}) VALUES ('delete',?,?,?,?,?,?,?,?)"
+#: The search index is two FTS5 tables of the same rows (schema 9): `items_fts` with the words' positions,
+#: for phrases ("one-two"), and `search_words` with the words alone and prefix indexes, for what most
+#: searches are (words typed as prefixes). Prefix indexes with positions took two thirds of the index.
+SEARCH_TABLES = ("items_fts", "search_words")
+#: (table, insert, delete) for each. The search index keeps no copy of its text (schema 7): a row is removed
+#: by giving FTS5 the words it was made from, which are the stored item's. Every change to what a row is made
+#: from goes through write_item, reindex or purge_trashed, which take the old words from the stored rows
+#: before they change.
+_SEARCH_ROWS = tuple((t, f"INSERT INTO {t} ({_FTS_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
+                      f"INSERT INTO {t} ({t}, {_FTS_COLUMNS}) VALUES ('delete',?,?,?,?,?,?,?,?)")
+                     for t in SEARCH_TABLES)
 
 
 @dataclass
@@ -64,8 +70,11 @@ def flush_search_rows(conn: sqlite3.Connection) -> None:
     if batch is None or not batch.fts:
         return
     pending, batch.fts = batch.fts, {}
-    conn.executemany(_FTS_DELETE, [old for old, _new in pending.values() if old is not None])
-    conn.executemany(_FTS_INSERT, [values for _old, values in pending.values()])
+    old_rows = [old for old, _new in pending.values() if old is not None]
+    new_rows = [values for _old, values in pending.values()]
+    for _table, insert, delete in _SEARCH_ROWS:
+        conn.executemany(delete, old_rows)
+        conn.executemany(insert, new_rows)
 
 
 _dumps = compact.dumps
@@ -183,9 +192,10 @@ def index_fts(conn: sqlite3.Connection, rid: int, item: Item, indexed: tuple[Any
         # A row written earlier in the batch is not in the index yet: what is there is what that write replaced.
         batch.fts[rid] = (older[0] if older is not None else indexed, values)
         return
-    if indexed is not None:
-        conn.execute(_FTS_DELETE, indexed)
-    conn.execute(_FTS_INSERT, values)
+    for _table, insert, delete in _SEARCH_ROWS:
+        if indexed is not None:
+            conn.execute(delete, indexed)
+        conn.execute(insert, values)
 
 
 def indexed_values(conn: sqlite3.Connection, rid: int) -> tuple[Any, ...] | None:
@@ -216,11 +226,22 @@ def reindex(conn: sqlite3.Connection, ids: list[int], change: Callable[[], None]
 def rebuild_search_index(conn: sqlite3.Connection) -> None:
     """Make the whole search index again from the stored items (it may hold rows whose words are unknown)."""
     flush_search_rows(conn)
-    conn.execute("INSERT INTO items_fts (items_fts) VALUES ('delete-all')")
+    for table, _insert, _delete in _SEARCH_ROWS:
+        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('delete-all')")
     ids = [int(r[0]) for r in conn.execute("SELECT id FROM items ORDER BY id")]
     for chunk in _chunks(ids):
-        conn.executemany(_FTS_INSERT, [_fts_values(rid, item) for rid, item in
-                                       zip(chunk, read_items_by_ids(conn, chunk), strict=True)])
+        values = [_fts_values(rid, item) for rid, item in zip(chunk, read_items_by_ids(conn, chunk), strict=True)]
+        for _table, insert, _delete in _SEARCH_ROWS:
+            conn.executemany(insert, values)
+
+
+def add_search_rows(conn: sqlite3.Connection, table: str, ids: list[int]) -> None:
+    """Index items *ids* in the search table *table*, which has no row of theirs (a mend after damage)."""
+    flush_search_rows(conn)
+    (insert,) = [ins for name, ins, _delete in _SEARCH_ROWS if name == table]
+    for chunk in _chunks(ids):
+        conn.executemany(insert, [_fts_values(rid, item) for rid, item in
+                                  zip(chunk, read_items_by_ids(conn, chunk), strict=True)])
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
@@ -370,7 +391,9 @@ def trashed_stored_files(conn: sqlite3.Connection) -> list[tuple[str, str]]:
 def purge_trashed(conn: sqlite3.Connection, ids: list[int]) -> None:
     """Delete the trashed items for good (children by cascade, search rows explicitly)."""
     flush_search_rows(conn)
-    conn.executemany(_FTS_DELETE, [old for old in (indexed_values(conn, rid) for rid in ids) if old is not None])
+    old_rows = [old for old in (indexed_values(conn, rid) for rid in ids) if old is not None]
+    for _table, _insert, delete in _SEARCH_ROWS:
+        conn.executemany(delete, old_rows)
     conn.execute("DELETE FROM items WHERE deleted = 1")
 
 

@@ -16,15 +16,15 @@ from senref.core.query import ItemQuery
 from senref.storage.queries import (
     ATTACHMENT_KIND,
     EXTRA_COLUMNS,
-    FTS_CLAUSE,
     ROW_COLUMNS,
+    clause_in,
     compile_query,
     fts_query,
     page,
     search_hits,
+    search_table,
 )
 
-_PROBE = "EXISTS (SELECT 1 FROM items_fts f WHERE f.items_fts MATCH ? AND f.rowid = w.id)"
 #: A probe walk looks at most this many items per row it must find (dense hits: most items match) ...
 _WALK_PER_ROW = 4
 #: ... and only for the first rows of a view, where the walk is short.
@@ -56,7 +56,8 @@ def probed_page_ids(conn: sqlite3.Connection, query: ItemQuery, offset: int, lim
     if offset + limit > _PROBE_ROWS or not _prefix_indexed(conn, query.search):
         return None
     sql = compile_query(conn, query)
-    if FTS_CLAUSE not in sql.where or sql.order.startswith("+"):
+    clause = clause_in(sql.where)
+    if clause is None or sql.order.startswith("+"):
         return None  # few hits: compile_query's plan starts from them
     # Ids are never reused downwards, so the largest is at least the number of items: a cheap bound.
     items = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM items").fetchone()[0])
@@ -64,22 +65,24 @@ def probed_page_ids(conn: sqlite3.Connection, query: ItemQuery, offset: int, lim
     # The walk probes about (offset + limit) * items / hits items; the hit set costs one entry per hit.
     if hits * _WALK_PER_ROW < items or (offset + limit) * items * _PROBE_COST > hits * hits:
         return None
-    return _probe_walk(conn, sql.where, sql.params, sql.order, offset=offset, limit=limit)
+    return _probe_walk(conn, sql.where, clause, sql.params, sql.order, offset=offset, limit=limit)
 
 
-def _probe_walk(conn: sqlite3.Connection, where: str, params: list[object], order: str, *,
+def _probe_walk(conn: sqlite3.Connection, where: str, clause: str, params: list[object], order: str, *,
                 offset: int, limit: int) -> list[int] | None:
     """The page from a bounded walk of the sort index, each item probed in the full-text index; None when
     the walk was too short to hold the page (sparser hits than it was sized for)."""
     wanted, walk = offset + limit, (offset + limit) * _WALK_PER_ROW
     # The set clause becomes an always-true test of the same parameter, so the parameters keep their places.
-    others = where.replace(FTS_CLAUSE, "? IS NOT NULL")
-    search = params[_parameter_index(where, FTS_CLAUSE)]
+    others = where.replace(clause, "? IS NOT NULL")
+    search = params[_parameter_index(where, clause)]
+    table = search_table(str(search))
+    probe = f"EXISTS (SELECT 1 FROM {table} f WHERE f.{table} MATCH ? AND f.rowid = w.id)"
     walked = (f"SELECT i.id AS id, row_number() OVER (ORDER BY {order}) AS n FROM items i WHERE {others} "
               f"ORDER BY {order} LIMIT {walk}")
     # No outer ORDER BY, so the walk stops at the page's last row instead of probing all of it; the
     # walk's own numbering shows whether its order held (it does in SQLite's co-routine plan).
-    found = conn.execute(f"SELECT w.id, w.n FROM ({walked}) AS w WHERE {_PROBE} LIMIT {wanted}",
+    found = conn.execute(f"SELECT w.id, w.n FROM ({walked}) AS w WHERE {probe} LIMIT {wanted}",
                          (*params, search)).fetchall()
     numbers = [int(r[1]) for r in found]
     if numbers != sorted(numbers):
@@ -99,11 +102,12 @@ def _prefix_indexed(conn: sqlite3.Connection, search: str) -> bool:
     """Whether *search* is one word short enough for the full-text index's prefix index: a probe of a
     longer prefix merges the doclists of every term it starts, and each further word is a probe more
     (at two words, the hit set is the cheaper way)."""
-    found = _PLAIN_TOKEN.fullmatch(fts_query(search))
-    return found is not None and len(found.group(1)) in _prefix_lengths(conn)
+    text = fts_query(search)
+    found = _PLAIN_TOKEN.fullmatch(text)
+    return found is not None and len(found.group(1)) in _prefix_lengths(conn, search_table(text))
 
 
-def _prefix_lengths(conn: sqlite3.Connection) -> frozenset[int]:
-    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'").fetchone()
+def _prefix_lengths(conn: sqlite3.Connection, table: str) -> frozenset[int]:
+    row = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
     found = _PREFIX_OPTION.search(str(row[0])) if row else None
     return frozenset(int(n) for n in found.group(1).split()) if found else frozenset()

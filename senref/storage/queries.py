@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from senref.core.query import ItemQuery
-from senref.storage.items import flush_search_rows
+from senref.storage.items import SEARCH_TABLES, flush_search_rows
 
 #: Sortable fields -> indexed SQL expression. Ties break on id so paging is stable.
 SORT_COLUMNS: dict[str, str] = {
@@ -84,7 +84,7 @@ def compile_query(conn: sqlite3.Connection, query: ItemQuery) -> Compiled:
             if sparse:
                 # "+" stops SQLite from scanning the (deleted, ...) index and probing the hits.
                 clauses[0] = "+i.deleted = ?"
-            clauses.append(FTS_CLAUSE)
+            clauses.append(fts_clause(text))
             params.append(text)
     if query.keys is not None:
         marks = ",".join("?" for _ in query.keys)
@@ -112,8 +112,32 @@ def _order_by(query: ItemQuery, sparse: bool) -> str:
 #: Up to this many full-text hits, sorting the hits beats walking the sort index.
 SPARSE_HITS = 500
 
-#: The full-text clause compile_query writes (senref.storage.page_reads looks for it too).
-FTS_CLAUSE = "i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)"
+#: Letters and digits the tokenizer surely keeps together (its Unicode tables are 6.1's, older than Python's):
+#: a term of only these is one word to it, where another may be a phrase of several.
+_ONE_WORD = re.compile('"[0-9a-z\u00aa-\u052f]+"\\*')
+
+
+def search_table(text: str) -> str:
+    """The search table that answers the FTS query *text* (see storage.items.SEARCH_TABLES): `search_words`
+    when every term is one word, as its prefix indexes need and as it can answer without positions;
+    `items_fts` when a term is a phrase ("one-two", a DOI)."""
+    words = all(_ONE_WORD.fullmatch(term) for term in text.split(" "))
+    return SEARCH_TABLES[1] if words else SEARCH_TABLES[0]
+
+
+def fts_clause(text: str) -> str:
+    """The full-text clause compile_query writes for *text* (one of FTS_CLAUSES)."""
+    table = search_table(text)
+    return f"i.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+
+
+#: Every clause fts_clause writes (senref.storage.page_reads looks for them too).
+FTS_CLAUSES = tuple(f"i.id IN (SELECT rowid FROM {t} WHERE {t} MATCH ?)" for t in SEARCH_TABLES)
+
+
+def clause_in(where: str) -> str | None:
+    """The full-text clause in the compiled condition *where*, if any."""
+    return next((c for c in FTS_CLAUSES if c in where), None)
 
 #: The last search counted: (connection, FTS query, its total_changes, PRAGMA data_version, hits). A view
 #: asks the count and then the page of one search, and each would count the hits afresh. One entry
@@ -128,7 +152,8 @@ def search_hits(conn: sqlite3.Connection, text: str) -> int:
     for known in _LAST_HITS:
         if known[0] is conn and known[1:4] == (text, changes, version):
             return known[4]
-    hits = int(conn.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (text,)).fetchone()[0])
+    table = search_table(text)
+    hits = int(conn.execute(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", (text,)).fetchone()[0])
     _LAST_HITS[:] = [(conn, text, changes, version, hits)]
     return hits
 
@@ -182,10 +207,11 @@ def count(conn: sqlite3.Connection, query: ItemQuery) -> int:
 def page(conn: sqlite3.Connection, query: ItemQuery, offset: int, limit: int) -> list[sqlite3.Row]:
     sql = compile_query(conn, query)
     where = sql.where
-    if FTS_CLAUSE in where and not sql.order.startswith("+"):
+    clause = clause_in(where)
+    if clause is not None and not sql.order.startswith("+"):
         # Many hits: walk the sort index, testing each item against the hit set (built once), and
         # stop after the page. Left to itself SQLite drives the plan from the hits and sorts them all.
-        where = where.replace(FTS_CLAUSE, f"+{FTS_CLAUSE}")
+        where = where.replace(clause, f"+{clause}")
     cols = ", ".join(f"i.{c}" for c in ROW_COLUMNS)
     text = (f"SELECT {cols}, (SELECT COUNT(*) FROM item_tags it WHERE it.item_id = i.id) AS n_tags, "
             f"{ATTACHMENT_KIND} AS attachment_kind, {EXTRA_COLUMNS} "

@@ -1,5 +1,7 @@
 """Items written as senref wrote them before schema 8, for the migration tests of versions 6, 7 and 8.
 
+The search rows go to the one search table schemas before 9 have (`before_v9`).
+
 Today's write_item stores the deflated text in columns schema 7 has not got: the rows are written with
 them added for the while, then turned into schema 7's forms (base64 inside the JSON, provenance as an
 object, title_key and first_author filled) and the columns dropped again, so the file is as 7 left it.
@@ -7,7 +9,10 @@ object, title_key and first_author filled) and the columns dropped again, so the
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
+from unittest import mock
 
 from senref.core.matching import first_author_key, fold, title_key
 from senref.core.model import Item
@@ -17,13 +22,21 @@ from senref.storage import items as rows
 _ADDED = ("packed_abstract", "packed_evidence")
 
 
+@contextlib.contextmanager
+def before_v9() -> Iterator[None]:
+    """Today's writes, with search rows only in `items_fts`, the one search table of schemas 6 to 8."""
+    with mock.patch.object(rows, "_SEARCH_ROWS", rows._SEARCH_ROWS[:1]):
+        yield
+
+
 def write_old(conn: sqlite3.Connection, items: list[Item]) -> None:
     """Write *items* into a database below schema 8 (the caller holds a transaction)."""
     columns = {r[1] for r in conn.execute("PRAGMA table_info(items)")}
     assert not columns & set(_ADDED), "the database is at schema 8 already"
     for name in _ADDED:
         conn.execute(f"ALTER TABLE items ADD COLUMN {name} BLOB")
-    written = [(rows.write_item(conn, item), item) for item in items]
+    with before_v9():
+        written = [(rows.write_item(conn, item), item) for item in items]
     factory, conn.row_factory = conn.row_factory, sqlite3.Row
     try:
         stored_items = rows.read_items_by_ids(conn, [rid for rid, _item in written])

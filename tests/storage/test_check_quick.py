@@ -30,7 +30,10 @@ def _library(folder: Path) -> Path:
 def _verdict(path: Path, pragma: str) -> list[str] | str:
     conn = sqlite3.connect(path)
     try:
+        conn.text_factory = lambda b: b.decode("utf-8", "replace")  # a damaged name may not be UTF-8
         return [str(r[0]) for r in conn.execute(f"PRAGMA {pragma}")]
+    except UnicodeDecodeError as exc:  # in SQLite's error message, which Python decodes strictly
+        return f"error: {exc}"
     except sqlite3.DatabaseError as exc:
         return f"error: {exc}"
     finally:

@@ -29,7 +29,7 @@ def test_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     _make_v1_library(folder)
     with Library.open(folder) as lib:
-        assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 8
+        assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 9
         assert lib.db.conn.execute("SELECT has_file FROM items WHERE key = 'ABCD2345'").fetchone()[0] == 1
         assert lib.get_item("ABCD2345").title == "Old senescence paper"
         lib.set_tag_color("SASP", "#aa3300")
