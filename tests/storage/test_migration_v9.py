@@ -15,8 +15,8 @@ import pytest
 from senref.core.check import repair_library
 from senref.core.library import Library
 from senref.core.query import ItemQuery
-from senref.storage import migrations, queries
 from senref.storage import items as rows
+from senref.storage import migrations, queries
 from tests.storage.migration_helpers import fail_midway, fts_words, open_killed_midway
 from tests.storage.old_rows import before_v9
 from tests.storage.test_migration_v7 import QUERIES, _item, _unplaced_of
