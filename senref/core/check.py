@@ -73,7 +73,8 @@ def _database(conn: sqlite3.Connection, *, full: bool) -> list[Finding]:
     if result != ["ok"]:
         findings += [Finding("integrity", f"integrity: {line}") for line in result[:20]]
     for table, rowid, parent in checks.foreign_key_problems(conn):
-        findings.append(Finding("foreign-key", f"foreign key: table {table} row {rowid} points at a missing {parent}"))
+        row = "a row" if rowid is None else f"row {rowid}"
+        findings.append(Finding("foreign-key", f"foreign key: table {table} {row} points at a missing {parent}"))
     return findings
 
 

@@ -19,12 +19,13 @@ def integrity(conn: sqlite3.Connection, *, full: bool = False) -> list[str]:
     return health.check_lines(conn, pragma)
 
 
-def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tuple[str, int, str]]:
+def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tuple[str, int | None, str]]:
+    """(table, row id or None for a table WITHOUT ROWID, parent table) of rows pointing at a missing parent."""
     try:
         found = conn.execute("PRAGMA foreign_key_check").fetchall()[:limit]
     except UnicodeDecodeError as exc:  # the error message of a damaged file, which Python decodes strictly
         raise sqlite3.DatabaseError("database disk image is malformed (its error message is not text)") from exc
-    return [(str(r[0]), int(r[1]), str(r[2])) for r in found]
+    return [(str(r[0]), None if r[1] is None else int(r[1]), str(r[2])) for r in found]
 
 
 def search_index_gaps(conn: sqlite3.Connection) -> tuple[int, int]:

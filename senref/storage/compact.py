@@ -14,6 +14,7 @@ from typing import Any
 
 from senref.core import stored_evidence as ev
 from senref.core.stored_evidence import EVIDENCE, dumps
+from senref.storage import presets
 
 __all__ = ["EVIDENCE", "Row", "decode_extras", "decode_fields", "decode_profile", "dumps", "encode_extras",
            "encode_fields", "encode_profile", "pack_row", "unpack_extras", "unpack_fields", "unpack_provenance"]
@@ -23,6 +24,8 @@ _DEFLATED_FIELDS = ("abstractNote",)
 _FIELD_DEFLATE_OVER = 400
 #: a deflated field's value in the fields JSON: [marker, base64] (schema 7), [marker] (8: bytes in a column)
 _DEFLATED, _IN_BLOB = ev.DEFLATED, ev.IN_BLOB
+#: the title field's value in the fields JSON when it is what the title column holds (schema 9)
+_IN_COLUMN = "t"
 _FIELD_CODES = ev.FIELD_CODES
 
 
@@ -31,26 +34,36 @@ _FIELD_CODES = ev.FIELD_CODES
 Row = tuple[str, bytes | None, str, bytes | None, str]
 
 
-def pack_row(fields: dict[str, Any], extras: dict[str, Any], provenance: dict[str, Any]) -> Row:
+def pack_row(fields: dict[str, Any], extras: dict[str, Any], provenance: dict[str, Any],
+             title: str | None = None) -> Row:
     """The columns of an item's row: JSON for what queries read (`json_extract`), raw deflate beside it for
-    the long abstract and the topic evidence, a one-source provenance as that source."""
-    fields_json, abstract = _pack_fields(fields)
+    the long abstract and the topic evidence, a one-source provenance as that source. *title*: what the
+    row's title column holds; a title field equal to it is not stored twice (schema 9)."""
+    fields_json, abstract = _pack_fields(fields, title)
     extras_json, evidence = _pack_extras(extras)
     return fields_json, abstract, extras_json, evidence, _pack_provenance(provenance, fields)
 
 
-def _pack_fields(fields: dict[str, Any]) -> tuple[str, bytes | None]:
+def _pack_fields(fields: dict[str, Any], title: str | None) -> tuple[str, bytes | None]:
+    stored = fields
+    if title and fields.get("title") == title:
+        stored = {**fields, "title": [_IN_COLUMN]}  # the key keeps its place
     (name,) = _DEFLATED_FIELDS
     value = fields.get(name)
     if isinstance(value, str) and len(value) > _FIELD_DEFLATE_OVER:
         packed = ev.deflate(value)
         if len(packed) < len(value.encode()):
-            return dumps({**fields, name: [_IN_BLOB]}), packed  # the key keeps its place
-    return dumps(fields), None
+            return dumps({**stored, name: [_IN_BLOB]}), packed
+    return dumps(stored), None
 
 
-def unpack_fields(text: str, blob: bytes | None) -> dict[str, Any]:
+def unpack_fields(text: str, blob: bytes | None, title: str | None = None) -> dict[str, Any]:
+    """The fields again from the row's columns: its fields JSON, the abstract's bytes and its title column."""
     fields = decode_fields(text)
+    if fields.get("title") == [_IN_COLUMN]:
+        if title is None:
+            raise ValueError("the item's title is kept in its row's title column, which was not read")
+        fields["title"] = title
     if blob is not None:
         (name,) = _DEFLATED_FIELDS
         if fields.get(name) == [_IN_BLOB]:
@@ -149,15 +162,29 @@ def decode_extras(text: str) -> dict[str, Any]:
 _PROFILE_DEFAULTS: dict[str, Any] = {"p": "", "n": {}, "s": {}, "i": "", "d": None}
 
 
-def encode_profile(data: dict[str, Any]) -> str:
+#: the first byte of a profile deflated against preset dictionary 1 (schema 9); a JSON text starts with "{"
+_PROFILE_PRESET = 1
+
+
+def encode_profile(data: dict[str, Any]) -> str | bytes:
+    """JSON without the usual values, deflated against the field's words (storage.presets) when that is shorter."""
     stored = {k: v for k, v in data.items() if not (k in _PROFILE_DEFAULTS and v == _PROFILE_DEFAULTS[k]
                                                      and type(v) is type(_PROFILE_DEFAULTS[k]))}
     if "m" in stored and "ti" in stored and stored["m"] == stored["ti"]:
         del stored["m"]
-    return dumps(stored)
+    text = dumps(stored)
+    raw = text.encode()
+    packed = bytes((_PROFILE_PRESET,)) + presets.deflate(raw, presets.dictionary("profile", _PROFILE_PRESET))
+    return packed if len(packed) < len(raw) else text
 
 
-def decode_profile(text: str) -> dict[str, Any]:
+def decode_profile(stored: str | bytes) -> dict[str, Any]:
+    if isinstance(stored, bytes):
+        if not stored:
+            raise presets.PresetError("an empty stored profile")
+        text = presets.inflate(stored[1:], presets.dictionary("profile", stored[0])).decode()
+    else:
+        text = stored
     data: dict[str, Any] = json.loads(text)
     if "m" not in data and "ti" in data:
         data["m"] = data["ti"]

@@ -15,6 +15,17 @@ from senref.storage import compact
 _CHUNK = 900
 
 
+def key_code(key: str) -> int:
+    """The stored form of a blocking key (schema 9): 64 bits of its BLAKE2b digest, an eighth of its text.
+
+    Two keys of one code (about one pair in 10^8 at a million keys) only make two items meet, and a
+    meeting decides nothing: the pair is then scored on the items themselves.
+    """
+    import hashlib  # here: the window loads this module and needs no libcrypto until it writes
+
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
 class ProfileCache:
     """The profiles one run of writes (an import) has stored or read, by row id, so that the mates a
     record meets are not read and decoded again for every record that meets them.
@@ -68,7 +79,7 @@ def index_item(conn: sqlite3.Connection, rid: int, item: Item, known: Profile | 
                  (rid, item.version, compact.encode_profile(prof.to_json())))
     conn.execute("DELETE FROM dup_keys WHERE item_id = ?", (rid,))
     conn.executemany("INSERT OR IGNORE INTO dup_keys (key, item_id) VALUES (?, ?)",
-                     [(key, rid) for key in blocking_keys(prof)])
+                     [(key_code(key), rid) for key in blocking_keys(prof)])
     if cache is not None:
         cache.put(rid, prof)
     return prof
@@ -106,11 +117,12 @@ def block_mates(conn: sqlite3.Connection, keys: list[str], rid: int, limit: int)
     """(row id, blocking key, block size) of live items sharing a blocking key with item *rid*."""
     found: list[tuple[int, str, int]] = []
     for key in keys:
-        size = conn.execute("SELECT COUNT(*) FROM dup_keys WHERE key = ?", (key,)).fetchone()[0]
+        code = key_code(key)
+        size = conn.execute("SELECT COUNT(*) FROM dup_keys WHERE key = ?", (code,)).fetchone()[0]
         if size > limit and not key.startswith("id:"):
             continue
         found.extend((int(r[0]), key, int(size)) for r in conn.execute(
-            "SELECT item_id FROM dup_keys WHERE key = ? AND item_id != ? LIMIT ?", (key, rid, limit)))
+            "SELECT item_id FROM dup_keys WHERE key = ? AND item_id != ? LIMIT ?", (code, rid, limit)))
     return found
 
 

@@ -89,7 +89,8 @@ def write_item(conn: sqlite3.Connection, item: Item) -> int:
     """Insert or replace *item* and all its child rows; returns the row id. Caller holds a transaction."""
     summary = creator_summary(item.creators)
     sort_title = fold(item.title)
-    fields, abstract, extras, evidence, provenance = compact.pack_row(item.fields, item.extras, item.provenance)
+    fields, abstract, extras, evidence, provenance = compact.pack_row(item.fields, item.extras, item.provenance,
+                                                                      item.title)
     columns: dict[str, Any] = {
         "key": item.key,
         "item_type": item.item_type,
@@ -305,7 +306,7 @@ def _from_row(conn: sqlite3.Connection, row: sqlite3.Row,
     rid = int(row["id"])
     if children is None:
         children = _children(conn, [rid])
-    fields = compact.unpack_fields(row["fields"], row["packed_abstract"])
+    fields = compact.unpack_fields(row["fields"], row["packed_abstract"], row["title"])
     item = Item(
         item_type=row["item_type"],
         fields=fields,

@@ -6,7 +6,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 
-from senref.storage import compact, items
+from senref.storage import compact, dupstore, items
 
 _V1 = """
 CREATE TABLE items (
@@ -281,7 +281,26 @@ CREATE VIRTUAL TABLE search_words USING fts5(
 """
 
 
+# ... and blocking keys are stored as 64-bit codes (storage.dupstore.key_code), not as their text.
+_V9_KEYS = """
+DROP INDEX dup_keys_item;
+ALTER TABLE dup_keys RENAME TO dup_keys_v8;
+CREATE TABLE dup_keys (
+    key INTEGER NOT NULL,
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, item_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO dup_keys (key, item_id) SELECT senref_key_code(key), item_id FROM dup_keys_v8 ORDER BY 1, 2;
+CREATE INDEX dup_keys_item ON dup_keys(item_id);
+DROP TABLE dup_keys_v8
+"""
+
+
 def _v9(conn: sqlite3.Connection) -> None:
+    conn.create_function("senref_key_code", 1, dupstore.key_code, deterministic=True)
+    _script(_V9_KEYS)(conn)
+    _repack_items(conn)
+    _repack_profiles(conn)
     _script(_V9)(conn)
     factory, conn.row_factory = conn.row_factory, sqlite3.Row
     try:
@@ -290,6 +309,39 @@ def _v9(conn: sqlite3.Connection) -> None:
         conn.row_factory = factory
     for table in items.SEARCH_TABLES:
         conn.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+
+
+def _repack_items(conn: sqlite3.Connection) -> None:
+    """... and every item row is written again in today's stored forms (the title field not kept twice): read
+    back, it is exactly what it was."""
+    last = 0
+    while True:
+        chunk = conn.execute("SELECT id, title, fields, packed_abstract, extras, packed_evidence, provenance FROM items "
+                             "WHERE id > ? ORDER BY id LIMIT 500", (last,)).fetchall()
+        if not chunk:
+            break
+        updates = []
+        for rid, title, fields_json, abstract, extras_json, evidence, provenance_json in chunk:
+            fields = compact.unpack_fields(fields_json, abstract, title)
+            extras = compact.unpack_extras(extras_json, evidence)
+            provenance = compact.unpack_provenance(provenance_json, fields)
+            updates.append((*compact.pack_row(fields, extras, provenance, title), rid))
+        conn.executemany("UPDATE items SET fields = ?, packed_abstract = ?, extras = ?, packed_evidence = ?, "
+                         "provenance = ? WHERE id = ?", updates)
+        last = int(chunk[-1][0])
+
+
+def _repack_profiles(conn: sqlite3.Connection) -> None:
+    """... and so is every duplicate profile, deflated against the field's words (storage.presets)."""
+    last = 0
+    while True:
+        chunk = conn.execute("SELECT item_id, profile FROM dup_profiles WHERE item_id > ? ORDER BY item_id LIMIT 500",
+                             (last,)).fetchall()
+        if not chunk:
+            break
+        conn.executemany("UPDATE dup_profiles SET profile = ? WHERE item_id = ?",
+                         [(compact.encode_profile(compact.decode_profile(stored)), rid) for rid, stored in chunk])
+        last = int(chunk[-1][0])
 
 
 def _script(sql: str) -> Migration:

@@ -102,3 +102,18 @@ def test_the_command_line_check_runs_the_full_check_on_request(tmp_path: Path, c
     capsys.readouterr()
     assert main(["--library", str(tmp_path / "lib"), "check", "--full"]) == 1
     assert "problem:" in capsys.readouterr().out
+
+
+def test_a_dangling_row_of_a_table_without_rowid_is_reported(tmp_path: Path) -> None:
+    path = _library(tmp_path / "lib")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")  # as another program or damage could leave it
+    conn.execute("INSERT INTO item_tags (item_id, tag_id, type) VALUES ((SELECT MIN(id) FROM items), 987654, 0)")
+    conn.close()
+    assert _routine(path) == []  # the integrity lines: none
+    conn = sqlite3.connect(path)
+    try:
+        found = [f.message for f in check._database(conn, full=False)]
+    finally:
+        conn.close()
+    assert found == ["foreign key: table item_tags a row points at a missing tags"]

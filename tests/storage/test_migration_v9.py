@@ -8,25 +8,31 @@ import random
 import shutil
 import signal
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from senref.core.check import repair_library
+from senref.core.dupscore import blocking_keys, profile
 from senref.core.library import Library
+from senref.core.model import Item
 from senref.core.query import ItemQuery
+from senref.storage import dupstore, migrations, queries
 from senref.storage import items as rows
-from senref.storage import migrations, queries
 from tests.storage.migration_helpers import fail_midway, fts_words, open_killed_midway
 from tests.storage.old_rows import before_v9
 from tests.storage.test_migration_v7 import QUERIES, _item, _unplaced_of
+from tests.storage.test_migration_v8 import _exact
+from tests.storage.test_migration_v8 import _item as _rich_item
 
 #: Beyond the v7 set: prefixes of every length, phrases and words the tokenizer may split.
 _MORE = ("q", "qu", "que", "quer", "fis", "z", "ze", "k", "o'neil", "van der", "aging cell", "j. ß", "日本語", "e\u0301",
          "10.1234/x.1", "x.1", "nf", "κ", "to", "world health")
 
 
-def _library(folder: Path, *, v8: bool, n: int = 200, seed: int = 11) -> None:
+def _library(folder: Path, *, v8: bool, n: int = 200, seed: int = 11, make: Callable[[random.Random, int], Item] = _item
+             ) -> None:
     """*n* items written by today's code, at schema 8 (one search table) or at the latest."""
     rng = random.Random(seed)
     folder.mkdir()
@@ -34,7 +40,7 @@ def _library(folder: Path, *, v8: bool, n: int = 200, seed: int = 11) -> None:
     conn = sqlite3.connect(folder / "library.sqlite", isolation_level=None)
     migrations.migrate(conn, target=8 if v8 else migrations.LATEST)
     conn.execute("BEGIN")
-    made = [_item(rng, k) for k in range(n)]
+    made = [make(rng, k) for k in range(n)]
     if v8:
         with before_v9():
             for item in made:
@@ -185,3 +191,61 @@ def test_a_row_of_a_gone_item_in_either_table_builds_the_index_again(tmp_path: P
         repair_library(lib)
         assert lib.check() == []
     assert _vocabulary(path, "search_words") == _vocabulary(path, "items_fts")
+
+
+def test_blocking_keys_become_their_codes_and_still_meet(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    _library(folder, v8=True, n=80)
+    conn = sqlite3.connect(folder / "library.sqlite", isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    ids = [int(r[0]) for r in conn.execute("SELECT id FROM items ORDER BY id")]
+    keyed = {rid: blocking_keys(profile(item, rank=rid))
+             for rid, item in zip(ids, rows.read_items_by_ids(conn, ids), strict=True)}
+    conn.executemany("INSERT OR IGNORE INTO dup_keys (key, item_id) VALUES (?, ?)",  # as version 8 kept them
+                     [(key, rid) for rid, keys in keyed.items() for key in keys])
+    conn.close()
+    with Library.open(folder, autotag=False) as lib:
+        conn = lib.db.conn
+        stored = sorted((int(r[0]), int(r[1])) for r in conn.execute("SELECT key, item_id FROM dup_keys"))
+        assert stored == sorted({(dupstore.key_code(k), rid) for rid, keys in keyed.items() for k in keys})
+        assert {type(r[0]) for r in conn.execute("SELECT key FROM dup_keys")} == {int}
+        for rid, keys in list(keyed.items())[:20]:  # every item meets the items that share a key with it
+            want = {(other, k) for other, theirs in keyed.items() if other != rid for k in set(keys) & set(theirs)}
+            got = {(mate, k) for mate, k, _size in dupstore.block_mates(conn, keys, rid, limit=10_000)}
+            assert got == want
+
+
+def _read_all(path: Path) -> list[str]:
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        ids = [int(r[0]) for r in conn.execute("SELECT id FROM items ORDER BY id")]
+        return [_exact([i.fields, i.extras, i.provenance, i.title]) for i in rows.read_items_by_ids(conn, ids)]
+    finally:
+        conn.close()
+
+
+def test_items_read_exactly_as_before_with_the_title_stored_once(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    _library(folder, v8=True, n=300, make=_rich_item)  # evidence, provenance and numbers of every kind
+    path = folder / "library.sqlite"
+    before = _read_all(path)
+    with Library.open(folder, autotag=False):
+        pass
+    assert _read_all(path) == before
+    conn = sqlite3.connect(path)
+    try:
+        titled = conn.execute("SELECT COUNT(*) FROM items WHERE title != ''").fetchone()[0]
+        assert titled > 250
+        once = conn.execute("SELECT COUNT(*) FROM items WHERE json_extract(fields, '$.title[0]') = 't' "
+                            "AND instr(fields, title) = 0").fetchone()[0]
+        assert once == titled
+    finally:
+        conn.close()
+    # rewritten from what was read: the same again
+    with Library.open(folder, autotag=False) as lib, lib.db.transaction() as conn:
+        for key in lib.keys(ItemQuery()) + lib.keys(ItemQuery(trash=True)):
+            item = lib.get_item(key)
+            assert item is not None
+            rows.write_item(conn, item)
+    assert _read_all(path) == before

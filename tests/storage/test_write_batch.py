@@ -16,7 +16,7 @@ from senref.core.model import Creator, Item, Note
 from senref.core.query import ItemQuery
 from senref.core.records import ImportProblem, ImportRecord
 from senref.formats import registry
-from senref.storage import dupstore
+from senref.storage import compact, dupstore
 from senref.storage import items as rows
 from senref.topics.tagger import get_tagger
 
@@ -86,12 +86,14 @@ def _state(lib: Library) -> dict[str, list[tuple[object, ...]]]:
                        "ci.collection_id ORDER BY 1, 2",
         "notes": "SELECT item_id, html FROM notes ORDER BY id",
         "candidates": "SELECT COUNT(*) FROM dup_candidates",
-        # the profile names the item by key: compare it without
-        "profiles": "SELECT item_id, version IS NOT NULL, json_remove(profile, '$.k') FROM dup_profiles ORDER BY item_id",
+        "profiles": "SELECT item_id, version IS NOT NULL, profile FROM dup_profiles ORDER BY item_id",
         "blocking": "SELECT item_id, key FROM dup_keys ORDER BY item_id, key",
     }
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_words USING fts5vocab(main, items_fts, instance)")
     state = {name: [tuple(r) for r in conn.execute(sql)] for name, sql in queries.items()}
+    # the profile (stored deflated) names the item by key: compare it without
+    state["profiles"] = [(rid, known, sorted((k, repr(v)) for k, v in compact.decode_profile(stored).items() if k != "k"))
+                         for rid, known, stored in state["profiles"]]
     state["search"] = [(q, lib.count(ItemQuery(search=q)), tuple(r["title"] for r in lib.query(
         ItemQuery(search=q), 0, 20))) for q in ("s", "se", "senolytic", "review", "müller", "10.1234", "x")]
     return state
