@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from bench.bench_library import goal_row, library_folder, ms_since, p95, parser
 from bench.gui_floor import EAGER_COLUMNS, EagerModel, exit_now, open_pair, show_now, wait_reads
 from senref.gui.models.item_table import PAGE_SIZE
-from senref.storage.queries import fts_query
+from senref.storage.queries import fts_query, search_table
 
 MUST_MS, GOAL_MS = 100.0, 50.0
 TYPED = ("senolytic", "p16", "Campisi", "dasatinib quercetin", "bench.7.4", "2015", "r", "macrophage lung", "Müller")
@@ -68,9 +68,10 @@ def main() -> int:
         start = time.perf_counter()
         match = fts_query(text)
         if match:
-            raw.execute("SELECT COUNT(*) FROM items_fts WHERE items_fts MATCH ?", (match,)).fetchone()
-            rows = raw.execute(f"SELECT {cols} FROM items WHERE id IN (SELECT rowid FROM items_fts "
-                               "WHERE items_fts MATCH ? LIMIT ?)", (match, PAGE_SIZE)).fetchall()
+            table = search_table(match)  # the search table that answers it best (schema 9 has two)
+            raw.execute(f"SELECT COUNT(*) FROM {table} WHERE {table} MATCH ?", (match,)).fetchone()
+            rows = raw.execute(f"SELECT {cols} FROM items WHERE id IN (SELECT rowid FROM {table} "
+                               f"WHERE {table} MATCH ? LIMIT ?)", (match, PAGE_SIZE)).fetchall()
         else:
             rows = raw.execute(f"SELECT {cols} FROM items LIMIT ?", (PAGE_SIZE,)).fetchall()
         floor_model.beginResetModel()
