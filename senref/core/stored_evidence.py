@@ -4,7 +4,7 @@ Core, not storage, so that the tagging worker (senref.core.tag_pool) can make th
 computes the evidence and hand it over with it; storage.compact writes what `packed` gives, as it is.
 Lossless: `unpack(*pack(e))` equals *e*, down to the order of keys and the type of every number.
 Long payloads are deflated with a preset dictionary of the vocabulary's words (resources/storage/evidence-N.zdict,
-made by senref.core.evidence_dictionary); the row names the dictionary, and a shipped one never changes.
+senref.core.presets); the row names the dictionary, and a shipped one never changes.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import base64
 import json
 import zlib
 from typing import Any
+
+from senref.core import presets
 
 #: extras key of the evidence, as the tagger writes it and the window and CLI read it
 EVIDENCE = "topicEvidence"
@@ -26,12 +28,6 @@ DEFLATED = "z"
 IN_BLOB = "b"
 #: the dictionary new rows are deflated with
 DICTIONARY = 1
-#: SHA-256 of every shipped dictionary: stored rows need these very bytes, so a file is never changed, only
-#: joined by a new id (see senref.core.evidence_dictionary). A test holds the files to it.
-DICTIONARY_SHA256 = {1: "22bf679948abfcc9df3bfd03679d6e974f3fcb9079f4d4d9b61c876cd1681a77"}
-#: (length, CRC-32) of each, checked when it is read: hashlib would load OpenSSL (~3.5 MB) into the window
-#: as soon as its table reads a row with evidence; an edited or damaged file is caught by this just as well
-DICTIONARY_CHECK = {1: (28752, 1805609941)}
 #: Short payloads stay readable JSON: deflating them gains little.
 DEFLATE_OVER = 160
 #: evidence field -> one-letter code. An entry whose field is not here stays a dict, as written.
@@ -61,57 +57,13 @@ def inflate(data: bytes) -> str:
     return zlib.decompress(data, -15).decode()
 
 
-# -- the preset dictionaries, read and checked on first use (the window may never pack or unpack) ----------
-_DICTIONARIES: dict[int, bytes] = {}
-#: a compressor primed with the dictionary, copied for each row: cheaper than priming one every time
-_PRIMED: dict[int, Any] = {}
-
-
-def dictionary(number: int) -> bytes:
-    """The bytes of preset dictionary *number*; ValueError for an id this version does not ship."""
-    # type() first: 1.0 and True would find dictionary 1 in a dict
-    if type(number) is not int or number not in DICTIONARY_SHA256:
-        raise ValueError(f"stored topic evidence names an unknown deflate dictionary: {number!r}")
-    data = _DICTIONARIES.get(number)
-    if data is None:
-        from importlib import resources
-
-        data = (resources.files("senref.resources") / "storage" / f"evidence-{number}.zdict").read_bytes()
-        if (len(data), zlib.crc32(data)) != DICTIONARY_CHECK[number]:
-            raise ValueError(f"deflate dictionary {number} of topic evidence is not the shipped file")
-        _DICTIONARIES[number] = data
-    return data
-
-
-def deflate_with(text: str, number: int) -> bytes:
-    primed = _PRIMED.get(number)
-    if primed is None:
-        primed = _PRIMED[number] = zlib.compressobj(6, zlib.DEFLATED, -15, zdict=dictionary(number))
-    packer = primed.copy()
-    return packer.compress(text.encode()) + packer.flush()
-
-
-def inflate_with(data: bytes, zdict: bytes | None) -> str:
-    """The text of a blob deflated with preset dictionary *zdict* (None: none); ValueError if it is not one."""
-    try:
-        if zdict is None:
-            return inflate(data)
-        unpacker = zlib.decompressobj(-15, zdict=zdict)
-        out = unpacker.decompress(data) + unpacker.flush()
-    except zlib.error as error:
-        raise ValueError(f"stored topic evidence is not a deflated blob: {error}") from error
-    if not unpacker.eof or unpacker.unused_data:
-        raise ValueError("stored topic evidence is a cut or padded deflated blob")
-    return out.decode()
-
-
 def pack(evidence: Any) -> Packed:
     """The stored form of *evidence* (schema 8, deflated with dictionary DICTIONARY)."""
     form = compact_form(evidence)
     if isinstance(form, list) and form[0] == COMPACT:
         payload = dumps(form[1])
         if len(payload) > DEFLATE_OVER:
-            packed = deflate_with(payload, DICTIONARY)
+            packed = presets.deflate(payload.encode(), "evidence", DICTIONARY)
             if len(packed) < len(payload.encode()):
                 return [IN_BLOB, DICTIONARY], packed
     return form, None
@@ -124,8 +76,12 @@ def unpack(stored: Any, blob: bytes | None) -> Any:
     if not isinstance(stored, list):
         return stored
     if len(stored) in (1, 2) and stored[0] == IN_BLOB and blob is not None:
-        zdict = dictionary(stored[1]) if len(stored) == 2 else None
-        return expand(json.loads(inflate_with(blob, zdict)))
+        if len(stored) == 2:
+            return expand(json.loads(presets.inflate(blob, "evidence", stored[1]).decode()))
+        try:
+            return expand(json.loads(inflate(blob)))
+        except (zlib.error, UnicodeDecodeError) as error:
+            raise ValueError(f"stored topic evidence is not a deflated blob: {error}") from error
     if len(stored) == 2 and stored[0] in (COMPACT, RAW, DEFLATED):
         if stored[0] == RAW:
             return stored[1]

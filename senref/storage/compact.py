@@ -12,9 +12,9 @@ import base64
 import json
 from typing import Any
 
+from senref.core import presets
 from senref.core import stored_evidence as ev
 from senref.core.stored_evidence import EVIDENCE, dumps
-from senref.storage import presets
 
 __all__ = ["EVIDENCE", "Row", "decode_extras", "decode_fields", "decode_profile", "dumps", "encode_extras",
            "encode_fields", "encode_profile", "pack_row", "unpack_extras", "unpack_fields", "unpack_provenance"]
@@ -167,14 +167,14 @@ _PROFILE_PRESET = 1
 
 
 def encode_profile(data: dict[str, Any]) -> str | bytes:
-    """JSON without the usual values, deflated against the field's words (storage.presets) when that is shorter."""
+    """JSON without the usual values, deflated against the field's words (core.presets) when that is shorter."""
     stored = {k: v for k, v in data.items() if not (k in _PROFILE_DEFAULTS and v == _PROFILE_DEFAULTS[k]
                                                      and type(v) is type(_PROFILE_DEFAULTS[k]))}
     if "m" in stored and "ti" in stored and stored["m"] == stored["ti"]:
         del stored["m"]
     text = dumps(stored)
     raw = text.encode()
-    packed = bytes((_PROFILE_PRESET,)) + presets.deflate(raw, presets.dictionary("profile", _PROFILE_PRESET))
+    packed = bytes((_PROFILE_PRESET,)) + presets.deflate(raw, "profile", _PROFILE_PRESET, level=9)
     return packed if len(packed) < len(raw) else text
 
 
@@ -182,7 +182,7 @@ def decode_profile(stored: str | bytes) -> dict[str, Any]:
     if isinstance(stored, bytes):
         if not stored:
             raise presets.PresetError("an empty stored profile")
-        text = presets.inflate(stored[1:], presets.dictionary("profile", stored[0])).decode()
+        text = presets.inflate(stored[1:], "profile", stored[0]).decode()
     else:
         text = stored
     data: dict[str, Any] = json.loads(text)

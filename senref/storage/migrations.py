@@ -332,7 +332,7 @@ def _repack_items(conn: sqlite3.Connection) -> None:
 
 
 def _repack_profiles(conn: sqlite3.Connection) -> None:
-    """... and so is every duplicate profile, deflated against the field's words (storage.presets)."""
+    """... and so is every duplicate profile, deflated against the field's words (core.presets)."""
     last = 0
     while True:
         chunk = conn.execute("SELECT item_id, profile FROM dup_profiles WHERE item_id > ? ORDER BY item_id LIMIT 500",

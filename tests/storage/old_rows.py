@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 
+from senref.core import stored_evidence as ev
 from senref.core.matching import first_author_key, fold, title_key
 from senref.core.model import Item
 from senref.storage import compact
@@ -22,10 +24,29 @@ from senref.storage import items as rows
 _ADDED = ("packed_abstract", "packed_evidence")
 
 
+def _pack_v8(evidence: Any) -> ev.Packed:
+    """Evidence as schema 8 stored it: deflated without a preset dictionary."""
+    form = ev.compact_form(evidence)
+    if isinstance(form, list) and form[0] == ev.COMPACT:
+        payload = ev.dumps(form[1])
+        if len(payload) > ev.DEFLATE_OVER:
+            packed = ev.deflate(payload)
+            if len(packed) < len(payload.encode()):
+                return [ev.IN_BLOB], packed
+    return form, None
+
+
 @contextlib.contextmanager
 def before_v9() -> Iterator[None]:
-    """Today's writes, with search rows only in `items_fts`, the one search table of schemas 6 to 8."""
-    with mock.patch.object(rows, "_SEARCH_ROWS", rows._SEARCH_ROWS[:1]):
+    """Today's writes as schemas 6 to 8 made them: search rows only in `items_fts`, their one search table,
+    the title kept in the fields JSON as well, the evidence deflated without a preset dictionary."""
+    pack_row = compact.pack_row
+
+    def pack_row_v8(fields: dict[str, Any], extras: dict[str, Any], provenance: dict[str, Any],
+                    title: str | None = None) -> compact.Row:
+        return pack_row(fields, extras, provenance)
+    with mock.patch.object(rows, "_SEARCH_ROWS", rows._SEARCH_ROWS[:1]), mock.patch.object(ev, "pack", _pack_v8), \
+            mock.patch.object(compact, "pack_row", pack_row_v8):
         yield
 
 

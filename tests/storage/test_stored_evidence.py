@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from senref.core import presets
 from senref.core import stored_evidence as ev
 from tests.storage.test_migration_v8 import _evidence, _exact
 
@@ -99,16 +100,18 @@ def test_real_tagger_evidence_is_smaller_with_the_dictionary() -> None:
 
 def test_the_dictionary_loads_on_first_use_and_never_brings_openssl() -> None:
     code = ("import sys\nfrom senref.core import stored_evidence as ev\n"
-            "print(len(ev._DICTIONARIES))\n"
+            "from senref.core import presets\n"
+            "print(len(presets._LOADED))\n"
             "s, b = ev.pack({'TIS': [{'field': 'title', 'term': 'radiation', 'weight': 3.0, 'rule': 'term'}] * 30})\n"
             "ev.unpack(s, b)\n"
-            "print(s, len(ev._DICTIONARIES), [m for m in ('hashlib', '_hashlib') if m in sys.modules])")
+            "print(s, len(presets._LOADED), [m for m in ('hashlib', '_hashlib') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=dict(os.environ))
     assert out.stdout.split() == ["0", "['b',", "1]", "1", "[]"], out.stdout + out.stderr
 
 
 def test_an_edited_dictionary_file_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ev, "_DICTIONARIES", {})
-    monkeypatch.setattr(ev, "DICTIONARY_CHECK", {1: (28752, 0)})
+    name, length, _crc, digest = presets.SHIPPED[("evidence", 1)]
+    monkeypatch.setattr(presets, "_LOADED", {})
+    monkeypatch.setitem(presets.SHIPPED, ("evidence", 1), (name, length, 0, digest))
     with pytest.raises(ValueError, match="not the shipped file"):
-        ev.dictionary(1)
+        presets.dictionary("evidence", 1)

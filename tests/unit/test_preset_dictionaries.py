@@ -1,5 +1,5 @@
-"""The preset deflate dictionary of stored evidence: what the generator makes is usable and pays, and the shipped
-dictionary 1 is the file its rows were written with (pinned: it may never change)."""
+"""The preset deflate dictionaries: what the generator makes is usable and pays, and each shipped dictionary
+is the file its rows were written with (pinned: it may never change)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ import zlib
 from importlib import resources
 from pathlib import Path
 
+import pytest
+
 from bench.corpus_files import records
-from senref.core import evidence_dictionary as gen
+from senref.core import presets
 from senref.core import stored_evidence as ev
+from senref.topics import preset_dictionaries as gen
 from senref.topics.tagger import Tagger
 from senref.topics.vocabulary import build_vocabulary, builtin_documents
 
@@ -36,20 +39,26 @@ def _tagger_payloads(count: int) -> list[bytes]:
 
 
 def test_the_generator_makes_a_dictionary_that_shrinks_tagger_evidence() -> None:
-    data = gen.from_builtin_vocabulary()
+    data = gen.evidence_dictionary()
     assert 4096 < len(data) <= gen.MAX_BYTES
     payloads = _tagger_payloads(150)
     plain, primed = _deflated_size(payloads, None), _deflated_size(payloads, data)
     assert primed < plain * 0.8, (primed, plain)
 
 
-def test_the_shipped_dictionary_is_the_pinned_file_and_pays_too() -> None:
-    shipped = (resources.files("senref.resources") / "storage" / "evidence-1.zdict").read_bytes()
-    assert hashlib.sha256(shipped).hexdigest() == ev.DICTIONARY_SHA256[1]
-    assert (len(shipped), zlib.crc32(shipped)) == ev.DICTIONARY_CHECK[1]
-    assert set(ev.DICTIONARY_SHA256) == set(ev.DICTIONARY_CHECK) and ev.DICTIONARY in ev.DICTIONARY_SHA256
-    assert ev.dictionary(1) == shipped and len(shipped) <= gen.MAX_BYTES
+def test_every_shipped_dictionary_is_the_pinned_file() -> None:
+    for (kind, number), (name, length, crc, digest) in presets.SHIPPED.items():
+        shipped = (resources.files("senref.resources") / "storage" / name).read_bytes()
+        assert name == f"{kind}-{number}.zdict"
+        assert hashlib.sha256(shipped).hexdigest() == digest
+        assert (len(shipped), zlib.crc32(shipped)) == (length, crc) and length <= gen.MAX_BYTES
+        assert presets.dictionary(kind, number) == shipped
+    assert ("evidence", ev.DICTIONARY) in presets.SHIPPED
+
+
+def test_the_shipped_evidence_dictionary_pays() -> None:
     payloads = _tagger_payloads(60)
+    shipped = presets.dictionary("evidence", 1)
     assert _deflated_size(payloads, shipped) < _deflated_size(payloads, None) * 0.8
 
 
@@ -59,8 +68,10 @@ def test_build_keeps_each_piece_once_in_its_last_place_and_cuts_the_front() -> N
     assert gen.build([]) == b""
 
 
-def test_the_command_writes_the_file(tmp_path: Path) -> None:
-    out = tmp_path / "evidence-next.zdict"
-    assert gen.main([str(out)]) == 0
-    assert out.read_bytes() == gen.from_builtin_vocabulary()
-    assert gen.main([]) == 2
+def test_the_command_writes_each_kind(tmp_path: Path) -> None:
+    for kind, make in gen.KINDS.items():
+        out = tmp_path / f"{kind}-next.zdict"
+        assert gen.main([kind, str(out)]) == 0
+        assert out.read_bytes() == make()
+    with pytest.raises(SystemExit):
+        gen.main(["neither", str(tmp_path / "x")])
