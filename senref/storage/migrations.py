@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from senref.storage import compact, dupstore, items
 
@@ -243,12 +243,7 @@ def _v8(conn: sqlite3.Connection) -> None:
     item reads exactly as before."""
     conn.execute("ALTER TABLE items ADD COLUMN packed_abstract BLOB")
     conn.execute("ALTER TABLE items ADD COLUMN packed_evidence BLOB")
-    last = 0
-    while True:
-        chunk = conn.execute("SELECT id, fields, extras, provenance FROM items WHERE id > ? ORDER BY id LIMIT 500",
-                             (last,)).fetchall()
-        if not chunk:
-            break
+    for chunk in _chunks(conn, "SELECT id, fields, extras, provenance FROM items WHERE id > ? ORDER BY id LIMIT 500"):
         updates = []
         for rid, fields_json, extras_json, provenance_json in chunk:
             fields = compact.unpack_fields(fields_json, None)
@@ -257,7 +252,6 @@ def _v8(conn: sqlite3.Connection) -> None:
             updates.append((*compact.pack_row(fields, extras, provenance), rid))
         conn.executemany("UPDATE items SET fields = ?, packed_abstract = ?, extras = ?, packed_evidence = ?, "
                          "provenance = ?, title_key = '', first_author = '' WHERE id = ?", updates)
-        last = int(chunk[-1][0])
 
 
 # Version 9: the search index is split in two tables of the same rows (storage.items.SEARCH_TABLES): positions
@@ -314,12 +308,8 @@ def _v9(conn: sqlite3.Connection) -> None:
 def _repack_items(conn: sqlite3.Connection) -> None:
     """... and every item row is written again in today's stored forms (the title field not kept twice): read
     back, it is exactly what it was."""
-    last = 0
-    while True:
-        chunk = conn.execute("SELECT id, title, fields, packed_abstract, extras, packed_evidence, provenance FROM items "
-                             "WHERE id > ? ORDER BY id LIMIT 500", (last,)).fetchall()
-        if not chunk:
-            break
+    for chunk in _chunks(conn, "SELECT id, title, fields, packed_abstract, extras, packed_evidence, provenance "
+                               "FROM items WHERE id > ? ORDER BY id LIMIT 500"):
         updates = []
         for rid, title, fields_json, abstract, extras_json, evidence, provenance_json in chunk:
             fields = compact.unpack_fields(fields_json, abstract, title)
@@ -328,19 +318,20 @@ def _repack_items(conn: sqlite3.Connection) -> None:
             updates.append((*compact.pack_row(fields, extras, provenance, title), rid))
         conn.executemany("UPDATE items SET fields = ?, packed_abstract = ?, extras = ?, packed_evidence = ?, "
                          "provenance = ? WHERE id = ?", updates)
-        last = int(chunk[-1][0])
 
 
 def _repack_profiles(conn: sqlite3.Connection) -> None:
     """... and so is every duplicate profile, deflated against the field's words (core.presets)."""
-    last = 0
-    while True:
-        chunk = conn.execute("SELECT item_id, profile FROM dup_profiles WHERE item_id > ? ORDER BY item_id LIMIT 500",
-                             (last,)).fetchall()
-        if not chunk:
-            break
+    for chunk in _chunks(conn, "SELECT item_id, profile FROM dup_profiles WHERE item_id > ? ORDER BY item_id LIMIT 500"):
         conn.executemany("UPDATE dup_profiles SET profile = ? WHERE item_id = ?",
                          [(compact.encode_profile(compact.decode_profile(stored)), rid) for rid, stored in chunk])
+
+
+def _chunks(conn: sqlite3.Connection, select: str) -> Iterator[list[sqlite3.Row]]:
+    """The rows of *select* (by a row id above its one parameter, ordered by it, LIMITed) a chunk at a time."""
+    last = 0
+    while chunk := conn.execute(select, (last,)).fetchall():
+        yield chunk
         last = int(chunk[-1][0])
 
 
