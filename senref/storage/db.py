@@ -107,6 +107,10 @@ class Database:
         self._backup_on_close = False
         #: set as close() begins: a backup timer firing late must not reopen a connection
         self._closing = False
+        #: (size, mtime, inode) of the file as this process's last commit left it; `_foreign` once it
+        #: changed otherwise (see `_settled_at_close`)
+        self._known: tuple[int, int, int] | None = None
+        self._foreign = False
         conn = self._open_checked()
         self._local.conn = conn
         self._all.append(conn)
@@ -117,6 +121,8 @@ class Database:
                 self.close()
                 raise
         self._backup_on_close = not self.read_only
+        if not self.read_only:
+            self._known = health.file_identity(self.path)
 
     # -- opening -------------------------------------------------------------------------------
     def _open_checked(self) -> sqlite3.Connection:
@@ -131,9 +137,10 @@ class Database:
             self.version = health.schema_version(conn)  # before any pragma: a newer file stays untouched
             cache = health.CheckCache(self.path)
             if not cache.matches():
+                seen = cache.identity()  # before the check: a write during it is not what passed
                 health.quick_check(conn)
                 if not self.read_only:  # a read-only session leaves the folder exactly as it was
-                    cache.remember()
+                    cache.remember(seen)
             if self.read_only and self.version < migrations.LATEST:
                 raise StorageProblem(f"library is read-only and its schema (version {self.version}) needs an upgrade; "
                                      "open it once with write access")
@@ -212,6 +219,7 @@ class Database:
             return
         self.lock.acquire(on_wait=self.on_wait)
         try:
+            self._observe()
             conn.execute("BEGIN IMMEDIATE")
             self._local.depth = 1
             before = conn.total_changes
@@ -228,8 +236,14 @@ class Database:
                     self._wrote.add(id(conn))
             finally:
                 self._local.depth = 0
+                self._known = health.file_identity(self.path)
         finally:
             self.lock.release()
+
+    def _observe(self) -> None:
+        """Note a change of the file since this process's last commit: another writer, or damage."""
+        if self._known is None or health.file_identity(self.path) != self._known:
+            self._foreign = True
 
     def release_memory(self) -> None:
         """Empty the page cache of every connection this process holds (`PRAGMA shrink_memory`).
@@ -284,6 +298,8 @@ class Database:
         backed_up = None
         if conns and self._backup_on_close:
             backed_up = self._backup_if_due(mine if mine in conns else conns[0])
+        if self._backup_on_close:
+            self._observe()
         for conn in conns:
             if id(conn) in wrote:
                 with contextlib.suppress(sqlite3.Error):
@@ -298,3 +314,19 @@ class Database:
             # The backup's integrity_check read every page through this database just now: the file
             # as the last connection left it needs no quick_check at the next open.
             health.CheckCache(self.path).remember()
+        elif self._backup_on_close and not self._foreign:
+            self._remember_own_writes()
+
+    def _remember_own_writes(self) -> None:
+        """Spare the next open a quick_check of a file that only this process wrote since it was checked.
+
+        The file passed its check at open (or was as it last passed), and every change since was this
+        process's own commit: each one looked first that the file was as the previous one left it
+        (`_observe`). SQLite's own writes do not damage a file, so the file as the last connection left it
+        is as sound as it was when checked. Only when no -wal remains: another process still has it open.
+        """
+        cache = health.CheckCache(self.path)
+        identity = cache.identity()
+        if identity is None or identity[3] or cache.matches():
+            return
+        cache.remember(identity)

@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -156,7 +157,15 @@ class CheckCache:
     quick_check reads every page: about 0.5 s for a 100k-item library in the OS cache, several seconds
     cold. Damage from outside (a sync tool, a copy, a bad disk) changes the file's size or mtime, so a
     file with the identity it had when it passed needs no second look.
+
+    A file's mtime moves in clock ticks (milliseconds on many systems), so a write in the very tick of the
+    last known one leaves the mtime as it was. As git does with its index ("racy git"), a record is
+    trusted only for a file last written before the record itself: `remember` waits for the next tick
+    rather than write a record that could be fooled, and `matches` compares with the record's own mtime.
     """
+
+    #: How long `remember` waits for the file system's clock to pass the file's last write.
+    TICK_WAIT = 0.05
 
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
@@ -177,26 +186,63 @@ class CheckCache:
     def matches(self) -> bool:
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
+            recorded = self.path.stat().st_mtime_ns
         except (OSError, ValueError):
             return False
         current = self.identity()
-        return current is not None and isinstance(stored, dict) and stored.get("identity") == current
+        return current is not None and isinstance(stored, dict) and stored.get("identity") == current \
+            and _last_write(current) < recorded
 
-    def remember(self) -> None:
-        """Record the current identity as checked (best effort: a read-only folder just checks again)."""
-        identity = self.identity()
+    def remember(self, identity: list[int] | None = None) -> bool:
+        """Record *identity* (the file's current one by default) as checked; False when nothing was recorded.
+
+        Best effort: a read-only folder, or a clock that does not move past the file's last write in
+        `TICK_WAIT`, only means the next open checks again.
+        """
+        identity = identity or self.identity()
         if identity is None:
-            return
+            return False
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with contextlib.suppress(OSError):
+        try:
             temp.write_text(json.dumps({"identity": identity, "checked": stamp()}), encoding="utf-8")
-            os.replace(temp, self.path)
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+            if _clock_passed(temp, _last_write(identity), self.TICK_WAIT):
+                os.replace(temp, self.path)
+                return True
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+        return False
 
     def forget(self) -> None:
         with contextlib.suppress(OSError):
             self.path.unlink(missing_ok=True)
+
+
+def file_identity(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime_ns, inode) of a file, None when it cannot be seen."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _last_write(identity: list[int]) -> int:
+    """The later mtime of the database and its -wal in a `CheckCache.identity`."""
+    return max(identity[1], identity[4])
+
+
+def _clock_passed(path: Path, moment_ns: int, wait: float) -> bool:
+    """Touch *path* until its mtime is later than *moment_ns* (the file system's clock, not time.time)."""
+    deadline = time.monotonic() + wait
+    while path.stat().st_mtime_ns <= moment_ns:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+        os.utime(path)
+    return True
 
 
 # -- a folder that was a library ---------------------------------------------------------------------------
