@@ -203,6 +203,7 @@ class CheckCache:
         if identity is None:
             return False
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        self._remove_stale_temps(temp)
         try:
             temp.write_text(json.dumps({"identity": identity, "checked": stamp()}), encoding="utf-8")
             if _clock_passed(temp, _last_write(identity), self.TICK_WAIT):
@@ -218,6 +219,13 @@ class CheckCache:
     def forget(self) -> None:
         with contextlib.suppress(OSError):
             self.path.unlink(missing_ok=True)
+
+    def _remove_stale_temps(self, mine: Path) -> None:
+        """Records a killed process left half made (a minute old: never one that another process is making)."""
+        for temp in self.path.parent.glob(f".{self.path.name}.*"):
+            with contextlib.suppress(OSError):
+                if temp != mine and time.time() - temp.stat().st_mtime > 60:
+                    temp.unlink()
 
 
 def file_identity(path: Path) -> tuple[int, int, int] | None:

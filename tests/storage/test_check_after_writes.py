@@ -105,3 +105,16 @@ def test_no_record_is_made_while_the_clock_has_not_passed_the_last_write(tmp_pat
     assert cache.remember() is False
     assert not cache.path.exists() and not cache.matches()
     assert [p.name for p in folder.iterdir() if p.name.startswith(".library.checked")] == []
+
+
+def test_a_record_left_half_made_by_a_killed_process_is_cleared_later(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    _save(folder, "Therapy-induced senescence")
+    left = folder / ".library.checked.99999999"
+    left.write_text("{")
+    old = left.stat().st_mtime_ns - 3600 * 10**9
+    os.utime(left, ns=(old, old))
+    fresh = folder / ".library.checked.99999998"  # another process's, being made right now
+    fresh.write_text("{")
+    assert health.CheckCache(folder / "library.sqlite").remember()
+    assert not left.exists() and fresh.exists()
