@@ -1,4 +1,4 @@
-"""`senref import FILE... [--collection NAME]` and `senref export [scope] [--format F] [-o FILE]`."""
+"""`senref import FILE...`, `senref export [scope] [--format F] [-o FILE]` and `senref convert IN [-o OUT]`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,21 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="say in each retracted or flagged record's note that it is (BibTeX note, CSL note, RIS M2)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically); default: standard output")
     p.set_defaults(func=run_export)
+
+    p = sub.add_parser("convert", help="convert a bibliography file to another format (no library is opened)",
+                       description="Read IN with senref's import readers and write it with its export writers: "
+                                   "no duplicates merged, no tags suggested, no files copied. Attached files are "
+                                   "named only when inside IN's folder or a --files-from folder.")
+    p.add_argument("input", metavar="IN")
+    p.add_argument("--from", dest="from_format", metavar="F", help="the input's format (default: from its content)")
+    p.add_argument("--format", metavar="F", help="zotero-rdf, csljson, bibtex, biblatex, ris, json "
+                                                  "(default: from the -o extension, else json)")
+    p.add_argument("--unicode", action="store_true",
+                   help="BibTeX/BibLaTeX: keep UTF-8 (default: LaTeX-encode non-ASCII characters so pdflatex compiles)")
+    p.add_argument("--files-from", metavar="DIR", action="append", default=[],
+                   help="also name attached files inside DIR (by default only those in IN's folder)")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically); default: standard output")
+    p.set_defaults(func=run_convert)
 
 
 def run_import(args: argparse.Namespace, ctx: Context) -> int:
@@ -99,6 +114,37 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
         ctx.err(line)
     ctx.progress(f"wrote {_items(report.count)} as {report.label}{_other_formats(args, fmt)}")
     return 0
+
+
+def run_convert(args: argparse.Namespace, ctx: Context) -> int:
+    from senref.actions.convert import ConvertError, convert_file
+    from senref.actions.export import ExportError, choose_format
+
+    extra_roots = tuple(Path(folder).expanduser() for folder in args.files_from)
+    for folder in extra_roots:
+        if not folder.is_dir():
+            raise UsageError(f"--files-from {folder}: not a folder")
+    source = Path(args.input).expanduser()
+    try:
+        if args.output:
+            report = convert_file(source, Path(args.output).expanduser(), ctx.settings, to_format=args.format,
+                                  from_format=args.from_format, unicode=args.unicode, files_from=extra_roots)
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                fmt = choose_format(args.format)
+                out = Path(tmp) / f"convert{fmt.extensions[0] if fmt.extensions else ''}"
+                report = convert_file(source, out, ctx.settings, to_format=fmt.name, from_format=args.from_format,
+                                      unicode=args.unicode, files_from=extra_roots)
+                sys.stdout.write(out.read_text(encoding="utf-8"))
+    except (ConvertError, ExportError) as exc:
+        raise UsageError(str(exc)) from exc
+    for line in report.problems:
+        ctx.err(f"{args.input}: {line}")
+    for line in report.warnings:
+        ctx.err(f"{args.input}: warning: {line}")
+    where = f" to {args.output}" if args.output else ""
+    ctx.progress(f"{report.summary()}{where}{_other_formats(args, choose_format(report.to_format))}")
+    return 1 if report.failed else 0
 
 
 def _items(count: int) -> str:

@@ -45,6 +45,7 @@ COMMANDS = {
     "edit": "senref.cli.edit", "note": "senref.cli.edit", "add": "senref.cli.add",
     "collection": "senref.cli.collections", "tag": "senref.cli.tags", "tags": "senref.cli.tags",
     "duplicates": "senref.cli.duplicates", "import": "senref.cli.io", "export": "senref.cli.io",
+    "convert": "senref.cli.io",
     "cite": "senref.cli.cite", "topics": "senref.cli.topics", "sync": "senref.cli.sync", "zotero": "senref.cli.zotero",
     "check-integrity": "senref.cli.integrity", "versions": "senref.cli.versions", "watch": "senref.cli.watch",
     "inbox": "senref.cli.watch", "zotero-desktop": "senref.cli.zotero_desktop",
