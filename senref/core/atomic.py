@@ -6,27 +6,30 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Literal, overload
 
 
 @overload
-def atomic_write(path: Path, mode: Literal["w"] = "w", *, encoding: str = "utf-8",
-                 newline: str | None = None) -> contextlib.AbstractContextManager[IO[str]]: ...
+def atomic_write(path: Path, mode: Literal["w"] = "w", *, encoding: str = "utf-8", newline: str | None = None,
+                 before_replace: Callable[[], None] | None = None) -> contextlib.AbstractContextManager[IO[str]]: ...
 @overload
-def atomic_write(path: Path, mode: Literal["wb"], *, encoding: str = "utf-8",
-                 newline: str | None = None) -> contextlib.AbstractContextManager[IO[bytes]]: ...
+def atomic_write(path: Path, mode: Literal["wb"], *, encoding: str = "utf-8", newline: str | None = None,
+                 before_replace: Callable[[], None] | None = None) -> contextlib.AbstractContextManager[IO[bytes]]: ...
 
 
-def atomic_write(path: Path, mode: str = "w", *, encoding: str = "utf-8",
-                 newline: str | None = None) -> contextlib.AbstractContextManager[IO]:  # type: ignore[type-arg]
+def atomic_write(path: Path, mode: str = "w", *, encoding: str = "utf-8", newline: str | None = None,
+                 before_replace: Callable[[], None] | None = None
+                 ) -> contextlib.AbstractContextManager[IO]:  # type: ignore[type-arg]
     """Write *path* so that readers see either the old complete file or the new complete one.
 
     A crash, a full disk or an exception inside the block leaves the old file untouched and no
-    temp file behind.
+    temp file behind. *before_replace* runs once the new content is durable, just before it
+    replaces the old: a record that must exist before the replace (sync's pending record) is
+    saved there, and an exception from it leaves the old file in place.
     """
-    return _atomic(Path(path), mode, encoding, newline)
+    return _atomic(Path(path), mode, encoding, newline, before_replace)
 
 
 #: A temp file older than this is a leftover whatever its name says.
@@ -34,7 +37,8 @@ STALE_TEMP_SECONDS = 24 * 3600
 
 
 @contextlib.contextmanager
-def _atomic(path: Path, mode: str, encoding: str, newline: str | None) -> Iterator[IO]:  # type: ignore[type-arg]
+def _atomic(path: Path, mode: str, encoding: str, newline: str | None,
+            before_replace: Callable[[], None] | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temps(path)
     # The pid in the name tells a later write whether this writer still runs (see remove_stale_temps).
@@ -54,6 +58,8 @@ def _atomic(path: Path, mode: str, encoding: str, newline: str | None) -> Iterat
                 os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
         fsync_dir(path.parent)
     except BaseException:

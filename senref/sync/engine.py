@@ -14,7 +14,6 @@ the OS lock of `senref.core.oslock`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -211,7 +210,7 @@ class SyncEngine:
             # The file already says all the library says (the user only added text of their own):
             # take it as written, without touching it.
             self._unchanged_since(path, stamp)
-            manifest.sha256, manifest.size, manifest.mtime_ns = hashlib.sha256(data).hexdigest(), stamp[0], stamp[1]
+            manifest.sha256, manifest.size, manifest.mtime_ns = data.sha256(), stamp[0], stamp[1]
             manifest.written_at = now_iso()
             self.writes.record(target, manifest, data)
         elif read is None and stamp is not None and previous is not None and previous_bytes == data \

@@ -13,7 +13,6 @@ entry it preceded.
 from __future__ import annotations
 
 import errno
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from senref.core.atomic import atomic_write
 from senref.core.citekeys import LibraryCitationKeys
 from senref.core.model import now_iso
 from senref.sync import files as filemirror
+from senref.sync.content import Content
 from senref.sync.entries import EntryCodec, Layout, codec_for
 from senref.sync.manifest import Entry, Kept, Manifest, entry_hash
 from senref.sync.splice import splice
@@ -100,9 +100,9 @@ class Exporter:
         by_key = {r.key: r.text for r in got}
         return [by_key.get(i.key) for i in items]
 
-    def build(self, target: Target, previous: Manifest | None, previous_bytes: bytes | None,
+    def build(self, target: Target, previous: Manifest | None, previous_bytes: Content | None,
               should_stop: Callable[[], bool] | None = None, layout: Layout | None = None, *,
-              rows: list[tuple[str, int]] | None = None) -> tuple[Manifest, bytes, WriteResult]:
+              rows: list[tuple[str, int]] | None = None) -> tuple[Manifest, Content, WriteResult]:
         """The new file content and its manifest (nothing is written yet).
 
         *layout* is the user's text and entry order as just read from the file; without it, those
@@ -119,7 +119,7 @@ class Exporter:
             data = self.codec.write_all(items, ctx)
             manifest.entries = [Entry(i.key, i.version, "", 0, 0, "") for i in items]
             result.rendered = result.count = len(items)
-            return manifest, data, result
+            return manifest, Content(data), result
 
         reusable: dict[str, Entry] = {}
         if previous is not None and previous_bytes is not None and previous.signature == manifest.signature:
@@ -161,7 +161,7 @@ class Exporter:
                 joined, new_spans, blocks = spliced
                 manifest.kept = [Kept(anchor, s, e) for anchor, s, e in blocks]
                 manifest.entries = [Entry(e.key, versions[e.key], citekeys[e.key], s, end,
-                                          entry_hash(joined[s:end]) if e.key in fresh else e.hash)
+                                          entry_hash(texts[e.key]) if e.key in fresh else e.hash)
                                     for e, (s, end) in zip(previous.entries, new_spans, strict=True)]
                 result.count = len(manifest.entries)
                 return manifest, joined, result
@@ -182,10 +182,14 @@ class Exporter:
                                   reusable[k].hash if k in reusable and k not in fresh else entry_hash(data[s:e]))
                             for k, (s, e) in zip(order, spans, strict=True)]
         result.count = len(order)
-        return manifest, data, result
+        return manifest, Content(data), result
 
-    def write(self, target: Target, manifest: Manifest, data: bytes, previous: Manifest | None) -> None:
-        """Place attachments, then replace the target atomically; reasons for failure as SyncFailure."""
+    def write(self, target: Target, manifest: Manifest, data: Content, previous: Manifest | None,
+              before_replace: Callable[[], None] | None = None) -> None:
+        """Place attachments, then replace the target atomically; reasons for failure as SyncFailure.
+
+        *before_replace* runs when the new file is durable, before it replaces the old one.
+        """
         path = target.file
         if not path.parent.is_dir():
             # Never re-create a vanished folder: it may be an unmounted drive or a renamed share.
@@ -193,13 +197,14 @@ class Exporter:
         try:
             if target.with_files:
                 self._mirror_files(target, manifest, previous)
-            with atomic_write(path, "wb") as handle:
-                handle.write(data)
+            with atomic_write(path, "wb", before_replace=before_replace) as handle:
+                for chunk in data.chunks():
+                    handle.write(chunk)
             st = path.stat()
         except OSError as exc:
             raise SyncFailure(describe_os_error(exc, path)) from exc
-        if not manifest.sha256:  # the engine hashes once, before the write, for its pending record
-            manifest.sha256 = hashlib.sha256(data).hexdigest()
+        if not manifest.sha256:
+            manifest.sha256 = data.sha256()
         manifest.size = st.st_size
         manifest.mtime_ns = st.st_mtime_ns
         manifest.written_at = now_iso()
@@ -225,7 +230,7 @@ class Exporter:
 
 
 
-def previous_layout(previous: Manifest | None, previous_bytes: bytes | None) -> Layout | None:
+def previous_layout(previous: Manifest | None, previous_bytes: Content | None) -> Layout | None:
     """The user's text and entry order as senref last wrote them."""
     if previous is None:
         return None

@@ -2,13 +2,18 @@
 
 It is the ground truth for two questions: "did someone else change the file?" (file hash against
 the manifest) and "which entries did we write for which items at which version?" (entries). A copy
-of the written bytes (`sync/<id>.written`) lets a later process reuse unchanged entries and gives
-the common ancestor for a three-way merge. `kept` records where the user's own text between
-entries sits in that copy, so an unchanged file's comments go into the next write too.
+of the written bytes lets a later process reuse unchanged entries and gives the common ancestor for
+a three-way merge. `kept` records where the user's own text between entries sits in that copy, so
+an unchanged file's comments go into the next write too.
+
+The copy is a piece table (`senref.sync.content`): a base (`sync/<id>.written`), the text added
+since (`sync/<id>.added`, only ever extended between two bases, so a record still names a prefix of
+it) and the pieces, which the manifest holds (`copy`). The base is trusted by its identity (size,
+time stamp, inode) as recorded; any other base, and any added text, is checked by hash.
 
 Replacing the target and saving its manifest cannot be one atomic step, so a write goes in three
 (`ManifestStore.save_pending`, the target's atomic replace, `ManifestStore.promote`), and a pending
-record left by a killed process is settled by the next one (see `SyncEngine._settle_pending`).
+record left by a killed process is settled by the next one (see `TargetWrites.settle_pending`).
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from senref.core import checkpoints
+from senref.core.atomic import atomic_write
 from senref.core.digest import file_sha256
+from senref.sync.content import Content, Piece
 from senref.sync.storage import read_json, sync_dir, write_text
 
 
@@ -72,6 +79,27 @@ class Kept:
 
 
 @dataclass
+class CopyRef:
+    """Where the copy of a write is: the base's identity, the added text's length and hash, the pieces."""
+
+    base: tuple[int, int, int]  # (size, mtime_ns, inode) of sync/<id>.written when it was written
+    added_size: int
+    added_sha256: str
+    pieces: list[Piece]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"base": list(self.base), "added": [self.added_size, self.added_sha256],
+                "pieces": [list(p) for p in self.pieces]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CopyRef:
+        size, mtime_ns, inode = (int(v) for v in data["base"])
+        added_size, added_sha = data["added"]
+        pieces = [(int(a), int(b), int(c)) for a, b, c in data["pieces"]]
+        return cls((size, mtime_ns, inode), int(added_size), str(added_sha), pieces)
+
+
+@dataclass
 class Manifest:
     target_id: str
     signature: str  # format + scope + with_files: a changed configuration means a full rewrite
@@ -85,6 +113,8 @@ class Manifest:
     files: dict[str, list[str]] = field(default_factory=dict)
     #: the user's text between entries, in file order
     kept: list[Kept] = field(default_factory=list)
+    #: where the copy of this write is kept (None: `sync/<id>.written` holds it whole, as before pieces)
+    copy: CopyRef | None = None
 
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}
@@ -123,9 +153,12 @@ class Manifest:
         return f'{head[:-1]},"entries":{entries},"kept":{kept}}}'
 
     def _head(self) -> dict[str, Any]:
-        return {"version": 1, "target_id": self.target_id, "signature": self.signature, "sha256": self.sha256,
+        head = {"version": 1, "target_id": self.target_id, "signature": self.signature, "sha256": self.sha256,
                 "size": self.size, "mtime_ns": self.mtime_ns, "written_at": self.written_at,
                 "library_version": self.library_version, "files": self.files}
+        if self.copy is not None:
+            head["copy"] = self.copy.to_json()
+        return head
 
     def _rows(self) -> list[list[Any]]:
         # built inline: a method call per entry was most of the cost at 100,000 entries
@@ -142,7 +175,8 @@ class Manifest:
                    library_version=int(data.get("library_version") or 0),
                    entries=[Entry.from_json(r) for r in data.get("entries") or []],
                    files={str(k): [str(f) for f in v] for k, v in (data.get("files") or {}).items()},
-                   kept=[Kept.from_json(r) for r in data.get("kept") or []])
+                   kept=[Kept.from_json(r) for r in data.get("kept") or []],
+                   copy=CopyRef.from_json(data["copy"]) if isinstance(data.get("copy"), dict) else None)
 
 
 class ManifestStore:
@@ -182,42 +216,55 @@ class ManifestStore:
         except (KeyError, TypeError, ValueError, IndexError):
             return None
 
-    def save(self, manifest: Manifest, written: bytes) -> None:
-        """Store the copy first, then the manifest: a crash in between leaves a copy the old
-        manifest's hash rejects, which only costs a full re-render, never a wrong merge base."""
-        # No fsync for the copy: it is checked against the manifest's hash before any use, so a
-        # copy lost in a power cut only costs a full render; an fsync of 90 MB costs every write.
-        self._write_copy(manifest.target_id, written)
+    def added_path(self, target_id: str) -> Path:
+        return self.folder / f"{target_id}.added"
+
+    def save_copy(self, target_id: str, content: Content) -> tuple[CopyRef, Content]:
+        """Store *content* as a write's copy; its reference, and the content as now stored.
+
+        Pieces of the stored base extend the added text (earlier records name a prefix of it, so
+        they stay valid); any other content, or pieces past `needs_compaction`, become a new base,
+        made durable before any record names it, as its identity is all a later read checks.
+        """
+        base_path, added_path = self.written_path(target_id), self.added_path(target_id)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = _stamp(base_path)
+        if content.origin is None or content.origin != stamp or content.needs_compaction():
+            data = bytes(content)
+            with atomic_write(base_path, "wb") as handle:
+                handle.write(data)
+            stamp = _stamp(base_path)
+            assert stamp is not None
+            with contextlib.suppress(OSError):
+                added_path.unlink(missing_ok=True)
+            content = Content(data, origin=stamp)
+        elif content.added:
+            tmp = added_path.with_name(added_path.name + ".part")
+            tmp.write_bytes(content.added)  # checked by hash when read: no fsync
+            os.replace(tmp, added_path)
+        added_sha = hashlib.sha256(content.added).hexdigest() if content.added else ""
+        return CopyRef(stamp, len(content.added), added_sha, list(content.pieces)), content
+
+    def save(self, manifest: Manifest, written: bytes | Content) -> Content:
+        """Store the copy first, then the manifest naming it; the content as stored.
+
+        A crash in between leaves a record naming the old copy, which is still there, or a new base
+        the old record's identity rejects (then its hash does), which only costs a full render.
+        """
+        manifest.copy, stored = self.save_copy(manifest.target_id, Content.of(written))
         write_text(self.manifest_path(manifest.target_id), manifest.json_text())
+        return stored
 
-    def _write_copy(self, target_id: str, data: bytes) -> None:
-        path = self.written_path(target_id)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+    def save_pending(self, manifest: Manifest, *, entries_json: str | None = None) -> None:
+        """Before the target is replaced: the new content's manifest (its copy saved already) as "pending".
 
-    def save_pending(self, manifest: Manifest, data: bytes, *, entries_json: str | None = None) -> None:
-        """Before the target is replaced: the new content (copy, then hashes and entries) as "pending".
-
-        *manifest* already carries the new content's sha256 and size; its mtime is unknown yet (0).
+        *manifest* already carries the new content's sha256, size and copy; its mtime is unknown yet (0).
         *entries_json*: `manifest.entries_json()`, made once for this record and the promoted one.
         """
-        tmp = self.pending_written_path(manifest.target_id).with_name(
-            self.pending_written_path(manifest.target_id).name + ".part")
-        tmp.write_bytes(data)
-        os.replace(tmp, self.pending_written_path(manifest.target_id))
         write_text(self.pending_path(manifest.target_id), manifest.json_text(entries_json))
 
-    def promote(self, manifest: Manifest, data: bytes, *, entries_json: str | None = None) -> None:
-        """After the target was replaced: the pending record becomes the manifest, then is removed.
-
-        The pending copy is renamed rather than written again (a 90 MB target costs one write, not two).
-        """
-        pending_copy = self.pending_written_path(manifest.target_id)
-        try:
-            os.replace(pending_copy, self.written_path(manifest.target_id))
-        except OSError:
-            self._write_copy(manifest.target_id, data)
+    def promote(self, manifest: Manifest, *, entries_json: str | None = None) -> None:
+        """After the target was replaced: the pending record becomes the manifest, then is removed."""
         checkpoints.reached("sync_after_copy")
         write_text(self.manifest_path(manifest.target_id), manifest.json_text(entries_json))
         checkpoints.reached("sync_after_manifest")
@@ -228,17 +275,47 @@ class ManifestStore:
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
 
-    def load_written(self, manifest: Manifest) -> bytes | None:
-        """The bytes senref last wrote for *manifest*, or None if the copy is missing or stale."""
-        return self._checked(self.written_path(manifest.target_id), manifest)
+    def load_written(self, manifest: Manifest) -> Content | None:
+        """The content senref last wrote for *manifest*, or None if its copy is missing or stale."""
+        if manifest.copy is None:  # a record from before pieces: the copy is the whole content
+            stamp = _stamp(self.written_path(manifest.target_id))
+            data = self._checked(self.written_path(manifest.target_id), manifest)
+            return Content(data, origin=stamp) if data is not None else None
+        return self._pieces(manifest, manifest.copy)
 
-    def load_pending_written(self, manifest: Manifest) -> bytes | None:
-        """The content a pending *manifest* describes, from its own copy or the promoted one."""
+    def load_pending_written(self, manifest: Manifest) -> Content | None:
+        """The content a pending *manifest* describes (a pending record of an older senref kept its own copy)."""
+        if manifest.copy is not None:
+            return self._pieces(manifest, manifest.copy)
         for path in (self.pending_written_path(manifest.target_id), self.written_path(manifest.target_id)):
             data = self._checked(path, manifest)
             if data is not None:
-                return data
+                return Content(data)
         return None
+
+    def _pieces(self, manifest: Manifest, ref: CopyRef) -> Content | None:
+        base_path = self.written_path(manifest.target_id)
+        try:
+            stamp = _stamp(base_path)
+            base = base_path.read_bytes()
+            added = b""
+            if ref.added_size:
+                with self.added_path(manifest.target_id).open("rb") as handle:
+                    added = handle.read(ref.added_size)
+        except OSError:
+            return None
+        if len(added) != ref.added_size or (added and hashlib.sha256(added).hexdigest() != ref.added_sha256):
+            return None
+        buffers = (len(base), len(added))
+        if any(src not in (0, 1) or not 0 <= start <= end <= buffers[src] for src, start, end in ref.pieces):
+            return None
+        content = Content(base, added, ref.pieces, origin=stamp)
+        if content.size != manifest.size:
+            return None
+        # A base is trusted by the identity its record names; any other one must hash to the record.
+        if (stamp != ref.base or len(base) != ref.base[0]) and content.sha256() != manifest.sha256:
+            return None
+        return content
 
     @staticmethod
     def _checked(path: Path, manifest: Manifest) -> bytes | None:
@@ -252,6 +329,15 @@ class ManifestStore:
 
     def remove(self, target_id: str) -> None:
         self.clear_pending(target_id)
-        for path in (self.manifest_path(target_id), self.written_path(target_id)):
+        for path in (self.manifest_path(target_id), self.written_path(target_id), self.added_path(target_id)):
             with contextlib.suppress(OSError):
                 path.unlink(missing_ok=True)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime_ns, inode) of *path*, None when it does not exist."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ino

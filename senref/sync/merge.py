@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from senref.core.model import Item, Tag
 from senref.sync.conflicts import Conflict
+from senref.sync.content import Content
 from senref.sync.entries import EntryCodec, Layout, line_numbers
 from senref.sync.journal import Imported
 from senref.sync.manifest import Entry, Manifest, entry_hash
@@ -209,7 +210,7 @@ class _Known:
     """The entries the file is compared with: the manifest's, plus entries imported but not yet written."""
 
     entries: list[Entry]
-    base: bytes | None
+    base: bytes | Content | None
     imported: dict[str, bytes]  # item key -> its entry as it was imported (its merge base)
     preset: dict[str, str]  # entry hash -> key chosen for an import that never reached the library
 
@@ -219,7 +220,7 @@ class _Known:
         return self.base[entry.start:entry.end] if self.base is not None else None
 
 
-def _known(lib: MergeLibrary, manifest: Manifest, base: bytes | None, journal: list[Imported]) -> _Known:
+def _known(lib: MergeLibrary, manifest: Manifest, base: bytes | Content | None, journal: list[Imported]) -> _Known:
     written = manifest.by_key()
     entries = list(manifest.entries)
     imported: dict[str, bytes] = {}
@@ -237,7 +238,7 @@ def _known(lib: MergeLibrary, manifest: Manifest, base: bytes | None, journal: l
 
 
 def plan_merge(lib: MergeLibrary, fmt: Any, codec: EntryCodec, *, target_id: str, manifest: Manifest,
-               base: bytes | None, current: bytes, render: Callable[[list[Item]], list[bytes | None]],
+               base: bytes | Content | None, current: bytes, render: Callable[[list[Item]], list[bytes | None]],
                resolved: list[Conflict], journal: list[Imported] | None = None) -> MergePlan:
     """Compare the file on disk with what senref wrote and with the library; see the module docstring."""
     plan = MergePlan()

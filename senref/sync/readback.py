@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from senref.core import checkpoints
 from senref.core.model import Item
 from senref.sync.conflicts import Conflict, ConflictStore
+from senref.sync.content import Content
 from senref.sync.entries import Layout
 from senref.sync.exporter import Exporter, SyncFailure, describe_os_error, signature
 from senref.sync.journal import Imported, ImportJournal
@@ -38,7 +39,7 @@ class FileReadBack:
         self.journal = journal
 
     def read(self, target: Target, fmt: Any, exporter: Exporter, *, previous: Manifest | None,
-             previous_bytes: bytes | None, stored: list[Conflict], outcome: SyncOutcome) -> ReadBack | None:
+             previous_bytes: Content | None, stored: list[Conflict], outcome: SyncOutcome) -> ReadBack | None:
         """The file changed since senref wrote it: merge it. None when the write must not go ahead."""
         whole_file = Conflict(id=Conflict.make_id(target.id, "file", "", ""), target_id=target.id, kind="file",
                               title=str(target.file),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 from pathlib import Path
 
 from senref.core import checkpoints
+from senref.sync.content import Content
 from senref.sync.entries import EntryCodec
 from senref.sync.exporter import Exporter, SyncFailure, describe_os_error
 from senref.sync.journal import ImportJournal
@@ -31,8 +31,8 @@ class TargetWrites:
     def __init__(self, manifests: ManifestStore, journal: ImportJournal) -> None:
         self.manifests = manifests
         self.journal = journal
-        #: target id -> (manifest, bytes) of the last write by this process: no reload next time
-        self._memory: dict[str, tuple[Manifest, bytes]] = {}
+        #: target id -> (manifest, content) of the last write by this process: no reload next time
+        self._memory: dict[str, tuple[Manifest, Content]] = {}
         #: target id -> (its file's stamp, a manifest read from disk whose bytes were not needed yet)
         self._manifests: dict[str, tuple[tuple[int, int, int] | None, Manifest]] = {}
         self._mutex = threading.Lock()
@@ -68,8 +68,8 @@ class TargetWrites:
                 self._manifests.pop(target.id, None)
         return manifest
 
-    def previous(self, target: Target, manifest: Manifest | None = None) -> tuple[Manifest | None, bytes | None]:
-        """The last write's manifest and bytes; *manifest*: that manifest if just read from disk."""
+    def previous(self, target: Target, manifest: Manifest | None = None) -> tuple[Manifest | None, Content | None]:
+        """The last write's manifest and content; *manifest*: that manifest if just read from disk."""
         with self._mutex:
             cached = self._memory.get(target.id)
         if cached is not None:
@@ -80,18 +80,20 @@ class TargetWrites:
         if manifest is not None and data is None and manifest.matches_disk(target.file):
             # No copy, but the target itself is still exactly what senref wrote.
             with contextlib.suppress(OSError):
-                data = target.file.read_bytes()
+                data = Content(target.file.read_bytes())
         if manifest is not None and data is not None:
             with self._mutex:
                 self._memory[target.id] = (manifest, data)
         return manifest, data
 
-    def record(self, target: Target, manifest: Manifest, data: bytes) -> None:
+    def record(self, target: Target, manifest: Manifest, data: bytes | Content) -> None:
         """Save a manifest for a target that was not rewritten (it already holds *data*)."""
         with self._mutex:
-            self._memory[target.id] = (manifest, data)
+            self._memory.pop(target.id, None)
         try:
-            self.manifests.save(manifest, data)
+            stored = self.manifests.save(manifest, data)
+            with self._mutex:
+                self._memory[target.id] = (manifest, stored)
         except OSError as exc:
             # The target itself is current; without its record the next run reads it back again,
             # so say so rather than pretend all is well.
@@ -100,32 +102,45 @@ class TargetWrites:
         self.journal.clear(target.id)
 
 
-    def commit(self, target: Target, exporter: Exporter, manifest: Manifest, data: bytes,
-                previous: Manifest | None) -> None:
+    def commit(self, target: Target, exporter: Exporter, manifest: Manifest, data: Content,
+               previous: Manifest | None) -> None:
         """Replace the target, then its manifest, so that the next run can tell how far a killed one got.
 
-        Three steps: (1) the new content's manifest and a copy are saved as *pending*; (2) the target
-        is replaced atomically; (3) the pending record is promoted to the manifest. A kill between
-        (1) and (3) leaves the pending record, which `settle_pending` resolves by looking at the file.
+        First the copy of the new content is stored (the added text extended, or a new base: see
+        `ManifestStore.save_copy`), which leaves the current record valid. Then three steps: (1) the
+        new content's manifest is saved as *pending*; (2) the target is replaced atomically; (3) the
+        pending record is promoted to the manifest. A kill between (1) and (3) leaves the pending
+        record, which `settle_pending` resolves by looking at the file. The content is hashed on a
+        second thread while it is written, so the hash costs no time of its own.
         """
-        manifest.sha256, manifest.size = hashlib.sha256(data).hexdigest(), len(data)
-        entries_json = manifest.entries_json()  # the same entries go into the pending and the final record
         try:
-            self.manifests.save_pending(manifest, data, entries_json=entries_json)
+            manifest.copy, stored = self.manifests.save_copy(target.id, data)
         except OSError as exc:
             raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)}); "
                               "the file was not written") from exc
-        checkpoints.reached("sync_after_pending")
+        manifest.size = len(stored)
+        hashing = _Hashing(stored)
+        entries_json = manifest.entries_json()  # the same entries go into the pending and the final record
+
+        def save_pending() -> None:
+            manifest.sha256 = hashing.result()
+            try:
+                self.manifests.save_pending(manifest, entries_json=entries_json)
+            except OSError as exc:
+                raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)}); "
+                                  "the file was not written") from exc
+            checkpoints.reached("sync_after_pending")
         try:
-            exporter.write(target, manifest, data, previous)
+            exporter.write(target, manifest, stored, previous, before_replace=save_pending)
         except SyncFailure:
+            hashing.result()
             self.manifests.clear_pending(target.id)  # the old file is still there, untouched
             raise
         checkpoints.reached("sync_after_target_write")
         with self._mutex:
-            self._memory[target.id] = (manifest, data)
+            self._memory[target.id] = (manifest, stored)
         try:
-            self.manifests.promote(manifest, data, entries_json=entries_json)
+            self.manifests.promote(manifest, entries_json=entries_json)
         except OSError as exc:
             raise SyncFailure(f"the target was written but its manifest was not "
                               f"({describe_os_error(exc, target.file)})") from exc
@@ -162,11 +177,12 @@ class TargetWrites:
         stamp = file_stamp(path)
         if stamp is not None and pending.matches_bytes(path):
             data = self.manifests.load_pending_written(pending)
+            copied = data is not None and pending.copy is not None
             if data is None:
-                data = path.read_bytes()  # the target itself is the content, if it still is
-            if hashlib.sha256(data).hexdigest() == pending.sha256 and file_stamp(path) == stamp:
+                data = Content(path.read_bytes())  # the target itself is the content, if it still is
+            if data.sha256() == pending.sha256 and file_stamp(path) == stamp:
                 pending.size, pending.mtime_ns = stamp[0], stamp[1]
-                self._promote(target, pending, data)
+                self._promote(target, pending, data, copied=copied)
                 return
         old = self.manifests.load(target.id)
         if not path.exists() or (old is not None and old.matches_disk(path)) \
@@ -178,11 +194,14 @@ class TargetWrites:
             self.manifests.clear_pending(target.id)
             return
         pending.mtime_ns = 0  # the base for reading the user's edit back, not the file on disk
-        self._promote(target, pending, data)
+        self._promote(target, pending, data, copied=pending.copy is not None)
 
-    def _promote(self, target: Target, manifest: Manifest, data: bytes) -> None:
+    def _promote(self, target: Target, manifest: Manifest, data: Content, *, copied: bool) -> None:
+        """Make *manifest* the record; *copied*: the copy it names is stored (else it is stored first)."""
         try:
-            self.manifests.promote(manifest, data)
+            if not copied:
+                manifest.copy, _stored = self.manifests.save_copy(target.id, data)
+            self.manifests.promote(manifest)
         except OSError as exc:
             raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)})") from exc
         self.journal.clear(target.id)
@@ -200,3 +219,19 @@ def _edited_from(pending: Manifest, old: Manifest | None, path: Path, codec: Ent
     new = {e.hash for e in pending.entries}
     before = {e.hash for e in old.entries} if old is not None else set()
     return bool(hashes & (new - before)) and not hashes & (before - new)
+
+
+class _Hashing:
+    """The SHA-256 of a content, computed on a thread of its own while the caller writes it."""
+
+    def __init__(self, content: Content) -> None:
+        self._digest = ""
+        self._thread = threading.Thread(target=self._run, args=(content,), name="senref-sync-hash", daemon=True)
+        self._thread.start()
+
+    def _run(self, content: Content) -> None:
+        self._digest = content.sha256()
+
+    def result(self) -> str:
+        self._thread.join()
+        return self._digest

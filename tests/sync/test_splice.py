@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from senref.core.library import Library
+from senref.sync.content import Content
 from senref.sync.engine import SyncEngine
 from senref.sync.exporter import Exporter, previous_layout
 from senref.sync.manifest import Entry, Kept, Manifest
@@ -70,11 +71,11 @@ def test_spliced_file_equals_the_assembled_one(lib: Library, tis: str, out_dir: 
 def test_splice_refuses_spans_out_of_order() -> None:
     manifest = Manifest(target_id="t", signature="s",
                         entries=[Entry("A", 1, "", 5, 9, ""), Entry("B", 1, "", 0, 4, "")])
-    assert splice(manifest, b"aaaa bbbb", {"A": b"new"}) is None
+    assert splice(manifest, Content(b"aaaa bbbb"), {"A": b"new"}) is None
     manifest.entries = [Entry("A", 1, "", 0, 4, ""), Entry("B", 1, "", 5, 9, "")]
     manifest.kept = [Kept("B", 4, 5), Kept("", 9, 10)]
-    data, spans, kept = splice(manifest, b"aaaa-bbbb!", {"A": b"A2"}) or (b"", [], [])
-    assert (data, spans, kept) == (b"A2-bbbb!", [(0, 2), (3, 7)], [("B", 2, 3), ("", 7, 8)])
+    data, spans, kept = splice(manifest, Content(b"aaaa-bbbb!"), {"A": b"A2"}) or (Content(b""), [], [])
+    assert (bytes(data), spans, kept) == (b"A2-bbbb!", [(0, 2), (3, 7)], [("B", 2, 3), ("", 7, 8)])
 
 
 def test_no_change_is_answered_without_a_rebuild(lib: Library, tis: str, out_dir: Path,
