@@ -15,6 +15,7 @@ import argparse
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bench.harness import (
@@ -68,9 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         target = build(home, args)
         dois = target_dois(target)
         titles: list[str] = []
+        nonce = time.strftime("%Y%m%d%H%M%S")  # a kept library has seen earlier runs' titles: each edit must change one
 
         def edit(index: int) -> None:
-            titles.append(f"Edited title {index + 1} for the auto-export bench")
+            titles.append(f"Edited title {index + 1} of run {nonce} for the auto-export bench")
             _senref(home, "edit", dois[(index + 1) % len(dois)], f"title={titles[-1]}")
 
         def run(_index: int) -> tuple[list[str], dict[str, str]]:

@@ -11,8 +11,13 @@ copy kept for the next merge grows by that one entry (`sync/<id>.added`), while 
 from __future__ import annotations
 
 import bisect
+import errno
 import hashlib
+import os
+import weakref
 from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO
 
 #: Where a piece's bytes are: the base copy or the added text.
 BASE, ADDED = 0, 1
@@ -25,17 +30,48 @@ CHUNK = 1 << 20
 Piece = tuple[int, int, int]  # (BASE or ADDED, start, end)
 
 
+class BaseFile:
+    """A stored base read on demand through one descriptor: a write copies its ranges in the kernel,
+    and nothing of a 250 MB base is read into memory unless something asks for its bytes."""
+
+    __slots__ = ("__weakref__", "fd", "size", "stamp")
+
+    def __init__(self, path: Path) -> None:
+        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        weakref.finalize(self, os.close, self.fd)
+        st = os.fstat(self.fd)
+        self.size = st.st_size
+        #: (size, mtime_ns, inode) of the file this descriptor reads, whatever the name points at later
+        self.stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def read(self, start: int, end: int) -> bytes:
+        parts: list[bytes] = []
+        while start < end:
+            got = os.pread(self.fd, end - start, start)
+            if not got:
+                raise OSError(errno.EIO, "the stored copy ended early")
+            parts.append(got)
+            start += len(got)
+        return b"".join(parts)
+
+
+Buffer = bytes | BaseFile
+
+
 class Content:
     """Immutable file content: `pieces` index into `base` and `added`; reads like a `bytes` where needed."""
 
     __slots__ = ("_offsets", "added", "base", "origin", "pieces", "size")
 
-    def __init__(self, base: bytes, added: bytes = b"", pieces: Sequence[Piece] | None = None, *,
+    def __init__(self, base: Buffer, added: bytes = b"", pieces: Sequence[Piece] | None = None, *,
                  origin: tuple[int, int, int] | None = None) -> None:
         self.base, self.added = base, added
         #: the identity (size, mtime_ns, inode) of the stored base file `base` was read from or written to
         self.origin = origin
-        self.pieces: list[Piece] = list(pieces) if pieces is not None else ([(BASE, 0, len(base))] if base else [])
+        self.pieces: list[Piece] = list(pieces) if pieces is not None else ([(BASE, 0, len(base))] if len(base) else [])
         self._offsets: list[int] = []
         total = 0
         for _src, start, end in self.pieces:
@@ -50,16 +86,34 @@ class Content:
     def __len__(self) -> int:
         return self.size
 
-    def _buffer(self, src: int) -> bytes:
-        return self.base if src == BASE else self.added
+    def _read(self, src: int, start: int, end: int) -> bytes:
+        if src == ADDED:
+            return self.added[start:end]
+        base = self.base
+        return base.read(start, end) if isinstance(base, BaseFile) else base[start:end]
 
     def chunks(self) -> Iterator[memoryview]:
-        """The content in order, as views of at most CHUNK bytes (no copy)."""
-        views = {BASE: memoryview(self.base), ADDED: memoryview(self.added)}
+        """The content in order, in chunks of at most CHUNK bytes (views where the bytes are in memory)."""
+        added = memoryview(self.added)
+        base = self.base if isinstance(self.base, BaseFile) else memoryview(self.base)
         for src, start, end in self.pieces:
-            view = views[src]
             for at in range(start, end, CHUNK):
-                yield view[at:min(end, at + CHUNK)]
+                stop = min(end, at + CHUNK)
+                if src == ADDED:
+                    yield added[at:stop]
+                elif isinstance(base, BaseFile):
+                    yield memoryview(base.read(at, stop))
+                else:
+                    yield base[at:stop]
+
+    def write_to(self, handle: IO[bytes]) -> None:
+        """Write the content to *handle*; ranges of a stored base are copied by the kernel where it can."""
+        base = self.base
+        for src, start, end in self.pieces:
+            if src == BASE and isinstance(base, BaseFile) and _copy_range(base, handle, start, end):
+                continue
+            for at in range(start, end, CHUNK):
+                handle.write(self._read(src, at, min(end, at + CHUNK)))
 
     def __getitem__(self, span: slice) -> bytes:
         start, stop, step = span.indices(self.size)
@@ -69,20 +123,20 @@ class Content:
             return b""
         if len(self.pieces) == 1:
             src, base_start, _end = self.pieces[0]
-            return self._buffer(src)[base_start + start:base_start + stop]
+            return self._read(src, base_start + start, base_start + stop)
         out: list[bytes] = []
         index = bisect.bisect_right(self._offsets, start) - 1
         while start < stop and index < len(self.pieces):
             src, p_start, p_end = self.pieces[index]
             offset = self._offsets[index]
             lo, hi = p_start + start - offset, min(p_end, p_start + stop - offset)
-            out.append(self._buffer(src)[lo:hi])
+            out.append(self._read(src, lo, hi))
             start += hi - lo
             index += 1
         return b"".join(out)
 
     def __bytes__(self) -> bytes:
-        if len(self.pieces) == 1 and self.pieces[0] == (BASE, 0, len(self.base)):
+        if isinstance(self.base, bytes) and len(self.pieces) == 1 and self.pieces[0] == (BASE, 0, len(self.base)):
             return self.base
         return b"".join(self.chunks())
 
@@ -145,6 +199,28 @@ class Content:
             return True
         in_base = sum(end - start for src, start, end in self.pieces if src == BASE)
         return len(self.added) > max(MIN_ADDED_FOR_COMPACTION, in_base // 4) or in_base < len(self.base) // 2
+
+
+def _copy_range(base: BaseFile, handle: IO[bytes], start: int, end: int) -> bool:
+    """Copy base[start:end] to *handle* inside the kernel; False (nothing written) where that cannot be done."""
+    copy = getattr(os, "copy_file_range", None)  # Linux only
+    if copy is None:
+        return False
+    handle.flush()
+    out = handle.fileno()
+    at = start
+    while at < end:
+        try:
+            done = copy(base.fd, out, end - at, at)
+        except OSError as exc:
+            # Two file systems on an older kernel, or one that cannot: the caller copies through memory.
+            if at == start and exc.errno in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                return False
+            raise
+        if done == 0:
+            raise OSError(errno.EIO, "the stored copy ended early")
+        at += done
+    return True
 
 
 def _merged(pieces: list[Piece]) -> list[Piece]:

@@ -33,7 +33,7 @@ from senref.sync.exporter import (
 )
 from senref.sync.freshness import scope_unchanged
 from senref.sync.journal import ImportJournal
-from senref.sync.manifest import Manifest, ManifestStore
+from senref.sync.manifest import Manifest, ManifestStore, columns_of
 from senref.sync.outcome import SyncOutcome
 from senref.sync.readback import FileReadBack, ReadBack
 from senref.sync.state import StateStore, TargetState
@@ -99,9 +99,10 @@ class SyncEngine:
         self.writes.forget(target_id)
         return target
 
-    def loaded_manifest(self, target_id: str) -> Manifest | None:
-        """The manifest of this process's last write, if any (no disk read: safe on the GUI thread)."""
-        return self.writes.loaded(target_id)
+    def written_keys(self, target_id: str) -> frozenset[str] | None:
+        """The item keys of this process's last write of the target (None before one)."""
+        manifest = self.writes.loaded(target_id)
+        return frozenset(columns_of(manifest.entries)[0]) if manifest is not None else None
 
     def needs_sync(self, target: Target) -> bool:
         """True when the library or the file moved on since the last write (cheap: versions and stat)."""
@@ -244,5 +245,6 @@ class SyncEngine:
 
 
 def _versions(manifest: Manifest) -> list[tuple[str, int]]:
-    return [(e.key, e.version) for e in manifest.entries]
+    keys, versions = columns_of(manifest.entries)[:2]
+    return list(zip(keys, versions, strict=True))
 

@@ -24,8 +24,8 @@ from senref.core.model import now_iso
 from senref.sync import files as filemirror
 from senref.sync.content import Content
 from senref.sync.entries import EntryCodec, Layout, codec_for
-from senref.sync.manifest import Entry, Kept, Manifest, entry_hash
-from senref.sync.splice import splice
+from senref.sync.manifest import Entries, Entry, Kept, Manifest, columns_of, entry_hash
+from senref.sync.splice import Spliced, splice
 from senref.sync.targets import Target
 
 if TYPE_CHECKING:
@@ -121,53 +121,30 @@ class Exporter:
             result.rendered = result.count = len(items)
             return manifest, Content(data), result
 
-        reusable: dict[str, Entry] = {}
-        if previous is not None and previous_bytes is not None and previous.signature == manifest.signature:
-            reusable = previous.by_key()
+        same = previous is not None and previous_bytes is not None and previous.signature == manifest.signature
+        written = previous.versions() if same and previous is not None else {}
         # The same items as last time in the file senref wrote: changed entries are spliced into its bytes.
-        same_items = previous is not None and layout is None and bool(reusable) \
-            and (self.codec.keeps_text or not previous.kept) \
-            and len(rows) == len(reusable) == len(previous.entries) and all(key in reusable for key, _ in rows)
-        texts: dict[str, bytes] = {}
-        citekeys: dict[str, str] = {}
         versions: dict[str, int] = dict(rows)
-        todo: list[str] = []
-        for key, version in rows:
-            old = reusable.get(key)
-            if old is not None and old.version == version and previous_bytes is not None:
-                if not same_items:
-                    texts[key] = previous_bytes[old.start:old.end]
-                citekeys[key] = old.citekey
-            else:
-                todo.append(key)
-        for start in range(0, len(todo), RENDER_BATCH):
-            if should_stop is not None and should_stop():
-                raise SyncStopped("stopped before writing; the file is as it was")
-            chunk = todo[start:start + RENDER_BATCH]
-            items = list(self.lib.iter_items(keys=chunk))
-            # Items with pinned keys need no look at every key in the library (0.4 s at 100,000).
-            batch_ctx = ctx if any(not i.fields.get("citationKey") for i in items) else replace(ctx, citation_keys=None)
-            got, problems = self.codec.render(items, batch_ctx)
-            result.problems.extend(problems)
-            for rendered in got:
-                texts[rendered.key] = rendered.text
-                citekeys[rendered.key] = rendered.citekey
-        result.rendered = len(todo)
+        same_items = previous is not None and layout is None and bool(written) \
+            and (self.codec.keeps_text or not previous.kept) \
+            and len(rows) == len(written) == len(previous.entries) and versions.keys() == written.keys()
+        todo = [key for key, version in rows if written.get(key) != version]
+        texts, citekeys = self._render(todo, ctx, should_stop, result)
         versions.update({k: v for k, v in keys.pinned_versions.items() if k in versions})
         fresh = set(todo)
-        if same_items and previous is not None and previous_bytes is not None:
-            spliced = splice(previous, previous_bytes, texts) if fresh <= texts.keys() else None
+        if same_items and previous is not None and previous_bytes is not None and fresh <= texts.keys():
+            spliced = splice(previous, previous_bytes, texts)
             if spliced is not None:
-                joined, new_spans, blocks = spliced
-                manifest.kept = [Kept(anchor, s, e) for anchor, s, e in blocks]
-                manifest.entries = [Entry(e.key, versions[e.key], citekeys[e.key], s, end,
-                                          entry_hash(texts[e.key]) if e.key in fresh else e.hash)
-                                    for e, (s, end) in zip(previous.entries, new_spans, strict=True)]
+                manifest.kept = [Kept(anchor, s, e) for anchor, s, e in spliced.kept]
+                manifest.entries = _spliced_entries(previous, spliced, texts, versions, citekeys)
                 result.count = len(manifest.entries)
-                return manifest, joined, result
-            for key, old in reusable.items():  # a rendering failed: assembled as usual, without it
-                if key not in fresh:
+                return manifest, spliced.content, result
+        reusable = previous.by_key() if same and previous is not None else {}
+        if previous_bytes is not None:
+            for key, old in reusable.items():
+                if key not in fresh and key in versions:
                     texts[key] = previous_bytes[old.start:old.end]
+                    citekeys[key] = old.citekey
         if layout is None:
             layout = previous_layout(previous, previous_bytes)
         order = _order([k for k, _ in rows if k in texts], layout)
@@ -184,6 +161,26 @@ class Exporter:
         result.count = len(order)
         return manifest, Content(data), result
 
+    def _render(self, todo: list[str], ctx: Any, should_stop: Callable[[], bool] | None,
+                result: WriteResult) -> tuple[dict[str, bytes], dict[str, str]]:
+        """The entries of the items *todo* names, with their citation keys; problems go to *result*."""
+        texts: dict[str, bytes] = {}
+        citekeys: dict[str, str] = {}
+        for start in range(0, len(todo), RENDER_BATCH):
+            if should_stop is not None and should_stop():
+                raise SyncStopped("stopped before writing; the file is as it was")
+            chunk = todo[start:start + RENDER_BATCH]
+            items = list(self.lib.iter_items(keys=chunk))
+            # Items with pinned keys need no look at every key in the library (0.4 s at 100,000).
+            batch_ctx = ctx if any(not i.fields.get("citationKey") for i in items) else replace(ctx, citation_keys=None)
+            got, problems = self.codec.render(items, batch_ctx)
+            result.problems.extend(problems)
+            for rendered in got:
+                texts[rendered.key] = rendered.text
+                citekeys[rendered.key] = rendered.citekey
+        result.rendered = len(todo)
+        return texts, citekeys
+
     def write(self, target: Target, manifest: Manifest, data: Content, previous: Manifest | None,
               before_replace: Callable[[], None] | None = None) -> None:
         """Place attachments, then replace the target atomically; reasons for failure as SyncFailure.
@@ -198,8 +195,7 @@ class Exporter:
             if target.with_files:
                 self._mirror_files(target, manifest, previous)
             with atomic_write(path, "wb", before_replace=before_replace) as handle:
-                for chunk in data.chunks():
-                    handle.write(chunk)
+                data.write_to(handle)
             st = path.stat()
         except OSError as exc:
             raise SyncFailure(describe_os_error(exc, path)) from exc
@@ -228,6 +224,18 @@ class Exporter:
                 if wanted:
                     manifest.files[item.key] = sorted(wanted)
 
+
+
+def _spliced_entries(previous: Manifest, spliced: Spliced, texts: dict[str, bytes], versions: dict[str, int],
+                     citekeys: dict[str, str]) -> Entries:
+    """The previous entries with the spliced ones' versions, keys, spans and hashes new (as columns: no Entry made)."""
+    keys, old_versions, old_citekeys, _starts, _ends, old_hashes = columns_of(previous.entries)
+    new_versions, new_citekeys, new_hashes = list(old_versions), list(old_citekeys), list(old_hashes)
+    for index in spliced.changed:
+        key = keys[index]
+        new_versions[index], new_citekeys[index] = versions[key], citekeys[key]
+        new_hashes[index] = entry_hash(texts[key])
+    return Entries((list(keys), new_versions, new_citekeys, spliced.starts, spliced.ends, new_hashes))
 
 
 def previous_layout(previous: Manifest | None, previous_bytes: Content | None) -> Layout | None:

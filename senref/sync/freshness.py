@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def written_versions(manifest: Manifest) -> dict[str, int]:
-    return {e.key: e.version for e in manifest.entries}
+    return manifest.versions()
 
 
 def scope_unchanged(lib: Library, target: Target, manifest: Manifest,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from senref.core import checkpoints
@@ -119,13 +120,15 @@ class TargetWrites:
             raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)}); "
                               "the file was not written") from exc
         manifest.size = len(stored)
-        hashing = _Hashing(stored)
-        entries_json = manifest.entries_json()  # the same entries go into the pending and the final record
+        # Both run while this thread waits on the write and its fsync: the hash lets go of the GIL, and
+        # the entries (the same text goes into the pending and the final record) take it meanwhile.
+        hashing = _OnThread(stored.sha256)
+        entries = _OnThread(manifest.entries_json)
 
         def save_pending() -> None:
             manifest.sha256 = hashing.result()
             try:
-                self.manifests.save_pending(manifest, entries_json=entries_json)
+                self.manifests.save_pending(manifest, entries_json=entries.result())
             except OSError as exc:
                 raise SyncFailure(f"the sync record could not be saved ({describe_os_error(exc, target.file)}); "
                                   "the file was not written") from exc
@@ -133,14 +136,15 @@ class TargetWrites:
         try:
             exporter.write(target, manifest, stored, previous, before_replace=save_pending)
         except SyncFailure:
-            hashing.result()
+            hashing.wait()
+            entries.wait()
             self.manifests.clear_pending(target.id)  # the old file is still there, untouched
             raise
         checkpoints.reached("sync_after_target_write")
         with self._mutex:
             self._memory[target.id] = (manifest, stored)
         try:
-            self.manifests.promote(manifest, entries_json=entries_json)
+            self.manifests.promote(manifest, entries_json=entries.result())
         except OSError as exc:
             raise SyncFailure(f"the target was written but its manifest was not "
                               f"({describe_os_error(exc, target.file)})") from exc
@@ -221,17 +225,28 @@ def _edited_from(pending: Manifest, old: Manifest | None, path: Path, codec: Ent
     return bool(hashes & (new - before)) and not hashes & (before - new)
 
 
-class _Hashing:
-    """The SHA-256 of a content, computed on a thread of its own while the caller writes it."""
+class _OnThread:
+    """One function's result, computed on a thread of its own while the caller does something else."""
 
-    def __init__(self, content: Content) -> None:
-        self._digest = ""
-        self._thread = threading.Thread(target=self._run, args=(content,), name="senref-sync-hash", daemon=True)
+    def __init__(self, work: Callable[[], str]) -> None:
+        self._work = work
+        self._value: str | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="senref-sync-write", daemon=True)
         self._thread.start()
 
-    def _run(self, content: Content) -> None:
-        self._digest = content.sha256()
+    def _run(self) -> None:
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # handed to the caller of result(), in its own thread
+            self._error = exc
+
+    def wait(self) -> None:
+        self._thread.join()
 
     def result(self) -> str:
         self._thread.join()
-        return self._digest
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value

@@ -74,8 +74,11 @@ def test_splice_refuses_spans_out_of_order() -> None:
     assert splice(manifest, Content(b"aaaa bbbb"), {"A": b"new"}) is None
     manifest.entries = [Entry("A", 1, "", 0, 4, ""), Entry("B", 1, "", 5, 9, "")]
     manifest.kept = [Kept("B", 4, 5), Kept("", 9, 10)]
-    data, spans, kept = splice(manifest, Content(b"aaaa-bbbb!"), {"A": b"A2"}) or (Content(b""), [], [])
-    assert (bytes(data), spans, kept) == (b"A2-bbbb!", [(0, 2), (3, 7)], [("B", 2, 3), ("", 7, 8)])
+    spliced = splice(manifest, Content(b"aaaa-bbbb!"), {"A": b"A2"})
+    assert spliced is not None
+    assert bytes(spliced.content) == b"A2-bbbb!"
+    assert list(zip(spliced.starts, spliced.ends, strict=True)) == [(0, 2), (3, 7)]
+    assert (spliced.kept, spliced.changed) == ([("B", 2, 3), ("", 7, 8)], [0])
 
 
 def test_no_change_is_answered_without_a_rebuild(lib: Library, tis: str, out_dir: Path,

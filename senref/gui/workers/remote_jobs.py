@@ -67,8 +67,7 @@ def sync_target(library: Library, progress: Progress, should_stop: ShouldStop, *
 
     engine = sync_actions.open_engine(library, settings)
     outcome = sync_actions.sync_target(engine, settings, target, progress=progress, should_stop=should_stop)
-    manifest = engine.loaded_manifest(target.id)
-    return SyncRun(outcome, frozenset(e.key for e in manifest.entries) if manifest is not None else None)
+    return SyncRun(outcome, engine.written_keys(target.id))
 
 
 def zotero_sync(library: Library, progress: Progress, should_stop: ShouldStop, *, settings: Settings) -> Any:
