@@ -335,6 +335,14 @@ def _chunks(conn: sqlite3.Connection, select: str) -> Iterator[list[sqlite3.Row]
         last = int(chunk[-1][0])
 
 
+#: Version 10: every sync check reads each item's (key, version) in row order. Without an index holding
+#: just those, SQLite walks the whole items table (0.10 s at 100,000 items, most of the rows being
+#: abstracts and fields); the covering index answers in half that and costs about 4 MB.
+_V10 = """
+CREATE INDEX items_versions ON items(deleted, id, key, version)
+"""
+
+
 def _script(sql: str) -> Migration:
     def run(conn: sqlite3.Connection) -> None:
         for statement in _statements(sql):
@@ -349,7 +357,8 @@ def _statements(sql: str) -> list[str]:
 
 #: version -> migration that brings a database from version-1 to version.
 MIGRATIONS: dict[int, Migration] = {1: _script(_V1), 2: _script(_V2), 3: _script(_V3), 4: _script(_V4),
-                                 5: _script(_V5), 6: _script(_V6), 7: _script(_V7), 8: _v8, 9: _v9}
+                                 5: _script(_V5), 6: _script(_V6), 7: _script(_V7), 8: _v8, 9: _v9,
+                                 10: _script(_V10)}
 LATEST = max(MIGRATIONS)
 #: Steps that rewrite a large table: the pages they free are handed back to the file system after.
 _REWRITES = frozenset({6, 7, 8, 9})

@@ -24,7 +24,7 @@ def test_storage_uses_wal_foreign_keys_and_latest_schema(library: Library) -> No
     conn = library.db.conn
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 9
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 10
     assert (library.folder / "files").is_dir()
 
 

@@ -91,7 +91,7 @@ def test_version_8_library_answers_every_search_as_before_and_shrinks(tmp_path: 
     words, size = fts_words(path), path.stat().st_size
     with Library.open(old, autotag=False) as lib:
         conn = lib.db.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 9
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 10
         sql = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE name IN "
                                                 "('items_fts', 'search_words')")}
         assert "prefix" not in sql["items_fts"] and "content = ''" in sql["items_fts"]

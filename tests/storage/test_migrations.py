@@ -29,7 +29,7 @@ def test_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     _make_v1_library(folder)
     with Library.open(folder) as lib:
-        assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 9
+        assert lib.db.conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST == 10
         assert lib.db.conn.execute("SELECT has_file FROM items WHERE key = 'ABCD2345'").fetchone()[0] == 1
         assert lib.get_item("ABCD2345").title == "Old senescence paper"
         lib.set_tag_color("SASP", "#aa3300")
@@ -78,3 +78,15 @@ def test_failed_migration_step_rolls_back_to_previous_version(tmp_path: Path, mo
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     assert conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'tag_colors'").fetchone()[0] == 0
     conn.close()
+
+
+def test_the_sync_check_reads_the_covering_index(library: Library) -> None:
+    """Schema 10: (key, version) in row order is read from its own index, not from the wide items rows."""
+    from senref.core.query import ItemQuery
+    from senref.storage.queries import compile_query
+
+    conn = library.db.conn
+    sql = compile_query(conn, ItemQuery())
+    plan = " ".join(str(row[3]) for row in conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT i.key, i.version FROM items i WHERE {sql.where} ORDER BY i.id", sql.params))
+    assert "COVERING INDEX items_versions" in plan
