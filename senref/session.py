@@ -46,7 +46,7 @@ class Session:
 
     def tagger(self) -> Tagger:
         """The topic tagger with the user's vocabulary; compiled on the first record saved, not here."""
-        from senref.topics.tagger import DeferredTagger
+        from senref.topics.deferred import DeferredTagger
 
         return DeferredTagger(self.paths)
 

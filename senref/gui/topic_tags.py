@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 
-from senref.topics.tagger import DeferredTagger, topic_names
+from senref.topics.deferred import DeferredTagger
+from senref.topics.tagger import topic_names
 from senref.topics.vocabulary import load_vocabulary, user_file
 
 _lock = threading.Lock()

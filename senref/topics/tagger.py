@@ -16,6 +16,7 @@ from typing import Any
 from senref.core.model import AUTOMATIC, Item
 from senref.core.tag_sources import MESH, tag_sources
 from senref.paths import Paths
+from senref.topics.deferred import DeferredTagger
 from senref.topics.evidence_sources import name_sources
 from senref.topics.matching import SpanMapper, TermScanner, case_key, lower_same_length, normalize_text
 from senref.topics.rules import ConceptIndex, RecordConcepts
@@ -446,27 +447,6 @@ def get_tagger(paths: Paths | None = None) -> Tagger:
             _cache.clear()
             _cache[key] = tagger
         return tagger
-
-
-class DeferredTagger:
-    """The tagger for *paths*, compiled on the first record it tags: commands that only read never pay for it."""
-
-    def __init__(self, paths: Paths) -> None:
-        self.paths = paths
-        self._tagger: Tagger | None = None
-
-    def __reduce__(self) -> tuple[type[DeferredTagger], tuple[Paths]]:
-        # To a worker process it travels as its paths: the worker compiles its own, once.
-        return (DeferredTagger, (self.paths,))
-
-    @property
-    def tagger(self) -> Tagger:
-        if self._tagger is None:
-            self._tagger = get_tagger(self.paths)
-        return self._tagger
-
-    def apply(self, item: Item, fulltext: str | None = None) -> list[str]:
-        return self.tagger.apply(item, fulltext)
 
 
 def topic_names(tagger: object | None) -> frozenset[str]:

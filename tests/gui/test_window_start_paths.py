@@ -23,7 +23,8 @@ from senref.gui.sync_service import SyncService
 from senref.gui.topic_tags import selector_topic_names
 from senref.paths import get_paths
 from senref.storage.row_seek import rows_by_ids, view_ids
-from senref.topics.tagger import DeferredTagger, topic_names
+from senref.topics.deferred import DeferredTagger
+from senref.topics.tagger import topic_names
 from tests.gui.conftest import add_items
 
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore(r"does not support propagateSizeHints")]
