@@ -46,8 +46,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     p = sub.add_parser("convert", help="convert a bibliography file to another format (no library is opened)",
                        description="Read IN with senref's import readers and write it with its export writers: "
-                                   "no duplicates merged, no tags suggested, no files copied. Attached files are "
-                                   "named only when inside IN's folder or a --files-from folder.")
+                                   "no duplicates merged, no tags suggested. Attached files are named only when "
+                                   "inside IN's folder or a --files-from folder; Zotero RDF copies them beside "
+                                   "OUT (files/<key>/), as Zotero's own export does.")
     p.add_argument("input", metavar="IN")
     p.add_argument("--from", dest="from_format", metavar="F", help="the input's format (default: from its content)")
     p.add_argument("--format", metavar="F", help="zotero-rdf, csljson, bibtex, biblatex, ris, json "
@@ -56,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="BibTeX/BibLaTeX: keep UTF-8 (default: LaTeX-encode non-ASCII characters so pdflatex compiles)")
     p.add_argument("--files-from", metavar="DIR", action="append", default=[],
                    help="also name attached files inside DIR (by default only those in IN's folder)")
-    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically); default: standard output")
+    p.add_argument("-o", "--output", metavar="OUT", help="write here (atomically); default or '-': standard output")
     p.set_defaults(func=run_convert)
 
 
@@ -125,24 +126,28 @@ def run_convert(args: argparse.Namespace, ctx: Context) -> int:
         if not folder.is_dir():
             raise UsageError(f"--files-from {folder}: not a folder")
     source = Path(args.input).expanduser()
+    output = args.output if args.output != "-" else None
     try:
-        if args.output:
-            report = convert_file(source, Path(args.output).expanduser(), ctx.settings, to_format=args.format,
+        if output:
+            report = convert_file(source, Path(output).expanduser(), ctx.settings, to_format=args.format,
                                   from_format=args.from_format, unicode=args.unicode, files_from=extra_roots)
         else:
+            fmt = choose_format(args.format)
+            if fmt.name == "zotero-rdf":
+                raise UsageError("Zotero RDF keeps its files beside it; give -o FILE.rdf")
             with tempfile.TemporaryDirectory() as tmp:
-                fmt = choose_format(args.format)
                 out = Path(tmp) / f"convert{fmt.extensions[0] if fmt.extensions else ''}"
                 report = convert_file(source, out, ctx.settings, to_format=fmt.name, from_format=args.from_format,
                                       unicode=args.unicode, files_from=extra_roots)
-                sys.stdout.write(out.read_text(encoding="utf-8"))
+                if out.exists():  # not when every entry was skipped
+                    sys.stdout.write(out.read_text(encoding="utf-8"))
     except (ConvertError, ExportError) as exc:
         raise UsageError(str(exc)) from exc
     for line in report.problems:
         ctx.err(f"{args.input}: {line}")
     for line in report.warnings:
         ctx.err(f"{args.input}: warning: {line}")
-    where = f" to {args.output}" if args.output else ""
+    where = f" to {output}" if output else ""
     ctx.progress(f"{report.summary()}{where}{_other_formats(args, choose_format(report.to_format))}")
     return 1 if report.failed else 0
 

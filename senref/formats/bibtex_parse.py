@@ -265,6 +265,7 @@ class _Reader:
 
     def value(self) -> str:
         parts: list[str] = []
+        size = 0
         while True:
             self.ws()
             if self.i >= len(self.s):
@@ -290,6 +291,10 @@ class _Reader:
                         parts.append(str(MONTHS.index(low[:3]) + 1))
                     else:
                         parts.append(word)  # undefined macro: keep its name, as BibTeX warns and goes on
+            size += len(parts[-1])
+            if size > MAX_JOINED:
+                # @string values that double each other would otherwise fill the memory (2**59 characters).
+                raise BibSyntaxError(self.i, f"a value joined with '#' passes {MAX_JOINED:,} characters")
             self.ws()
             if self.i < len(self.s) and self.s[self.i] == "#":
                 self.i += 1
@@ -331,6 +336,10 @@ class _Reader:
                 out[name] = f"{out[name]}, {value}"
         else:
             out[name] = value
+
+
+#: The longest value `#` may join from macros and strings; no field of a real record comes near it.
+MAX_JOINED = 1 << 20
 
 
 def parse_block(block: Block, macros: dict[str, str]) -> Entry | Problem | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -50,7 +51,10 @@ def exported_path(att: Attachment, ctx: ExportContext, export_dir: Path | None =
     if folder is None:
         raise ValueError("an export with files needs the folder it is written to (ExportContext.export_dir)")
     rel = Path(FILES_FOLDER) / att.key / source.name
-    copy_attachment(source, folder / rel, att.sha256)
+    target = folder / rel
+    if not Path(os.path.realpath(target)).is_relative_to(os.path.realpath(folder)):
+        return ""  # a `files` link beside the export points elsewhere: nothing is copied out of its folder
+    copy_attachment(source, target, att.sha256)
     return rel.as_posix()
 
 

@@ -9,6 +9,22 @@ from typing import IO, Any
 CHUNK = 1 << 16
 
 
+#: Python refuses to turn longer digit strings into an int (CVE-2020-10735); such a number is kept as its digits.
+_MAX_DIGITS = 4000
+
+
+class _NotJson(ValueError):
+    """What Python's decoder accepts but JSON does not (NaN, Infinity)."""
+
+
+def _integer(digits: str) -> int | str:
+    return int(digits) if len(digits) <= _MAX_DIGITS else digits
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJson(f"{name} is not a JSON value")
+
+
 class JsonStreamError(ValueError):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
@@ -20,7 +36,7 @@ def iter_array(handle: IO[str]) -> Iterator[tuple[int, Any]]:
 
     Raises JsonStreamError (with the line number) at the first syntax error.
     """
-    decoder = json.JSONDecoder()
+    decoder = json.JSONDecoder(parse_int=_integer, parse_constant=_no_constant)
     buf = handle.read(CHUNK).lstrip("\ufeff")
     line = 1
     pos = 0
@@ -46,6 +62,8 @@ def iter_array(handle: IO[str]) -> Iterator[tuple[int, Any]]:
                 value, end = decoder.raw_decode(buf, pos)
             except RecursionError:
                 raise JsonStreamError(line, "values nested too deeply to read") from None
+            except _NotJson as exc:
+                raise JsonStreamError(line, str(exc)) from None
             except json.JSONDecodeError as exc:
                 more = handle.read(CHUNK)
                 if not more:

@@ -237,3 +237,16 @@ def test_repeated_keys_in_a_file_become_distinct(tmp_path: Path) -> None:
     assert fmt is not None
     keys = [record.item.key for record in fmt.read(out)]  # type: ignore[union-attr]
     assert len(set(keys)) == 2
+
+
+def test_a_files_link_beside_the_output_is_never_written_through(tmp_path: Path) -> None:
+    folder, out_dir, elsewhere = tmp_path / "in", tmp_path / "out", tmp_path / "elsewhere"
+    for path in (folder, out_dir, elsewhere):
+        path.mkdir()
+    (folder / "paper.pdf").write_bytes(b"%PDF-1.4")
+    (out_dir / "files").symlink_to(elsewhere, target_is_directory=True)
+    bib = folder / "refs.bib"
+    bib.write_text("@article{a, title={Inside}, year={2020}, file={:paper.pdf:application/pdf}}\n", encoding="utf-8")
+    report = convert_file(bib, out_dir / "refs.rdf", Settings())
+    assert report.count == 1 and list(elsewhere.iterdir()) == []
+    assert "paper.pdf" not in (out_dir / "refs.rdf").read_text(encoding="utf-8")

@@ -146,3 +146,17 @@ def test_citation_keys_are_persisted_once_the_entries_are_consumed(export_ctx: E
     rest = list(entries)
     assert len(rest) == 2 and rest[-1][1].endswith("}\n\n")
     assert store.saved[items[0].key] == "prasanna2021therapya" and len(store.saved) == 3
+
+
+def test_write_with_files_never_copies_through_a_files_link(tmp_path: Path, export_ctx: ExportContext) -> None:
+    items = sample_items()
+    _stored_pdf(items, export_ctx.library_dir)
+    fmt = registry.get("ris")
+    assert fmt is not None
+    out, elsewhere = tmp_path / "out" / "x.ris", tmp_path / "elsewhere"
+    out.parent.mkdir()
+    elsewhere.mkdir()
+    (out.parent / "files").symlink_to(elsewhere, target_is_directory=True)
+    fmt.write(items, out, ExportContext(library_dir=export_ctx.library_dir, with_files=True))
+    assert list(elsewhere.iterdir()) == []
+    assert "prasanna 2021.pdf" not in out.read_text(encoding="utf-8")
