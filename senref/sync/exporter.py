@@ -15,6 +15,8 @@ from __future__ import annotations
 import errno
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import compress
+from operator import itemgetter, ne
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -123,22 +125,28 @@ class Exporter:
 
         same = previous is not None and previous_bytes is not None and previous.signature == manifest.signature
         written = previous.versions() if same and previous is not None else {}
+        # Whole columns at C speed: at 100,000 items a Python loop per row is most of a one-edit write.
+        row_keys = list(map(itemgetter(0), rows))
+        as_written = list(map(written.get, row_keys))
+        changed = dict(compress(rows, map(ne, as_written, map(itemgetter(1), rows))))  # key -> version, in row order
+        todo = list(changed)
         # The same items as last time in the file senref wrote: changed entries are spliced into its bytes.
-        versions: dict[str, int] = dict(rows)
         same_items = previous is not None and layout is None and bool(written) \
             and (self.codec.keeps_text or not previous.kept) \
-            and len(rows) == len(written) == len(previous.entries) and versions.keys() == written.keys()
-        todo = [key for key, version in rows if written.get(key) != version]
+            and len(rows) == len(written) == len(previous.entries) and None not in as_written
         texts, citekeys = self._render(todo, ctx, should_stop, result)
-        versions.update({k: v for k, v in keys.pinned_versions.items() if k in versions})
+        pinned = keys.pinned_versions
         fresh = set(todo)
         if same_items and previous is not None and previous_bytes is not None and fresh <= texts.keys():
             spliced = splice(previous, previous_bytes, texts)
             if spliced is not None:
+                changed.update({k: v for k, v in pinned.items() if k in changed})
                 manifest.kept = [Kept(anchor, s, e) for anchor, s, e in spliced.kept]
-                manifest.entries = _spliced_entries(previous, spliced, texts, versions, citekeys)
+                manifest.entries = _spliced_entries(previous, spliced, texts, changed, citekeys)
                 result.count = len(manifest.entries)
                 return manifest, spliced.content, result
+        versions: dict[str, int] = dict(rows)
+        versions.update({k: v for k, v in pinned.items() if k in versions})
         reusable = previous.by_key() if same and previous is not None else {}
         if previous_bytes is not None:
             for key, old in reusable.items():

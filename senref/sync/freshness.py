@@ -7,6 +7,7 @@ again: the check reads two integers' worth per item in one query instead of buil
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from senref.sync.exporter import scope_rows
@@ -27,4 +28,8 @@ def scope_unchanged(lib: Library, target: Target, manifest: Manifest,
     scope's (key, version) pairs, when the caller has read them already)."""
     if rows is None:
         rows = scope_rows(lib, target)
-    return len(rows) == len(manifest.entries) and dict(rows) == written_versions(manifest)
+    written = written_versions(manifest)
+    if len(rows) != len(written):
+        return False
+    # Keys are unique on both sides: the same count and every row's version as written means the same pairs.
+    return list(map(written.get, map(itemgetter(0), rows))) == list(map(itemgetter(1), rows))
