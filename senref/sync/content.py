@@ -14,6 +14,7 @@ import bisect
 import errno
 import hashlib
 import os
+import threading
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -32,27 +33,60 @@ Piece = tuple[int, int, int]  # (BASE or ADDED, start, end)
 
 class BaseFile:
     """A stored base read on demand through one descriptor: a write copies its ranges in the kernel,
-    and nothing of a 250 MB base is read into memory unless something asks for its bytes."""
+    and nothing of a 250 MB base is read into memory unless something asks for its bytes.
 
-    __slots__ = ("__weakref__", "fd", "size", "stamp")
+    `close()` lets the file be replaced where an open file cannot be (Windows); a later read opens
+    the name again and refuses a file that is not the one first opened.
+    """
+
+    __slots__ = ("__weakref__", "_closer", "_fd", "_lock", "path", "size", "stamp")
 
     def __init__(self, path: Path) -> None:
-        self.fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        weakref.finalize(self, os.close, self.fd)
-        st = os.fstat(self.fd)
+        self.path = path
+        self._lock = threading.Lock()
+        self._fd = self._open()
+        st = os.fstat(self._fd)
         self.size = st.st_size
         #: (size, mtime_ns, inode) of the file this descriptor reads, whatever the name points at later
         self.stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def _open(self) -> int:
+        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        self._closer = weakref.finalize(self, os.close, fd)
+        return fd
+
+    @property
+    def fd(self) -> int:
+        with self._lock:
+            if self._fd < 0:
+                fd = self._open()
+                st = os.fstat(fd)
+                if (st.st_size, st.st_mtime_ns, st.st_ino) != self.stamp:
+                    self._closer()
+                    raise OSError(errno.ESTALE, "the stored copy was replaced meanwhile", str(self.path))
+                self._fd = fd
+            return self._fd
+
+    def close(self) -> None:
+        with self._lock:
+            self._closer()
+            self._fd = -1
 
     def __len__(self) -> int:
         return self.size
 
     def read(self, start: int, end: int) -> bytes:
+        fd = self.fd
         parts: list[bytes] = []
         while start < end:
-            got = os.pread(self.fd, end - start, start)
+            if hasattr(os, "pread"):
+                got = os.pread(fd, end - start, start)
+            else:  # Windows: one reader at a time moves the shared position
+                with self._lock:
+                    os.lseek(fd, start, os.SEEK_SET)
+                    got = os.read(fd, end - start)
             if not got:
-                raise OSError(errno.EIO, "the stored copy ended early")
+                raise OSError(errno.EIO, "the stored copy ended early", str(self.path))
             parts.append(got)
             start += len(got)
         return b"".join(parts)

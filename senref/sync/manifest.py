@@ -326,6 +326,8 @@ class ManifestStore:
         stamp = _stamp(base_path)
         if content.origin is None or content.origin != stamp or content.needs_compaction():
             data = bytes(content)
+            if isinstance(content.base, BaseFile):
+                content.base.close()  # an open file cannot be replaced everywhere; it opens again if read
             with atomic_write(base_path, "wb") as handle:
                 handle.write(data)
             stamp = _stamp(base_path)

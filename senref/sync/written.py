@@ -114,6 +114,9 @@ class TargetWrites:
         record, which `settle_pending` resolves by looking at the file. The content is hashed on a
         second thread while it is written, so the hash costs no time of its own.
         """
+        with self._mutex:
+            # Whatever happens next, a failure must not leave the copy in memory naming a replaced base.
+            self._memory.pop(target.id, None)
         try:
             manifest.copy, stored = self.manifests.save_copy(target.id, data)
         except OSError as exc:

@@ -220,3 +220,39 @@ def test_spliced_edits_write_what_a_full_export_writes(lib: Library, out_dir: Pa
     assert manifest is not None
     spans = [(e.start, e.end) for e in manifest.entries]
     assert all(text[s:e].lstrip().startswith(b"@") for s, e in spans)
+
+
+def test_a_closed_base_opens_again_only_as_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "base"
+    path.write_bytes(b"0123456789")
+    base = BaseFile(path)
+    base.close()
+    assert base.read(2, 5) == b"234"  # opened again: the same file
+    base.close()
+    replacement = tmp_path / "new"
+    replacement.write_bytes(b"abcdefghij")
+    os.replace(replacement, path)
+    with pytest.raises(OSError, match="replaced"):
+        base.read(0, 3)
+
+
+def test_a_failed_write_after_a_new_base_leaves_the_next_sync_right(lib: Library, out_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from senref.sync import exporter as exporter_module
+
+    _engine, path = _target(lib, out_dir)
+    engine = SyncEngine(lib)  # one engine for every run, as the window keeps it
+    target = engine.targets.load()[0]
+    _edit(lib, "First edit, its copy kept in memory over the stored base")
+    assert engine.sync(target).state == "ok"
+    monkeypatch.setattr(content_module, "MAX_PIECES", 1)  # the next write makes a new base
+    real_write = exporter_module.Exporter.write
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise exporter_module.SyncFailure("disk full: " + str(path))
+    monkeypatch.setattr(exporter_module.Exporter, "write", full_disk)
+    _edit(lib, "Second edit, whose write fails")
+    assert engine.sync(target).state == "error"
+    monkeypatch.setattr(exporter_module.Exporter, "write", real_write)
+    assert engine.sync(target).state == "ok"
+    assert b"Second edit, whose write fails" in path.read_bytes()
