@@ -50,13 +50,16 @@ class ConvertReport(Report):
     #: the writer's name (`ris`), for a caller that names the other writers it could have meant
     to_format: str = ""
 
-    def summary(self) -> str:
+    def summary(self, where: str = "") -> str:
+        """One line; *where* names the output as the user gave it (" to out.ris")."""
         if self.cancelled:
             return "cancelled; nothing written"
-        if not self.count and self.problems:
-            return f"nothing converted: every entry was skipped, {len(self.problems)}; nothing was written"
+        skipped = len(self.problems)
+        if not self.count and skipped:
+            return f"nothing converted: every entry was skipped ({skipped}); nothing was written"
         text = f"{self.count} item{'' if self.count == 1 else 's'} converted from {self.from_label} to {self.to_label}"
-        text += f", {len(self.problems)} entries skipped" if self.problems else ""
+        text += where
+        text += f", {skipped} entr{'y' if skipped == 1 else 'ies'} skipped" if skipped else ""
         return text
 
 

@@ -148,7 +148,7 @@ def run_convert(args: argparse.Namespace, ctx: Context) -> int:
     for line in report.warnings:
         ctx.err(f"{args.input}: warning: {line}")
     where = f" to {output}" if output else ""
-    ctx.progress(f"{report.summary()}{where}{_other_formats(args, choose_format(report.to_format))}")
+    ctx.progress(f"{report.summary(where)}{_other_formats(args, choose_format(report.to_format))}")
     return 1 if report.failed else 0
 
 

@@ -104,7 +104,7 @@ def test_unreadable_entries_are_skipped_by_line_with_status_1(tmp_path: Path, na
     result = convert(tmp_path, str(write(tmp_path / name, SKIPPED[name])), "--format", "ris", *named)
     lines = clear_lines(result)
     assert result.returncode == 1 and "line " in lines[0]
-    assert "entries skipped" in lines[-1] or "every entry was skipped" in lines[-1]
+    assert " skipped" in lines[-1]
 
 
 @pytest.mark.parametrize("codec", ["utf-8-sig", "utf-16", "utf-16-be-bom", "utf-32"])
