@@ -155,19 +155,8 @@ class Content:
             raise ValueError("content slices have step 1")
         if stop <= start:
             return b""
-        if len(self.pieces) == 1:
-            src, base_start, _end = self.pieces[0]
-            return self._read(src, base_start + start, base_start + stop)
-        out: list[bytes] = []
-        index = bisect.bisect_right(self._offsets, start) - 1
-        while start < stop and index < len(self.pieces):
-            src, p_start, p_end = self.pieces[index]
-            offset = self._offsets[index]
-            lo, hi = p_start + start - offset, min(p_end, p_start + stop - offset)
-            out.append(self._read(src, lo, hi))
-            start += hi - lo
-            index += 1
-        return b"".join(out)
+        parts = [self._read(src, lo, hi) for src, lo, hi in self._range(start, stop)]
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
     def __bytes__(self) -> bytes:
         if isinstance(self.base, bytes) and len(self.pieces) == 1 and self.pieces[0] == (BASE, 0, len(self.base)):

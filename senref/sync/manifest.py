@@ -54,13 +54,6 @@ class Entry:
     end: int
     hash: str
 
-    def to_json(self) -> list[Any]:
-        return [self.key, self.version, self.citekey, self.start, self.end, self.hash]
-
-    @classmethod
-    def from_json(cls, row: list[Any]) -> Entry:
-        return cls(str(row[0]), int(row[1]), str(row[2]), int(row[3]), int(row[4]), str(row[5]))
-
 
 #: The entries' columns, in `Entry`'s field order: keys, versions, citation keys, starts, ends, hashes.
 Columns = tuple[list[str], list[int], list[str], list[int], list[int], list[str]]
@@ -87,12 +80,6 @@ class Entries(Sequence[Entry]):
         if self._versions is None:
             self._versions = dict(zip(self._columns[0], self._columns[1], strict=True))
         return self._versions
-
-    @classmethod
-    def of(cls, entries: Sequence[Entry]) -> Entries:
-        if isinstance(entries, Entries):
-            return entries
-        return cls(columns_of(entries))
 
     @property
     def columns(self) -> Columns:
@@ -326,8 +313,10 @@ class ManifestStore:
         stamp = _stamp(base_path)
         if content.origin is None or content.origin != stamp or content.needs_compaction():
             data = bytes(content)
-            if isinstance(content.base, BaseFile):
-                content.base.close()  # an open file cannot be replaced everywhere; it opens again if read
+            if isinstance(content.base, BaseFile) and os.name == "nt":
+                # Windows cannot replace an open file. Elsewhere the descriptor keeps the old file
+                # readable for any content still holding it.
+                content.base.close()
             with atomic_write(base_path, "wb") as handle:
                 handle.write(data)
             stamp = _stamp(base_path)
