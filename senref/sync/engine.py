@@ -33,13 +33,13 @@ from senref.sync.exporter import (
 )
 from senref.sync.freshness import scope_unchanged
 from senref.sync.journal import ImportJournal
-from senref.sync.manifest import Manifest, ManifestStore, columns_of
+from senref.sync.manifest import Manifest, ManifestStore, columns_of, file_stamp
 from senref.sync.outcome import SyncOutcome
 from senref.sync.readback import FileReadBack, ReadBack
 from senref.sync.state import StateStore, TargetState
 from senref.sync.storage import sync_dir
 from senref.sync.targets import Target, TargetStore
-from senref.sync.written import TargetWrites, file_stamp
+from senref.sync.written import TargetWrites
 
 if TYPE_CHECKING:
     from senref.core.library import Library

@@ -310,7 +310,7 @@ class ManifestStore:
         """
         base_path, added_path = self.written_path(target_id), self.added_path(target_id)
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = _stamp(base_path)
+        stamp = file_stamp(base_path)
         if content.origin is None or content.origin != stamp or content.needs_compaction():
             data = bytes(content)
             if isinstance(content.base, BaseFile) and os.name == "nt":
@@ -319,7 +319,7 @@ class ManifestStore:
                 content.base.close()
             with atomic_write(base_path, "wb") as handle:
                 handle.write(data)
-            stamp = _stamp(base_path)
+            stamp = file_stamp(base_path)
             assert stamp is not None
             with contextlib.suppress(OSError):
                 added_path.unlink(missing_ok=True)
@@ -364,9 +364,14 @@ class ManifestStore:
     def load_written(self, manifest: Manifest) -> Content | None:
         """The content senref last wrote for *manifest*, or None if its copy is missing or stale."""
         if manifest.copy is None:  # a record from before pieces: the copy is the whole content
-            stamp = _stamp(self.written_path(manifest.target_id))
             data = self._checked(self.written_path(manifest.target_id), manifest)
-            return Content(data, origin=stamp) if data is not None else None
+            if data is None:
+                return None
+            try:
+                stamp = file_stamp(self.written_path(manifest.target_id))
+            except OSError:
+                stamp = None  # then the next write stores a new base
+            return Content(data, origin=stamp)
         return self._pieces(manifest, manifest.copy)
 
     def load_pending_written(self, manifest: Manifest) -> Content | None:
@@ -422,10 +427,10 @@ class ManifestStore:
                 path.unlink(missing_ok=True)
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
-    """(size, mtime_ns, inode) of *path*, None when it does not exist."""
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """(size, mtime_ns, inode) of *path* (a target, a stored base), None when it does not exist."""
     try:
         st = path.stat()
-    except OSError:
+    except FileNotFoundError:
         return None
     return st.st_size, st.st_mtime_ns, st.st_ino

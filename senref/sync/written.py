@@ -12,17 +12,8 @@ from senref.sync.content import Content
 from senref.sync.entries import EntryCodec
 from senref.sync.exporter import Exporter, SyncFailure, describe_os_error
 from senref.sync.journal import ImportJournal
-from senref.sync.manifest import Manifest, ManifestStore, entry_hash
+from senref.sync.manifest import Manifest, ManifestStore, entry_hash, file_stamp
 from senref.sync.targets import Target
-
-
-def file_stamp(path: Path) -> tuple[int, int, int] | None:
-    """(size, mtime_ns, inode) of the target, None when it does not exist."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ino
 
 
 class TargetWrites:
